@@ -1,0 +1,42 @@
+# Two commands for a fresh machine: `make run` and `make test`.
+# uv is bootstrapped into its own virtual environment (PEP 668: never pip into the system Python),
+# trusts the system certificates and never downloads a Python.
+PYTHON ?= python3.11
+TOOLS := .tools
+UV := $(TOOLS)/bin/uv
+export UV_NATIVE_TLS := 1
+export UV_PYTHON_DOWNLOADS := never
+export UV_PROJECT_ENVIRONMENT := .venv
+GW := .venv/bin/gongwen
+DB ?= sqlite:///var/gongwen.sqlite3
+
+.PHONY: run test lint sync bench-search clean
+
+$(UV):
+	@command -v $(PYTHON) >/dev/null || { echo "需要 Python 3.11 ($(PYTHON))"; exit 1; }
+	$(PYTHON) -m venv $(TOOLS)
+	$(TOOLS)/bin/pip install --quiet --disable-pip-version-check uv
+
+.venv/.synced: $(UV) pyproject.toml uv.lock
+	$(UV) sync --frozen --python $(PYTHON)
+	@touch $@
+
+sync: .venv/.synced
+
+run: sync
+	@mkdir -p var
+	$(GW) --db $(DB) ingest examples/
+	$(GW) --db $(DB) demo
+
+test: sync
+	.venv/bin/python -m pytest -q
+
+lint: sync
+	.venv/bin/ruff check src tests bench
+	.venv/bin/ruff format --check src tests bench
+
+bench-search: sync
+	.venv/bin/python bench/search.py
+
+clean:
+	rm -rf .venv $(TOOLS) var

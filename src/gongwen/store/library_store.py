@@ -1,0 +1,279 @@
+"""Materials and revisions in the database: save parsed documents, read them back."""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass
+from typing import Literal
+
+from sqlalchemy import Connection, func, insert, select, text, update
+
+from gongwen.errors import NotFound
+from gongwen.model import Document
+from gongwen.search.tokens import facet_token, normalize, tokens
+from gongwen.store.schema import (
+    materials,
+    para_terms,
+    paragraphs,
+    placeholders,
+    revisions,
+    sections,
+    source_files,
+)
+
+SaveStatus = Literal["new", "revision", "unchanged"]
+
+
+@dataclass(frozen=True, slots=True)
+class Saved:
+    status: SaveStatus
+    material_id: int
+    revision_id: int
+    title: str
+
+
+def material_key(doc: Document) -> str:
+    """Same title and organisation = same material, whatever the file it came in."""
+    title = re.sub(r"[\s\u3000]+", "", normalize(doc.title))
+    return f"{title}|{doc.organisation}"
+
+
+def record_source(conn: Connection, path: str, content_hash: str, encoding: str, preamble: str) -> None:
+    seen = conn.execute(
+        select(source_files.c.id).where(source_files.c.content_hash == content_hash)
+    ).first()
+    if seen is None:
+        conn.execute(
+            insert(source_files).values(
+                path=path, content_hash=content_hash, encoding=encoding, preamble=preamble
+            )
+        )
+
+
+def save_document(
+    conn: Connection, doc: Document, note: str = "", bodies: list[str] | None = None
+) -> Saved:
+    """Store a document as a new material, a new revision of one, or nothing if already known.
+
+    `bodies` are the paragraphs' search tokens if the caller computed them already (in a worker).
+    """
+    key = material_key(doc)
+    row = conn.execute(
+        select(materials.c.id, materials.c.current_revision_id).where(materials.c.key == key)
+    ).first()
+    if row is not None:
+        known = conn.execute(
+            select(revisions.c.id).where(
+                revisions.c.material_id == row.id, revisions.c.content_hash == doc.content_hash
+            )
+        ).first()
+        if known is not None:
+            return Saved("unchanged", row.id, known.id, doc.title)
+        material_id = row.id
+        number = conn.execute(
+            select(func.max(revisions.c.number)).where(revisions.c.material_id == material_id)
+        ).scalar_one()
+        _unindex_revision(conn, row.current_revision_id)
+        status: SaveStatus = "revision"
+    else:
+        material_id = conn.execute(
+            insert(materials).values(key=key, title=doc.title).returning(materials.c.id)
+        ).scalar_one()
+        number = 0
+        status = "new"
+    conn.execute(
+        update(materials)
+        .where(materials.c.id == material_id)
+        .values(
+            title=doc.title,
+            organisation=doc.organisation,
+            organisation_kind=doc.organisation_kind,
+            year=doc.year,
+            period=doc.period,
+            doc_type=doc.doc_type,
+            updated_at=func.now(),
+        )
+    )
+    revision_id = conn.execute(
+        insert(revisions)
+        .values(
+            material_id=material_id,
+            number=number + 1,
+            content_hash=doc.content_hash,
+            source_file=doc.source_file,
+            text=doc.text,
+            note=note,
+        )
+        .returning(revisions.c.id)
+    ).scalar_one()
+    paragraph_ids = _insert_structure(conn, doc, revision_id)
+    conn.execute(
+        update(materials)
+        .where(materials.c.id == material_id)
+        .values(current_revision_id=revision_id)
+    )
+    if bodies is None:
+        bodies = [" ".join(tokens(p.text)) for p in doc.paragraphs]
+    doc_facets = {
+        "organisation_kind": doc.organisation_kind, "doc_type": doc.doc_type,
+        "year": doc.year, "period": doc.period,
+    }
+    kinds = [str(s.kind) for s in doc.sections]
+    _index_rows_insert(
+        conn,
+        [
+            (pid, body, paragraph_facets(doc_facets, kinds[p.section] if p.section is not None else None))
+            for pid, body, p in zip(paragraph_ids, bodies, doc.paragraphs, strict=True)
+        ],
+    )
+    return Saved(status, material_id, revision_id, doc.title)
+
+
+def _insert_structure(conn: Connection, doc: Document, revision_id: int) -> list[int]:
+    """Insert sections, paragraphs and placeholders; the paragraphs' ids in order."""
+    if doc.sections:
+        conn.execute(
+            insert(sections),
+            [
+                dict(
+                    revision_id=revision_id,
+                    ord=i,
+                    level=s.level,
+                    label=s.label,
+                    heading=s.heading,
+                    kind=str(s.kind),
+                    start=s.start,
+                    parent_ord=s.parent,
+                )
+                for i, s in enumerate(doc.sections)
+            ],
+        )
+    paragraph_ids: list[int] = []
+    if doc.paragraphs:
+        conn.execute(
+            insert(paragraphs),
+            [
+                dict(
+                    revision_id=revision_id,
+                    ord=i,
+                    section_ord=p.section,
+                    start=p.start,
+                    text=p.text,
+                    items=json.dumps([[it.marker, it.start, it.end] for it in p.items],
+                                     ensure_ascii=False) if p.items else "",
+                )
+                for i, p in enumerate(doc.paragraphs)
+            ],
+        )
+        # One read beats RETURNING here: SQLite cannot return ids in order for a multi-row
+        # insert, so SQLAlchemy would fall back to one statement per row.
+        paragraph_ids = conn.execute(
+            select(paragraphs.c.id)
+            .where(paragraphs.c.revision_id == revision_id)
+            .order_by(paragraphs.c.ord)
+        ).scalars().all()
+    if doc.placeholders:
+        conn.execute(
+            insert(placeholders),
+            [
+                dict(revision_id=revision_id, start=ph.start, end=ph.end, text=ph.text,
+                     label=ph.label, unit=ph.unit)
+                for ph in doc.placeholders
+            ],
+        )
+    return list(paragraph_ids)
+
+
+def paragraph_facets(doc_row: dict[str, object], section_kind: str | None) -> list[str]:
+    """Filter tokens of a paragraph: its document's facets and its section's kind."""
+    facets = [
+        facet_token("kind", doc_row["organisation_kind"]),
+        facet_token("type", doc_row["doc_type"]),
+        facet_token("year", doc_row["year"]),
+        facet_token("period", doc_row["period"]),
+    ]
+    if section_kind:
+        facets.append(facet_token("section", section_kind))
+    return facets
+
+
+def _index_rows(conn: Connection, revision_id: int) -> list[tuple[int, str, list[str]]]:
+    """(paragraph id, body tokens, facet tokens) for every paragraph of a revision."""
+    meta = conn.execute(
+        select(
+            materials.c.organisation_kind, materials.c.doc_type, materials.c.year,
+            materials.c.period,
+        )
+        .join(revisions, revisions.c.material_id == materials.c.id)
+        .where(revisions.c.id == revision_id)
+    ).mappings().one()
+    kinds = dict(
+        conn.execute(
+            select(sections.c.ord, sections.c.kind).where(sections.c.revision_id == revision_id)
+        ).all()
+    )
+    rows = conn.execute(
+        select(paragraphs.c.id, paragraphs.c.text, paragraphs.c.section_ord)
+        .where(paragraphs.c.revision_id == revision_id)
+        .order_by(paragraphs.c.id)
+    ).all()
+    return [
+        (pid, " ".join(tokens(ptext)), paragraph_facets(dict(meta), kinds.get(sord)))
+        for pid, ptext, sord in rows
+    ]
+
+
+def _index_rows_insert(conn: Connection, rows: list[tuple[int, str, list[str]]]) -> None:
+    if not rows:
+        return
+    if conn.dialect.name == "sqlite":
+        conn.exec_driver_sql(
+            "INSERT INTO para_fts(rowid, body, facets) VALUES (?, ?, ?)",
+            [(pid, body, " ".join(facets)) for pid, body, facets in rows],
+        )
+    else:
+        conn.execute(
+            insert(para_terms),
+            [
+                dict(
+                    id=pid,
+                    stream=f" {body} ",
+                    grams=sorted(set(body.split()) | {ch for t in body.split() for ch in t}),
+                    facets=facets,
+                )
+                for pid, body, facets in rows
+            ],
+        )
+
+
+def _unindex_revision(conn: Connection, revision_id: int | None) -> None:
+    """Take a superseded revision out of the search index (its rows stay in history)."""
+    if revision_id is None:
+        return
+    rows = _index_rows(conn, revision_id)
+    if conn.dialect.name == "sqlite":
+        # A contentless FTS5 row is deleted by replaying exactly the values it was indexed with.
+        conn.exec_driver_sql(
+            "INSERT INTO para_fts(para_fts, rowid, body, facets) VALUES ('delete', ?, ?, ?)",
+            [(pid, body, " ".join(facets)) for pid, body, facets in rows],
+        )
+    else:
+        ids = [pid for pid, _, _ in rows]
+        if ids:
+            conn.execute(para_terms.delete().where(para_terms.c.id.in_(ids)))
+
+
+def optimize_index(conn: Connection) -> None:
+    """Merge index segments after a bulk load (SQLite FTS5 `optimize`; ANALYZE on PostgreSQL)."""
+    if conn.dialect.name == "sqlite":
+        conn.exec_driver_sql("INSERT INTO para_fts(para_fts) VALUES ('optimize')")
+    else:
+        conn.execute(text("ANALYZE para_terms"))
+
+
+def get_material(conn: Connection, material_id: int) -> dict[str, object]:
+    row = conn.execute(select(materials).where(materials.c.id == material_id)).mappings().first()
+    if row is None:
+        raise NotFound(f"没有编号为 {material_id} 的材料")
+    return dict(row)

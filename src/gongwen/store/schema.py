@@ -1,0 +1,112 @@
+"""Tables. Dialect-specific search structures (FTS5, GIN) are created by the migrations."""
+
+from __future__ import annotations
+
+from sqlalchemy import (
+    Column,
+    DateTime,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    Text,
+    UniqueConstraint,
+    func,
+)
+from sqlalchemy.dialects.postgresql import ARRAY
+
+metadata = MetaData()
+
+source_files = Table(
+    "source_files",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("path", Text, nullable=False),
+    Column("content_hash", String(64), nullable=False, unique=True),
+    Column("encoding", String(32), nullable=False),
+    Column("preamble", Text, nullable=False, default=""),
+    Column("ingested_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
+)
+
+materials = Table(
+    "materials",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("key", Text, nullable=False, unique=True),  # normalised title + organisation
+    Column("title", Text, nullable=False),
+    Column("organisation", Text, nullable=False, default=""),
+    Column("organisation_kind", Text, nullable=False, default=""),
+    Column("year", Integer),
+    Column("period", Text, nullable=False, default=""),
+    Column("doc_type", Text, nullable=False, default=""),
+    Column("current_revision_id", Integer),
+    Column("created_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
+    Column("updated_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
+)
+
+revisions = Table(
+    "revisions",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("material_id", Integer, ForeignKey("materials.id"), nullable=False),
+    Column("number", Integer, nullable=False),  # 1, 2, … per material
+    Column("content_hash", String(64), nullable=False),
+    Column("source_file", Text, nullable=False, default=""),
+    Column("text", Text, nullable=False),
+    Column("note", Text, nullable=False, default=""),
+    Column("created_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
+    UniqueConstraint("material_id", "content_hash"),
+    UniqueConstraint("material_id", "number"),
+)
+
+sections = Table(
+    "sections",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("revision_id", Integer, ForeignKey("revisions.id"), nullable=False, index=True),
+    Column("ord", Integer, nullable=False),
+    Column("level", Integer, nullable=False),
+    Column("label", Text, nullable=False),
+    Column("heading", Text, nullable=False),
+    Column("kind", Text, nullable=False),
+    Column("start", Integer, nullable=False),
+    Column("parent_ord", Integer),
+)
+
+paragraphs = Table(
+    "paragraphs",
+    metadata,
+    Column("id", Integer, primary_key=True),  # also the search index rowid
+    Column("revision_id", Integer, ForeignKey("revisions.id"), nullable=False, index=True),
+    Column("ord", Integer, nullable=False),
+    Column("section_ord", Integer),
+    Column("start", Integer, nullable=False),
+    Column("text", Text, nullable=False),
+    Column("items", Text, nullable=False, default=""),  # JSON [[marker, start, end], …]
+)
+
+placeholders = Table(
+    "placeholders",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("revision_id", Integer, ForeignKey("revisions.id"), nullable=False, index=True),
+    Column("start", Integer, nullable=False),
+    Column("end", Integer, nullable=False),
+    Column("text", Text, nullable=False),
+    Column("label", Text, nullable=False),
+    Column("unit", Text, nullable=False, default=""),
+)
+
+# PostgreSQL only: the token stream of each searchable paragraph, with its facets.
+para_terms = Table(
+    "para_terms",
+    metadata,
+    Column("id", Integer, ForeignKey("paragraphs.id"), primary_key=True),
+    Column("stream", Text, nullable=False),  # " 营商 商环 环境 境 " – phrase = substring
+    Column("grams", ARRAY(Text), nullable=False),  # distinct tokens and characters, GIN-indexed
+    Column("facets", ARRAY(Text), nullable=False),
+)
+
+Index("ix_revisions_material", revisions.c.material_id)
