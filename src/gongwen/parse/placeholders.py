@@ -23,6 +23,8 @@ _UNITS: list[tuple[str, str]] = [
 # A name goes before these: XX市, XX镇, XX公司.
 _NAME_SUFFIXES = ("市", "县", "区", "镇", "乡", "村", "街道", "社区", "小区", "路", "中学", "小学",
                   "学校", "公司", "集团", "局", "委", "办", "所", "园", "馆", "医院", "银行")
+_PERSON_TITLES = ("书记", "副书记", "市长", "副市长", "县长", "局长", "主任", "同志", "部长", "处长")
+_UNIT_WORDS = {unit for unit, _ in _UNITS}
 _FILLERS = {"累计", "共计", "合计", "共", "达", "达到", "约", "了", "为", "有", "计", "近", "超",
             "超过", "完成", "其中", "实现", "新", "全", "各", "等", "和", "及", "与", "的"}
 
@@ -62,11 +64,13 @@ def guess_label(before: str, placeholder: str, after: str) -> tuple[str, str]:
     for suffix in _NAME_SUFFIXES:
         if after.startswith(suffix):
             return f"{suffix}名称", ""
+    if after.startswith(_PERSON_TITLES):
+        return "姓名", ""
     for unit, counts in _UNITS:
         if after.startswith(unit):
             subject = _subject(before)
             return (subject if subject.endswith(counts) else subject + counts), unit
-    return _subject(before) or "内容", ""
+    return "内容", ""  # no unit, no name suffix: the words around it do not say what it is
 
 
 def _subject(before: str) -> str:
@@ -74,5 +78,5 @@ def _subject(before: str) -> str:
     clause = re.split(r"[^\u4e00-\u9fff]", before)[-1]
     if not clause:
         return ""
-    words = [w for w in _jieba().lcut(clause) if w not in _FILLERS]
+    words = [w for w in _jieba().lcut(clause) if w not in _FILLERS and w not in _UNIT_WORDS]
     return words[-1] if words else ""

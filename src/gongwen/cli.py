@@ -1,0 +1,212 @@
+"""The `gongwen` command: parse arguments, make one service call, print (or --json)."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+from gongwen.config import Settings
+from gongwen.errors import GongwenError
+from gongwen.library import Library
+
+app = typer.Typer(help="公文库 gongwen: 公文范文库的入库、结构解析与检索。", no_args_is_help=True,
+                  add_completion=False, pretty_exceptions_enable=False)
+out = Console(highlight=False)
+err = Console(stderr=True, highlight=False)
+
+JsonOpt = Annotated[bool, typer.Option("--json", help="输出 JSON（格式见 docs/cli.md）")]
+
+
+class State:
+    db: str | None = None
+    lib: Library | None = None
+
+
+state = State()
+
+
+def library() -> Library:
+    if state.lib is None:
+        state.lib = Library.open(Settings.from_env(state.db))
+    return state.lib
+
+
+def emit_json(data: Any) -> None:
+    sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=2, default=str) + "\n")
+
+
+@app.callback()
+def main_options(
+    db: Annotated[str | None, typer.Option("--db", help="数据库地址；默认 $GONGWEN_DB 或 sqlite:///var/gongwen.sqlite3")] = None,
+) -> None:
+    state.db = db
+
+
+@app.command()
+def ingest(
+    paths: Annotated[list[Path], typer.Argument(help="文件或文件夹（递归）")],
+    as_json: JsonOpt = False,
+) -> None:
+    """入库 .txt/.md/.docx/.pdf/.jsonl/.csv 文件；坏文件逐个报告，其余照常入库。"""
+    from gongwen.ingest.service import expand_paths
+    from gongwen.ingest.service import ingest as run_ingest
+
+    lib = library()
+    files = expand_paths(paths)
+    results = []
+    failed = 0
+    with Progress(
+        TextColumn("[bold]入库"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
+        TextColumn("{task.description}"), console=err, disable=as_json or not err.is_terminal,
+    ) as progress:
+        task = progress.add_task("", total=len(files))
+        for result in run_ingest(lib, files):
+            progress.advance(task)
+            results.append(result)
+            if not result.ok:
+                failed += 1
+                err.print(f"[red]失败[/red] {result.error}")
+            elif not as_json:
+                for d in result.documents:
+                    status = {"new": "新增", "revision": "新版本", "unchanged": "未变"}[d.status]
+                    out.print(f"{status} #{d.material_id} {d.title}")
+    counts = {s: sum(d.status == s for r in results for d in r.documents)
+              for s in ("new", "revision", "unchanged")}
+    if as_json:
+        emit_json({"files": len(results), "failed": failed, "documents": counts,
+                   "results": [r.as_json() for r in results]})
+    else:
+        out.print(f"{len(results)} 个文件：新增 {counts['new']}，新版本 {counts['revision']}，"
+                  f"未变 {counts['unchanged']}，失败 {failed}")
+    if failed:
+        raise typer.Exit(1)
+
+
+@app.command("list")
+def list_cmd(
+    kind: Annotated[str | None, typer.Option(help="机构类别，如 科技局、事业单位")] = None,
+    doc_type: Annotated[str | None, typer.Option("--type", help="文种，如 工作总结")] = None,
+    year: Annotated[int | None, typer.Option(help="年份")] = None,
+    period: Annotated[str | None, typer.Option(help="时段，如 上半年")] = None,
+    limit: Annotated[int, typer.Option(help="最多列出条数")] = 200,
+    as_json: JsonOpt = False,
+) -> None:
+    """列出材料。"""
+    from dataclasses import asdict
+
+    from gongwen.materials import list_materials
+
+    rows = list_materials(library(), organisation_kind=kind, doc_type=doc_type, year=year,
+                          period=period, limit=limit)
+    if as_json:
+        emit_json([asdict(r) for r in rows])
+        return
+    table = Table("编号", "标题", "机构", "类别", "年份", "时段", "文种", "版本")
+    for r in rows:
+        table.add_row(str(r.id), r.title, r.organisation, r.organisation_kind,
+                      str(r.year or ""), r.period, r.doc_type, str(r.revisions))
+    out.print(table)
+
+
+@app.command()
+def show(
+    material_id: Annotated[int, typer.Argument(help="材料编号")],
+    fmt: Annotated[str, typer.Option("--format", help="txt | md | json")] = "txt",
+    revision: Annotated[int | None, typer.Option(help="版本号（默认最新）")] = None,
+) -> None:
+    """显示一篇材料的全文。"""
+    from gongwen.materials import material_detail, render_markdown
+
+    detail = material_detail(library(), material_id, revision)
+    if fmt == "json":
+        emit_json(detail.as_json())
+    elif fmt == "md":
+        sys.stdout.write(render_markdown(detail))
+    elif fmt == "txt":
+        sys.stdout.write(detail.text if detail.text.endswith("\n") else detail.text + "\n")
+    else:
+        raise GongwenError(f"--format 只能是 txt、md 或 json，收到 {fmt!r}")
+
+
+@app.command()
+def outline(
+    material_id: Annotated[int, typer.Argument(help="材料编号")],
+    as_json: JsonOpt = False,
+) -> None:
+    """显示材料的标题层级（提纲）与占位符。"""
+    from dataclasses import asdict
+
+    from gongwen.materials import material_detail
+
+    detail = material_detail(library(), material_id)
+    if as_json:
+        emit_json({"id": material_id, "title": detail.summary.title,
+                   "sections": [asdict(s) for s in detail.sections],
+                   "placeholders": [asdict(p) for p in detail.placeholders]})
+        return
+    out.print(f"[bold]{detail.summary.title}[/bold]")
+    for s in detail.sections:
+        out.print(f"{'  ' * s.level}{s.label}{s.heading}  [dim]{s.kind}[/dim]")
+    if detail.placeholders:
+        out.print(f"占位符 {len(detail.placeholders)} 处：" + "、".join(
+            sorted({f"{p.label}" + (f"（{p.unit}）" if p.unit else "") for p in detail.placeholders})))
+
+
+@app.command()
+def search(
+    query: Annotated[str, typer.Argument(help="检索词；空格分隔的多个词须同时出现，\"…\" 表示含空格的短语")],
+    kind: Annotated[str | None, typer.Option(help="机构类别")] = None,
+    doc_type: Annotated[str | None, typer.Option("--type", help="文种")] = None,
+    year: Annotated[int | None, typer.Option(help="年份")] = None,
+    period: Annotated[str | None, typer.Option(help="时段")] = None,
+    section: Annotated[str | None, typer.Option(help="段落类别：工作情况/主要做法/存在问题/下步打算/其他")] = None,
+    limit: Annotated[int, typer.Option(help="返回条数")] = 20,
+    as_json: JsonOpt = False,
+) -> None:
+    """全文检索：精确短语，多词同时出现，可按类别过滤。"""
+    from gongwen.search.service import Filters
+    from gongwen.search.service import search as run_search
+
+    result = run_search(library(), query, Filters(kind, doc_type, year, period, section), limit)
+    if as_json:
+        emit_json(result.as_json())
+        return
+    more = "+" if result.capped else ""
+    out.print(f"“{query}”：{result.candidates}{more} 段命中，用时 {result.took_ms:.1f} ms")
+    for h in result.hits:
+        path = " › ".join(h.heading_path)
+        out.print(f"[bold]#{h.material_id} {h.title}[/bold]" + (f"  [dim]{path}[/dim]" if path else ""))
+        out.print("  " + "".join(f"[reverse]{t}[/reverse]" if hit else t.replace("[", "\\[")
+                                 for t, hit in h.snippet))
+
+
+@app.command()
+def demo() -> None:
+    """打印库概况和一次示例检索（网站上线前 make run 的主任务）。"""
+    from gongwen.materials import count_materials, list_materials
+
+    lib = library()
+    out.print(f"[bold]公文库[/bold] 数据库：{lib.settings.db_url}，共 {count_materials(lib)} 篇材料")
+    for r in list_materials(lib, limit=10):
+        out.print(f"  #{r.id} {r.title}  {r.organisation_kind} {r.year or ''} {r.period} {r.doc_type}")
+    out.print("\n示例检索：gongwen search 疫情 --section 存在问题")
+    search("疫情", None, None, None, None, "存在问题", 5, False)
+
+
+def main() -> None:
+    try:
+        app()
+    except GongwenError as e:
+        err.print(f"[red]错误[/red] {e}")
+        sys.exit(2)
+
+
+if __name__ == "__main__":
+    main()
