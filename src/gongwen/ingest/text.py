@@ -9,6 +9,7 @@ from charset_normalizer import from_bytes
 
 from gongwen.errors import CorruptFile, EmptyFile, UndecidableEncoding
 
+_PLAUSIBLE_HAN = 0.9  # share of non-ASCII characters in GB2312 for a decoding to count as Chinese
 _BOMS = [
     (codecs.BOM_UTF32_LE, "utf-32"),
     (codecs.BOM_UTF32_BE, "utf-32"),
@@ -54,8 +55,9 @@ def _detect(data: bytes, path: Path) -> str:
     except UnicodeDecodeError:
         text = ""
     # GB18030 decodes almost any bytes, so demand that the result reads as common Chinese:
-    # real GBK files keep ~99% of their Han characters inside GB2312's 6,763 common ones.
-    if text and _common_han_ratio(text) >= 0.97:
+    # real GBK files keep ~99% of their characters inside GB2312's common set, while Big5 or
+    # binary bytes read as GBK land far outside it.
+    if text and _common_han_ratio(text) >= _PLAUSIBLE_HAN:
         return "gb18030"
     best = from_bytes(data).best()
     if best is not None and best.chaos < 0.1 and best.encoding not in {"utf_8", "gb18030"}:
@@ -64,30 +66,26 @@ def _detect(data: bytes, path: Path) -> str:
 
 
 def _bomless_utf16(data: bytes) -> str | None:
-    sample = data[:4000]
-    if len(sample) < 4:
+    """UTF-16 without a BOM, recognised by decoding cleanly into plausible text."""
+    if len(data) % 2 or len(data) < 4:
         return None
-    even_nuls = sample[0::2].count(0) / (len(sample) / 2)
-    odd_nuls = sample[1::2].count(0) / (len(sample) / 2)
-    # ASCII-heavy UTF-16 has NULs in every other byte; Chinese UTF-16 has none, so also
-    # accept text that decodes cleanly and is mostly Han characters.
-    if odd_nuls > 0.3 and even_nuls < 0.05:
-        return "utf-16-le"
-    if even_nuls > 0.3 and odd_nuls < 0.05:
-        return "utf-16-be"
-    if b"\x00" not in data and len(data) % 2 == 0:
+    sample = data[:4000]
+    even_nuls, odd_nuls = sample[0::2].count(0), sample[1::2].count(0)
+    if not even_nuls and not odd_nuls:
         try:
             data.decode("utf-8")
-            return None
+            return None  # valid UTF-8 without NULs: never second-guess it
         except UnicodeDecodeError:
             pass
-        for name in ("utf-16-le", "utf-16-be"):
-            try:
-                text = data.decode(name)
-            except UnicodeDecodeError:
-                continue
-            if _common_han_ratio(text) >= 0.97 and _han_share(text) > 0.3:
-                return name
+    # ASCII in UTF-16-LE puts its NULs in the odd bytes; try the likelier byte order first.
+    order = ("utf-16-le", "utf-16-be") if odd_nuls >= even_nuls else ("utf-16-be", "utf-16-le")
+    for name in order:
+        try:
+            text = data.decode(name)
+        except UnicodeDecodeError:
+            continue
+        if _control_ratio(text) < 0.01 and _common_han_ratio(text) >= _PLAUSIBLE_HAN:
+            return name
     return None
 
 
