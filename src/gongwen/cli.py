@@ -16,8 +16,12 @@ from gongwen.config import Settings
 from gongwen.errors import GongwenError
 from gongwen.library import Library
 
-app = typer.Typer(help="公文库 gongwen: 公文范文库的入库、结构解析与检索。", no_args_is_help=True,
-                  add_completion=False, pretty_exceptions_enable=False)
+app = typer.Typer(
+    help="公文库 gongwen: 公文范文库的入库、结构解析与检索。",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
 out = Console(highlight=False)
 err = Console(stderr=True, highlight=False)
 
@@ -44,7 +48,10 @@ def emit_json(data: Any) -> None:
 
 @app.callback()
 def main_options(
-    db: Annotated[str | None, typer.Option("--db", help="数据库地址；默认 $GONGWEN_DB 或 sqlite:///var/gongwen.sqlite3")] = None,
+    db: Annotated[
+        str | None,
+        typer.Option("--db", help="数据库地址；默认 $GONGWEN_DB 或 sqlite:///var/gongwen.sqlite3"),
+    ] = None,
 ) -> None:
     state.db = db
 
@@ -63,8 +70,13 @@ def ingest(
     results = []
     failed = 0
     with Progress(
-        TextColumn("[bold]入库"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
-        TextColumn("{task.description}"), console=err, disable=as_json or not err.is_terminal,
+        TextColumn("[bold]入库"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        TextColumn("{task.description}"),
+        console=err,
+        disable=as_json or not err.is_terminal,
     ) as progress:
         task = progress.add_task("", total=len(files))
         for result in run_ingest(lib, files):
@@ -77,14 +89,24 @@ def ingest(
                 for d in result.documents:
                     status = {"new": "新增", "revision": "新版本", "unchanged": "未变"}[d.status]
                     out.print(f"{status} #{d.material_id} {d.title}")
-    counts = {s: sum(d.status == s for r in results for d in r.documents)
-              for s in ("new", "revision", "unchanged")}
+    counts = {
+        s: sum(d.status == s for r in results for d in r.documents)
+        for s in ("new", "revision", "unchanged")
+    }
     if as_json:
-        emit_json({"files": len(results), "failed": failed, "documents": counts,
-                   "results": [r.as_json() for r in results]})
+        emit_json(
+            {
+                "files": len(results),
+                "failed": failed,
+                "documents": counts,
+                "results": [r.as_json() for r in results],
+            }
+        )
     else:
-        out.print(f"{len(results)} 个文件：新增 {counts['new']}，新版本 {counts['revision']}，"
-                  f"未变 {counts['unchanged']}，失败 {failed}")
+        out.print(
+            f"{len(results)} 个文件：新增 {counts['new']}，新版本 {counts['revision']}，"
+            f"未变 {counts['unchanged']}，失败 {failed}"
+        )
     if failed:
         raise typer.Exit(1)
 
@@ -103,15 +125,24 @@ def list_cmd(
 
     from gongwen.materials import list_materials
 
-    rows = list_materials(library(), organisation_kind=kind, doc_type=doc_type, year=year,
-                          period=period, limit=limit)
+    rows = list_materials(
+        library(), organisation_kind=kind, doc_type=doc_type, year=year, period=period, limit=limit
+    )
     if as_json:
         emit_json([asdict(r) for r in rows])
         return
     table = Table("编号", "标题", "机构", "类别", "年份", "时段", "文种", "版本")
     for r in rows:
-        table.add_row(str(r.id), r.title, r.organisation, r.organisation_kind,
-                      str(r.year or ""), r.period, r.doc_type, str(r.revisions))
+        table.add_row(
+            str(r.id),
+            r.title,
+            r.organisation,
+            r.organisation_kind,
+            str(r.year or ""),
+            r.period,
+            r.doc_type,
+            str(r.revisions),
+        )
     out.print(table)
 
 
@@ -147,26 +178,44 @@ def outline(
 
     detail = material_detail(library(), material_id)
     if as_json:
-        emit_json({"id": material_id, "title": detail.summary.title,
-                   "sections": [asdict(s) for s in detail.sections],
-                   "placeholders": [asdict(p) for p in detail.placeholders]})
+        emit_json(
+            {
+                "id": material_id,
+                "title": detail.summary.title,
+                "sections": [asdict(s) for s in detail.sections],
+                "placeholders": [asdict(p) for p in detail.placeholders],
+            }
+        )
         return
     out.print(f"[bold]{detail.summary.title}[/bold]")
     for s in detail.sections:
         out.print(f"{'  ' * s.level}{s.label}{s.heading}  [dim]{s.kind}[/dim]")
     if detail.placeholders:
-        out.print(f"占位符 {len(detail.placeholders)} 处：" + "、".join(
-            sorted({f"{p.label}" + (f"（{p.unit}）" if p.unit else "") for p in detail.placeholders})))
+        out.print(
+            f"占位符 {len(detail.placeholders)} 处："
+            + "、".join(
+                sorted(
+                    {
+                        f"{p.label}" + (f"（{p.unit}）" if p.unit else "")
+                        for p in detail.placeholders
+                    }
+                )
+            )
+        )
 
 
 @app.command()
 def search(
-    query: Annotated[str, typer.Argument(help="检索词；空格分隔的多个词须同时出现，\"…\" 表示含空格的短语")],
+    query: Annotated[
+        str, typer.Argument(help='检索词；空格分隔的多个词须同时出现，"…" 表示含空格的短语')
+    ],
     kind: Annotated[str | None, typer.Option(help="机构类别")] = None,
     doc_type: Annotated[str | None, typer.Option("--type", help="文种")] = None,
     year: Annotated[int | None, typer.Option(help="年份")] = None,
     period: Annotated[str | None, typer.Option(help="时段")] = None,
-    section: Annotated[str | None, typer.Option(help="段落类别：工作情况/主要做法/存在问题/下步打算/其他")] = None,
+    section: Annotated[
+        str | None, typer.Option(help="段落类别：工作情况/主要做法/存在问题/下步打算/其他")
+    ] = None,
     limit: Annotated[int, typer.Option(help="返回条数")] = 20,
     as_json: JsonOpt = False,
 ) -> None:
@@ -182,9 +231,15 @@ def search(
     out.print(f"“{query}”：{result.candidates}{more} 段命中，用时 {result.took_ms:.1f} ms")
     for h in result.hits:
         path = " › ".join(h.heading_path)
-        out.print(f"[bold]#{h.material_id} {h.title}[/bold]" + (f"  [dim]{path}[/dim]" if path else ""))
-        out.print("  " + "".join(f"[reverse]{t}[/reverse]" if hit else t.replace("[", "\\[")
-                                 for t, hit in h.snippet))
+        out.print(
+            f"[bold]#{h.material_id} {h.title}[/bold]" + (f"  [dim]{path}[/dim]" if path else "")
+        )
+        out.print(
+            "  "
+            + "".join(
+                f"[reverse]{t}[/reverse]" if hit else t.replace("[", "\\[") for t, hit in h.snippet
+            )
+        )
 
 
 @app.command()
@@ -193,9 +248,13 @@ def demo() -> None:
     from gongwen.materials import count_materials, list_materials
 
     lib = library()
-    out.print(f"[bold]公文库[/bold] 数据库：{lib.settings.db_url}，共 {count_materials(lib)} 篇材料")
+    out.print(
+        f"[bold]公文库[/bold] 数据库：{lib.settings.db_url}，共 {count_materials(lib)} 篇材料"
+    )
     for r in list_materials(lib, limit=10):
-        out.print(f"  #{r.id} {r.title}  {r.organisation_kind} {r.year or ''} {r.period} {r.doc_type}")
+        out.print(
+            f"  #{r.id} {r.title}  {r.organisation_kind} {r.year or ''} {r.period} {r.doc_type}"
+        )
     out.print("\n示例检索：gongwen search 疫情 --section 存在问题")
     search("疫情", None, None, None, None, "存在问题", 5, False)
 

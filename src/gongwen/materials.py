@@ -58,21 +58,37 @@ class MaterialDetail:
 
 
 _SUMMARY = select(
-    materials.c.id, materials.c.title, materials.c.organisation, materials.c.organisation_kind,
-    materials.c.year, materials.c.period, materials.c.doc_type,
-    select(func.count()).where(revisions.c.material_id == materials.c.id)
-    .scalar_subquery().label("revisions"),
+    materials.c.id,
+    materials.c.title,
+    materials.c.organisation,
+    materials.c.organisation_kind,
+    materials.c.year,
+    materials.c.period,
+    materials.c.doc_type,
+    select(func.count())
+    .where(revisions.c.material_id == materials.c.id)
+    .scalar_subquery()
+    .label("revisions"),
 )
 
 
 def list_materials(
-    lib: Library, *, organisation_kind: str | None = None, doc_type: str | None = None,
-    year: int | None = None, period: str | None = None, limit: int = 200, offset: int = 0,
+    lib: Library,
+    *,
+    organisation_kind: str | None = None,
+    doc_type: str | None = None,
+    year: int | None = None,
+    period: str | None = None,
+    limit: int = 200,
+    offset: int = 0,
 ) -> list[MaterialSummary]:
     query = _SUMMARY
-    for column, value in ((materials.c.organisation_kind, organisation_kind),
-                          (materials.c.doc_type, doc_type), (materials.c.year, year),
-                          (materials.c.period, period)):
+    for column, value in (
+        (materials.c.organisation_kind, organisation_kind),
+        (materials.c.doc_type, doc_type),
+        (materials.c.year, year),
+        (materials.c.period, period),
+    ):
         if value is not None:
             query = query.where(column == value)
     query = query.order_by(materials.c.id).limit(limit).offset(offset)
@@ -85,7 +101,9 @@ def count_materials(lib: Library) -> int:
         return conn.execute(select(func.count()).select_from(materials)).scalar_one()
 
 
-def material_detail(lib: Library, material_id: int, revision_number: int | None = None) -> MaterialDetail:
+def material_detail(
+    lib: Library, material_id: int, revision_number: int | None = None
+) -> MaterialDetail:
     """A material at its current revision (or the numbered one), with its full structure."""
     with lib.engine.connect() as conn:
         row = conn.execute(_SUMMARY.where(materials.c.id == material_id)).mappings().first()
@@ -93,30 +111,51 @@ def material_detail(lib: Library, material_id: int, revision_number: int | None 
             raise NotFound(f"没有编号为 {material_id} 的材料")
         rev_query = select(revisions).where(revisions.c.material_id == material_id)
         if revision_number is None:
-            rev_query = rev_query.join(
-                materials, materials.c.current_revision_id == revisions.c.id
-            )
+            rev_query = rev_query.join(materials, materials.c.current_revision_id == revisions.c.id)
         else:
             rev_query = rev_query.where(revisions.c.number == revision_number)
         rev = conn.execute(rev_query).mappings().first()
         if rev is None:
             raise NotFound(f"材料 {material_id} 没有第 {revision_number} 版")
         secs = conn.execute(
-            select(sections.c.start, sections.c.level, sections.c.label, sections.c.heading, sections.c.kind)
-            .where(sections.c.revision_id == rev["id"]).order_by(sections.c.ord)
+            select(
+                sections.c.start,
+                sections.c.level,
+                sections.c.label,
+                sections.c.heading,
+                sections.c.kind,
+            )
+            .where(sections.c.revision_id == rev["id"])
+            .order_by(sections.c.ord)
         ).mappings()
         paras = conn.execute(
-            select(paragraphs.c.ord, paragraphs.c.section_ord, paragraphs.c.start,
-                   paragraphs.c.text, paragraphs.c["items"])
-            .where(paragraphs.c.revision_id == rev["id"]).order_by(paragraphs.c.ord)
+            select(
+                paragraphs.c.ord,
+                paragraphs.c.section_ord,
+                paragraphs.c.start,
+                paragraphs.c.text,
+                paragraphs.c["items"],
+            )
+            .where(paragraphs.c.revision_id == rev["id"])
+            .order_by(paragraphs.c.ord)
         ).mappings()
         phs = conn.execute(
-            select(placeholders.c.text, placeholders.c.start, placeholders.c.end,
-                   placeholders.c.label, placeholders.c.unit)
-            .where(placeholders.c.revision_id == rev["id"]).order_by(placeholders.c.start)
+            select(
+                placeholders.c.text,
+                placeholders.c.start,
+                placeholders.c.end,
+                placeholders.c.label,
+                placeholders.c.unit,
+            )
+            .where(placeholders.c.revision_id == rev["id"])
+            .order_by(placeholders.c.start)
         ).mappings()
         return MaterialDetail(
-            MaterialSummary(**row), rev["id"], rev["number"], rev["source_file"], rev["text"],
+            MaterialSummary(**row),
+            rev["id"],
+            rev["number"],
+            rev["source_file"],
+            rev["text"],
             [SectionOut(**s) for s in secs],
             [dict(p, items=json.loads(p["items"]) if p["items"] else []) for p in paras],
             [PlaceholderOut(**p) for p in phs],
@@ -127,8 +166,7 @@ def render_markdown(detail: MaterialDetail) -> str:
     """The material as Markdown: title, headings by level, paragraphs, in text order."""
     out = [f"# {detail.summary.title}", ""]
     events: list[tuple[int, int, str]] = [
-        (s.start, 0, "#" * min(6, s.level + 1) + f" {s.label}{s.heading}")
-        for s in detail.sections
+        (s.start, 0, "#" * min(6, s.level + 1) + f" {s.label}{s.heading}") for s in detail.sections
     ]
     events += [(int(p["start"]), 1, str(p["text"]).strip()) for p in detail.paragraphs]
     for _, _, line in sorted(events):

@@ -25,9 +25,7 @@ SAMPLE = "2020年上半年工作总结（科技局）\n一、工作开展情况\
         ("gbk", b""),
     ],
 )
-def test_encodings_decode_to_the_same_text(
-    tmp_path: Path, encoding: str, prefix: bytes
-) -> None:
+def test_encodings_decode_to_the_same_text(tmp_path: Path, encoding: str, prefix: bytes) -> None:
     path = tmp_path / f"doc-{encoding}.txt"
     path.write_bytes(prefix + SAMPLE.encode(encoding))
     [source] = read_source(path)
@@ -93,7 +91,8 @@ def test_jsonl_and_csv_corpus_records(tmp_path: Path) -> None:
     assert sources[1].name.endswith("#2")
     csv_path = tmp_path / "report.csv"
     csv_path.write_bytes(
-        codecs.BOM_UTF8 + '省份,title,full_text\n上海,2026年上海市政府工作报告,"各位代表：\n正文，含逗号。"\n'.encode()
+        codecs.BOM_UTF8
+        + '省份,title,full_text\n上海,2026年上海市政府工作报告,"各位代表：\n正文，含逗号。"\n'.encode()
     )
     [source] = read_source(csv_path)
     assert source.title_hint == "2026年上海市政府工作报告"

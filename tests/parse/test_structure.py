@@ -22,7 +22,12 @@ SEED_DOCS = [
 SEED_TOP_HEADINGS = {
     "退役军人事务局": ["一、工作开展情况", "二、存在主要问题", "三、下半年工作计划"],
     "市场监管局": ["一、上半年主要职能工作情况", "二、下半年工作思路"],
-    "交通运输局": ["一、主要工作完成情况", "二、主要工作措施", "三、存在的问题", "四、下半年工作打算"],
+    "交通运输局": [
+        "一、主要工作完成情况",
+        "二、主要工作措施",
+        "三、存在的问题",
+        "四、下半年工作打算",
+    ],
     "科技局": ["上半年主要工作", "二、存在的问题和困难", "三、下半年工作打算"],
     "科技馆": ["一、上半年工作总结", "二、存在的问题", "三、下半年工作计划"],
     "高速公路公司": [
@@ -36,7 +41,9 @@ def test_seed_splits_into_six_documents_behind_its_advertising_header(seed_text:
     parsed = parse_text(seed_text)
     got = [(d.title, d.organisation, d.organisation_kind) for d in parsed.documents]
     assert got == SEED_DOCS
-    assert all((d.year, d.period, d.doc_type) == (2020, "上半年", "工作总结") for d in parsed.documents)
+    assert all(
+        (d.year, d.period, d.doc_type) == (2020, "上半年", "工作总结") for d in parsed.documents
+    )
     assert parsed.preamble.startswith("仅供学习 禁止外传\n酷乐文行")
     assert "举报倒卖会员资料的人" in parsed.preamble
     assert not any("酷乐文行" in d.text for d in parsed.documents)
@@ -57,7 +64,11 @@ def test_seed_section_kinds_and_nesting(seed_text: str) -> None:
         "三、存在的问题": SectionKind.PROBLEMS,
         "四、下半年工作打算": SectionKind.NEXT_STEPS,
     }
-    sub = [s for s in transport.sections if s.label == "（一）" and s.heading == "坚持项目为本，夯实托牢发展底盘"]
+    sub = [
+        s
+        for s in transport.sections
+        if s.label == "（一）" and s.heading == "坚持项目为本，夯实托牢发展底盘"
+    ]
     assert len(sub) == 1 and sub[0].level == 2
     assert transport.sections[sub[0].parent].title == "二、主要工作措施"
     # A sub-heading inherits its family: （四）统筹兼顾补短板促转型 is a plan, not a problem.
@@ -76,7 +87,9 @@ def test_numbered_sentence_headings_split_from_their_paragraph(seed_text: str) -
 
 def test_seed_enumerations(seed_text: str) -> None:
     veterans = parse_text(seed_text).documents[0]
-    starts = [p for p in veterans.paragraphs if p.items and p.text.startswith("一是强化思想政治建设")]
+    starts = [
+        p for p in veterans.paragraphs if p.items and p.text.startswith("一是强化思想政治建设")
+    ]
     assert len(starts) == 1 and starts[0].items[0].marker == "一是"
     markers = [it.marker for p in veterans.paragraphs for it in p.items]
     assert markers[:3] == ["一是", "二是", "三是"]
@@ -139,7 +152,12 @@ def test_heading_levels_follow_the_styles_used() -> None:
     text = "标题\n一、甲\n1.乙\n（1）丙\n二、丁\n（一）戊\n1.己\n"
     doc = parse_text(text).documents[0]
     assert [(s.title, s.level) for s in doc.sections] == [
-        ("一、甲", 1), ("1.乙", 2), ("（1）丙", 3), ("二、丁", 1), ("（一）戊", 2), ("1.己", 3)
+        ("一、甲", 1),
+        ("1.乙", 2),
+        ("（1）丙", 3),
+        ("二、丁", 1),
+        ("（一）戊", 2),
+        ("1.己", 3),
     ]
     assert doc.heading_path(5) == ["二、丁", "（一）戊", "1.己"]
 
@@ -176,9 +194,34 @@ def test_crlf_survives_parsing() -> None:
 # titles and enumerations rather than only random noise.
 _pieces = st.sampled_from(
     [
-        "2020年上半年工作总结（交通运输局）", "一、", "（一）", "1.", "１．", "（1）", "第一部分 ",
-        "一是", "二是", "XX", "X%", "。", "，", "；", "\n", "\r\n", "\r", "\n\n", "　", " ",
-        "加强学习", "存在的问题", "下半年工作打算", "# ", "## ", "<!-- x -->", "\u2028", "\x0c",
+        "2020年上半年工作总结（交通运输局）",
+        "一、",
+        "（一）",
+        "1.",
+        "１．",
+        "（1）",
+        "第一部分 ",
+        "一是",
+        "二是",
+        "XX",
+        "X%",
+        "。",
+        "，",
+        "；",
+        "\n",
+        "\r\n",
+        "\r",
+        "\n\n",
+        "　",
+        " ",
+        "加强学习",
+        "存在的问题",
+        "下半年工作打算",
+        "# ",
+        "## ",
+        "<!-- x -->",
+        "\u2028",
+        "\x0c",
     ]
 )
 _texts = st.lists(st.one_of(_pieces, st.text(max_size=8)), max_size=40).map("".join)
@@ -192,7 +235,11 @@ def test_parsing_is_loss_free(text: str, markdown: bool) -> None:
     for doc in parsed.documents:
         assert doc.text == "".join(b.raw for b in doc.blocks)
         for s in doc.sections:
-            assert doc.text[s.start :].lstrip(" \t\u3000#").startswith(s.label.lstrip(" \t\u3000#")[:1])
+            assert (
+                doc.text[s.start :]
+                .lstrip(" \t\u3000#")
+                .startswith(s.label.lstrip(" \t\u3000#")[:1])
+            )
         for p in doc.paragraphs:
             assert doc.text[p.start : p.start + len(p.text)] == p.text
         for ph in doc.placeholders:

@@ -28,7 +28,9 @@ def test_seed_file_becomes_six_materials(lib: Library, seed_text: str, tmp_path:
     assert len(titles) == 6
 
 
-def test_reingesting_identical_content_is_a_no_op(lib: Library, seed_text: str, tmp_path: Path) -> None:
+def test_reingesting_identical_content_is_a_no_op(
+    lib: Library, seed_text: str, tmp_path: Path
+) -> None:
     src = tmp_path / "seed.txt"
     src.write_text(seed_text, encoding="utf-8")
     _ingest(lib, src)

@@ -42,8 +42,12 @@ class FileResult:
             "ok": self.ok,
             "error": self.error,
             "documents": [
-                {"status": d.status, "material_id": d.material_id, "revision_id": d.revision_id,
-                 "title": d.title}
+                {
+                    "status": d.status,
+                    "material_id": d.material_id,
+                    "revision_id": d.revision_id,
+                    "title": d.title,
+                }
                 for d in self.documents
             ],
         }
@@ -66,7 +70,8 @@ def expand_paths(paths: Iterable[Path]) -> list[Path]:
     for path in paths:
         if path.is_dir():
             files.extend(
-                p for p in sorted(path.rglob("*"))
+                p
+                for p in sorted(path.rglob("*"))
                 if p.is_file() and p.suffix.lower() in READERS and not p.name.startswith(".")
             )
         else:

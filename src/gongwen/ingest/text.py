@@ -62,7 +62,9 @@ def _detect(data: bytes, path: Path) -> str:
     best = from_bytes(data).best()
     if best is not None and best.chaos < 0.1 and best.encoding not in {"utf_8", "gb18030"}:
         return str(best.encoding)
-    raise UndecidableEncoding(path, "无法确定文本编码（不是 UTF-8/UTF-16/GB18030）(undecidable encoding)")
+    raise UndecidableEncoding(
+        path, "无法确定文本编码（不是 UTF-8/UTF-16/GB18030）(undecidable encoding)"
+    )
 
 
 def _bomless_utf16(data: bytes) -> str | None:

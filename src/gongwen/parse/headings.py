@@ -81,7 +81,7 @@ def is_bare_heading(line: str, next_line: str | None) -> bool:
     text = line.strip(" \t\u3000")
     if not (4 <= len(text) <= 30) or next_line is None:
         return False
-    if any(ch in text for ch in "。；;：:！？!?“”\"《》") or text[-1] in _NOT_HEADING_END:
+    if any(ch in text for ch in '。；;：:！？!?“”"《》') or text[-1] in _NOT_HEADING_END:
         return False
     if not any("\u4e00" <= ch <= "\u9fff" for ch in text):
         return False

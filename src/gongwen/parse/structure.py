@@ -105,7 +105,9 @@ def _parse_document(
             # A sub-heading is a detail of its family: （五）…解决热点问题 under 下半年工作思路
             # is still a plan, whatever words it uses.
             kind = sections[parent].kind
-        sections.append(Section(len(stack) + 1, label, heading.strip(), kind, offset - base, parent))
+        sections.append(
+            Section(len(stack) + 1, label, heading.strip(), kind, offset - base, parent)
+        )
         stack.append((rank, len(sections) - 1))
 
     def add_paragraph(raw: str, offset: int) -> None:
@@ -142,6 +144,4 @@ def _parse_document(
             continue
         add_paragraph(raw, offset)
     text = "".join(b.raw for b in blocks)
-    return Document(
-        title=title, text=text, sections=sections, paragraphs=paragraphs, blocks=blocks
-    )
+    return Document(title=title, text=text, sections=sections, paragraphs=paragraphs, blocks=blocks)

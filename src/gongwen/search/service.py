@@ -91,7 +91,9 @@ class SearchResult:
         }
 
 
-def search(lib: Library, query: str, filters: Filters | None = None, limit: int = 20) -> SearchResult:
+def search(
+    lib: Library, query: str, filters: Filters | None = None, limit: int = 20
+) -> SearchResult:
     """Ranked paragraphs that contain every term of `query`, with snippets and heading paths."""
     started = time.perf_counter()
     filters = filters or Filters()
@@ -127,8 +129,12 @@ def _candidates(conn: Connection, terms: list[Term], facets: list[str], cap: int
 
 _CANDIDATE_ROWS = (
     select(
-        paragraphs.c.id, paragraphs.c.text, paragraphs.c.revision_id,
-        paragraphs.c.section_ord, materials.c.id.label("material_id"), materials.c.title,
+        paragraphs.c.id,
+        paragraphs.c.text,
+        paragraphs.c.revision_id,
+        paragraphs.c.section_ord,
+        materials.c.id.label("material_id"),
+        materials.c.title,
     )
     .join(revisions, revisions.c.id == paragraphs.c.revision_id)
     .join(materials, materials.c.id == revisions.c.material_id)
@@ -163,9 +169,13 @@ def _rank(conn: Connection, ids: list[int], terms: list[Term], limit: int) -> li
     paths = _heading_paths(conn, {r.revision_id for _, _, r in top})
     return [
         Hit(
-            r.material_id, r.revision_id, r.id, r.title,
+            r.material_id,
+            r.revision_id,
+            r.id,
+            r.title,
             paths.get((r.revision_id, r.section_ord), []) if r.section_ord is not None else [],
-            snippet(r.text, needles), score,
+            snippet(r.text, needles),
+            score,
         )
         for score, _, r in top
     ]
@@ -177,13 +187,16 @@ def _same(text_: str) -> str:
 
 def _needle(term: Term) -> str:
     """What to look for in the normalised text: the term without its surrounding punctuation."""
-    return term.text.strip("\"'“”‘’()（）[]【】《》,，.。;；:：!！?？")or term.text
+    return term.text.strip("\"'“”‘’()（）[]【】《》,，.。;；:：!！?？") or term.text
 
 
 def _heading_paths(conn: Connection, revision_ids: set[int]) -> dict[tuple[int, int], list[str]]:
     rows = conn.execute(
         select(
-            sections.c.revision_id, sections.c.ord, sections.c.label, sections.c.heading,
+            sections.c.revision_id,
+            sections.c.ord,
+            sections.c.label,
+            sections.c.heading,
             sections.c.parent_ord,
         ).where(sections.c.revision_id.in_(bindparam("rids", expanding=True))),
         {"rids": sorted(revision_ids)},
@@ -195,7 +208,11 @@ def _heading_paths(conn: Connection, revision_ids: set[int]) -> dict[tuple[int, 
         node = r
         while node is not None:
             path.append(f"{node.label}{node.heading}")
-            node = by_key.get((r.revision_id, node.parent_ord)) if node.parent_ord is not None else None
+            node = (
+                by_key.get((r.revision_id, node.parent_ord))
+                if node.parent_ord is not None
+                else None
+            )
         paths[key] = path[::-1]
     return paths
 

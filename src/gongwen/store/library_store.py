@@ -39,7 +39,9 @@ def material_key(doc: Document) -> str:
     return f"{title}|{doc.organisation}"
 
 
-def record_source(conn: Connection, path: str, content_hash: str, encoding: str, preamble: str) -> None:
+def record_source(
+    conn: Connection, path: str, content_hash: str, encoding: str, preamble: str
+) -> None:
     seen = conn.execute(
         select(source_files.c.id).where(source_files.c.content_hash == content_hash)
     ).first()
@@ -116,14 +118,20 @@ def save_document(
     if bodies is None:
         bodies = [" ".join(tokens(p.text)) for p in doc.paragraphs]
     doc_facets = {
-        "organisation_kind": doc.organisation_kind, "doc_type": doc.doc_type,
-        "year": doc.year, "period": doc.period,
+        "organisation_kind": doc.organisation_kind,
+        "doc_type": doc.doc_type,
+        "year": doc.year,
+        "period": doc.period,
     }
     kinds = [str(s.kind) for s in doc.sections]
     _index_rows_insert(
         conn,
         [
-            (pid, body, paragraph_facets(doc_facets, kinds[p.section] if p.section is not None else None))
+            (
+                pid,
+                body,
+                paragraph_facets(doc_facets, kinds[p.section] if p.section is not None else None),
+            )
             for pid, body, p in zip(paragraph_ids, bodies, doc.paragraphs, strict=True)
         ],
     )
@@ -160,25 +168,38 @@ def _insert_structure(conn: Connection, doc: Document, revision_id: int) -> list
                     section_ord=p.section,
                     start=p.start,
                     text=p.text,
-                    items=json.dumps([[it.marker, it.start, it.end] for it in p.items],
-                                     ensure_ascii=False) if p.items else "",
+                    items=json.dumps(
+                        [[it.marker, it.start, it.end] for it in p.items], ensure_ascii=False
+                    )
+                    if p.items
+                    else "",
                 )
                 for i, p in enumerate(doc.paragraphs)
             ],
         )
         # One read beats RETURNING here: SQLite cannot return ids in order for a multi-row
         # insert, so SQLAlchemy would fall back to one statement per row.
-        paragraph_ids = conn.execute(
-            select(paragraphs.c.id)
-            .where(paragraphs.c.revision_id == revision_id)
-            .order_by(paragraphs.c.ord)
-        ).scalars().all()
+        paragraph_ids = (
+            conn.execute(
+                select(paragraphs.c.id)
+                .where(paragraphs.c.revision_id == revision_id)
+                .order_by(paragraphs.c.ord)
+            )
+            .scalars()
+            .all()
+        )
     if doc.placeholders:
         conn.execute(
             insert(placeholders),
             [
-                dict(revision_id=revision_id, start=ph.start, end=ph.end, text=ph.text,
-                     label=ph.label, unit=ph.unit)
+                dict(
+                    revision_id=revision_id,
+                    start=ph.start,
+                    end=ph.end,
+                    text=ph.text,
+                    label=ph.label,
+                    unit=ph.unit,
+                )
                 for ph in doc.placeholders
             ],
         )
@@ -200,14 +221,20 @@ def paragraph_facets(doc_row: dict[str, object], section_kind: str | None) -> li
 
 def _index_rows(conn: Connection, revision_id: int) -> list[tuple[int, str, list[str]]]:
     """(paragraph id, body tokens, facet tokens) for every paragraph of a revision."""
-    meta = conn.execute(
-        select(
-            materials.c.organisation_kind, materials.c.doc_type, materials.c.year,
-            materials.c.period,
+    meta = (
+        conn.execute(
+            select(
+                materials.c.organisation_kind,
+                materials.c.doc_type,
+                materials.c.year,
+                materials.c.period,
+            )
+            .join(revisions, revisions.c.material_id == materials.c.id)
+            .where(revisions.c.id == revision_id)
         )
-        .join(revisions, revisions.c.material_id == materials.c.id)
-        .where(revisions.c.id == revision_id)
-    ).mappings().one()
+        .mappings()
+        .one()
+    )
     kinds = dict(
         conn.execute(
             select(sections.c.ord, sections.c.kind).where(sections.c.revision_id == revision_id)

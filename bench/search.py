@@ -1,0 +1,936 @@
+"""Benchmark: ingest speed, index size and query latency of gongwen's Chinese full-text search.
+
+Not a test: it prints tables and writes a JSON report, and never fails on a missed target.
+
+    .venv/bin/python bench/search.py                    # 1x and 10x (default --scales 1,10)
+    .venv/bin/python bench/search.py --scales 1 --keep  # 1x only, keep the database
+    .venv/bin/python bench/search.py --queries-only sqlite:////abs/path/scale1.sqlite3
+
+1x ingests the gov-corpus folder as is. Nx (N > 1) is a synthetic corpus of N times as many
+documents as the 1x database has materials, each a unique title line followed by paragraphs drawn
+(seeded) from the 1x paragraphs, as many as a randomly chosen real document has.
+
+Queries are timed warm: the whole set runs once untimed, then a second pass is timed. The
+baseline is a naive `LIKE '%q%' LIMIT 20` scan of `paragraphs` plus a Python snippet, timed the
+same way on the same database. Percentiles are linearly interpolated (numpy's default).
+"""
+
+from __future__ import annotations
+
+import argparse
+import gc
+import json
+import os
+import platform
+import random
+import re
+import resource
+import shutil
+import sqlite3
+import subprocess
+import sys
+import tempfile
+import time
+from collections import Counter
+from dataclasses import asdict, dataclass, field
+from datetime import datetime
+from pathlib import Path
+
+from rich.console import Console
+from rich.progress import (
+    BarColumn,
+    MofNCompleteColumn,
+    Progress,
+    TextColumn,
+    TimeElapsedColumn,
+    TimeRemainingColumn,
+)
+from rich.table import Table
+
+from gongwen.config import Settings
+from gongwen.errors import GongwenError
+from gongwen.ingest.readers import read_source
+from gongwen.ingest.service import expand_paths, ingest
+from gongwen.library import Library
+from gongwen.parse.metadata import is_title_line
+from gongwen.search.service import Filters, search
+
+ROOT = Path(__file__).resolve().parent.parent
+CORPUS = ROOT.parent / "shared" / "data" / "gov-corpus"
+RESULTS = ROOT / "bench" / "results"
+SEED = 20240601
+SHARD = 1000  # synthetic files per subfolder
+SAMPLED_LONG = 17  # long queries sampled from the corpus, on top of the fixed ones
+LIMIT = 20
+SNIPPET = 60  # baseline snippet: +/- this many characters around the first hit
+
+# --- the query set ---------------------------------------------------------------------------
+
+SHORT = [  # 1-2 characters: very common ones first, then rare ones
+    "法",
+    "国",
+    "人民",
+    "工作",
+    "国家",
+    "建设",
+    "县",
+    "罚",
+    "政府",
+    "发展",
+    "改革",
+    "企业",
+    "税",
+    "农村",
+    "扶贫",
+    "营商",
+    "双拥",
+    "碳汇",
+    "雄安",
+    "冬奥",
+    "鼠",
+    "蝗",
+    "医保",
+    "彝",
+]
+MEDIUM = [  # 3-4 characters
+    "疫情防控",
+    "营商环境",
+    "脱贫攻坚",
+    "人民法院",
+    "专精特新",
+    "乡村振兴",
+    "生态环境",
+    "行政处罚",
+    "安全生产",
+    "知识产权",
+    "一带一路",
+    "食品安全",
+    "社会保障",
+    "数字经济",
+    "新能源",
+    "人工智能",
+    "城镇化",
+    "未成年人",
+    "公积金",
+    "碳达峰",
+]
+LONG_FIXED = ["中华人民共和国", "县级以上地方人民政府", "依照本法规定"]  # + SAMPLED_LONG sampled
+MULTI = [
+    "扶贫 教育",
+    "疫情防控 企业",
+    "人民法院 行政处罚",
+    "乡村振兴 人才",
+    "营商环境 改革",
+    "法 国",
+]
+FILTERED: list[tuple[str, Filters]] = [
+    ("疫情", Filters(section_kind="存在问题")),
+    ("营商环境", Filters(section_kind="存在问题")),
+    ("就业", Filters(doc_type="政府工作报告")),
+    ("法", Filters(doc_type="政府工作报告")),
+]
+CLASSES = {
+    "short": "1–2 字",
+    "medium": "3–4 字",
+    "long": "6–12 字",
+    "multi": "AND 多词",
+    "filtered": "带过滤",
+}
+
+# Targets: (scale, metric, limit). Metrics: ingest_s, p95_ms, max_ms (search, all queries) and
+# speedup_p95 (scan p95 / search p95, a lower bound).
+TARGETS: list[tuple[int, str, float]] = [
+    (1, "ingest_s", 30.0),
+    (1, "p95_ms", 10.0),
+    (1, "max_ms", 50.0),
+    (10, "p95_ms", 50.0),
+    (10, "max_ms", 200.0),
+    (10, "speedup_p95", 20.0),
+]
+_HAN_RUN = re.compile(r"[\u4e00-\u9fff]{6,}")
+_PURE_HAN = re.compile(r"[\u4e00-\u9fff]+")
+
+
+@dataclass(frozen=True, slots=True)
+class Query:
+    cls: str
+    text: str
+    filters: Filters = field(default_factory=Filters)
+
+    @property
+    def filter_json(self) -> dict[str, object]:
+        return {k: v for k, v in asdict(self.filters).items() if v is not None}
+
+    @property
+    def label(self) -> str:
+        extra = " ".join(f"{k}={v}" for k, v in self.filter_json.items())
+        return f"{self.text} [{extra}]" if extra else self.text
+
+
+def build_queries(sampled_long: list[str]) -> list[Query]:
+    queries = [Query("short", q) for q in SHORT]
+    queries += [Query("medium", q) for q in MEDIUM]
+    queries += [Query("long", q) for q in LONG_FIXED + sampled_long]
+    queries += [Query("multi", q) for q in MULTI]
+    queries += [Query("filtered", q, f) for q, f in FILTERED]
+    return queries
+
+
+def sample_long_queries(db_path: Path, seed: int, count: int = SAMPLED_LONG) -> list[str]:
+    """Substrings of 6-12 Han characters from indexed (current) paragraphs, seeded."""
+    with sqlite3.connect(db_path) as conn:
+        ids = [
+            r[0]
+            for r in conn.execute(
+                "SELECT p.id FROM paragraphs p JOIN materials m ON m.current_revision_id = p.revision_id "
+                "ORDER BY p.id"
+            )
+        ]
+        rng = random.Random(seed)
+        taken: list[str] = []
+        excluded = set(SHORT + MEDIUM + LONG_FIXED)
+        for _ in range(100_000):
+            if len(taken) >= count or not ids:
+                break
+            pid = ids[rng.randrange(len(ids))]
+            (ptext,) = conn.execute("SELECT text FROM paragraphs WHERE id = ?", (pid,)).fetchone()
+            runs = _HAN_RUN.findall(ptext)
+            if not runs:
+                continue
+            run = runs[rng.randrange(len(runs))]
+            length = rng.randint(6, min(12, len(run)))
+            start = rng.randint(0, len(run) - length)
+            sub = run[start : start + length]
+            if sub not in excluded and sub not in taken:
+                taken.append(sub)
+    return taken
+
+
+# --- helpers -----------------------------------------------------------------------------------
+
+
+def percentile(values: list[float], q: float) -> float:
+    if not values:
+        return float("nan")
+    s = sorted(values)
+    k = (len(s) - 1) * q
+    lo = int(k)
+    hi = min(lo + 1, len(s) - 1)
+    return s[lo] + (s[hi] - s[lo]) * (k - lo)
+
+
+def stats(values: list[float]) -> dict[str, float]:
+    return {
+        "n": len(values),
+        "p50": round(percentile(values, 0.50), 3),
+        "p95": round(percentile(values, 0.95), 3),
+        "max": round(max(values), 3) if values else float("nan"),
+        "mean": round(sum(values) / len(values), 3) if values else float("nan"),
+    }
+
+
+def human_bytes(n: float) -> str:
+    for unit in ("B", "KB", "MB", "GB"):
+        if abs(n) < 1024 or unit == "GB":
+            return f"{n:.0f} {unit}" if unit == "B" else f"{n:.1f} {unit}"
+        n /= 1024
+    return f"{n:.1f} GB"
+
+
+def human_count(n: float) -> str:
+    if n >= 1e6:
+        return f"{n / 1e6:.2f} M"
+    if n >= 1e3:
+        return f"{n / 1e3:.1f} k"
+    return f"{n:.0f}"
+
+
+def sqlite_url(path: Path) -> str:
+    return f"sqlite:///{path.resolve()}"
+
+
+def url_path(url: str) -> Path:
+    if "://" not in url:
+        return Path(url).resolve()
+    if not url.startswith("sqlite"):
+        raise SystemExit(f"--queries-only needs a SQLite database, got {url}")
+    return Path(url.split("///", 1)[1])
+
+
+def machine_info() -> dict[str, object]:
+    cpu = ""
+    mem = 0
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+        for line in Path("/proc/meminfo").read_text().splitlines():
+            if line.startswith("MemTotal:"):
+                mem = int(line.split()[1]) * 1024
+                break
+    except OSError:
+        pass
+    commit, dirty = "", None
+    try:
+        commit = subprocess.run(
+            ["git", "rev-parse", "--short", "HEAD"],
+            cwd=ROOT,
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout.strip()
+        dirty = bool(
+            subprocess.run(
+                ["git", "status", "--porcelain", "--", "src"],
+                cwd=ROOT,
+                capture_output=True,
+                text=True,
+                check=True,
+            ).stdout.strip()
+        )
+    except (OSError, subprocess.CalledProcessError):
+        pass
+    import sqlalchemy
+
+    return {
+        "nproc": len(os.sched_getaffinity(0))
+        if hasattr(os, "sched_getaffinity")
+        else os.cpu_count(),
+        "cpu": cpu,
+        "memory_bytes": mem,
+        "platform": platform.platform(),
+        "python": platform.python_version(),
+        "sqlite": sqlite3.sqlite_version,
+        "sqlalchemy": sqlalchemy.__version__,
+        "git_commit": commit,
+        "src_dirty": dirty,
+    }
+
+
+# --- ingest --------------------------------------------------------------------------------------
+
+
+def run_ingest(
+    console: Console, db_path: Path, folder: Path, chars_by_path: dict[str, int] | None, label: str
+) -> dict[str, object]:
+    """Ingest `folder` into a fresh database at `db_path`, timed, with a progress bar."""
+    files = expand_paths([folder])
+    lib = Library.open(Settings(db_url=sqlite_url(db_path)))
+    statuses: Counter[str] = Counter()
+    failures: list[str] = []
+    ok_files = documents = chars = 0
+    last_result = started = 0.0
+    try:
+        with Progress(
+            TextColumn(f"[bold]{label}[/]"),
+            BarColumn(),
+            MofNCompleteColumn(),
+            TextColumn("{task.fields[docs]} docs"),
+            TimeElapsedColumn(),
+            TimeRemainingColumn(),
+            console=console,
+            transient=False,
+        ) as progress:
+            task = progress.add_task("ingest", total=len(files), docs=0)
+            started = time.perf_counter()
+            for result in ingest(lib, files):
+                if result.ok:
+                    ok_files += 1
+                    documents += len(result.documents)
+                    statuses.update(d.status for d in result.documents)
+                    if chars_by_path is not None:
+                        chars += chars_by_path.get(result.path, 0)
+                else:
+                    failures.append(result.error)
+                progress.update(task, advance=1, docs=documents)
+                last_result = time.perf_counter()
+            finished = time.perf_counter()
+    finally:
+        lib.close()
+    wall = finished - started
+    return {
+        "folder": str(folder),
+        "files": len(files),
+        "files_ok": ok_files,
+        "files_failed": len(failures),
+        "failures": failures[:10],
+        "documents": documents,
+        "statuses": dict(statuses),
+        "chars": chars,
+        "wall_s": round(wall, 3),
+        "optimize_s": round(finished - last_result, 3),  # after the last file: FTS optimize
+        "docs_per_s": round(documents / wall, 1) if wall else None,
+        "chars_per_s": round(chars / wall) if wall else None,
+        # high-water marks so far (this process, and the reaped parse workers)
+        "peak_rss_bytes": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024,
+        "peak_rss_worker_bytes": resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss * 1024,
+    }
+
+
+def source_chars(files: list[Path]) -> dict[str, int]:
+    """Characters of every file's document text(s), as the readers decode them."""
+    out: dict[str, int] = {}
+    for path in files:
+        try:
+            out[str(path)] = sum(len(s.text) for s in read_source(path))
+        except (GongwenError, ValueError):
+            out[str(path)] = 0
+    return out
+
+
+def make_synthetic(db1: Path, out: Path, scale: int, seed: int) -> dict[str, object]:
+    """Write scale x (materials of db1) synthetic .txt documents under `out`; their characters."""
+    started = time.perf_counter()
+    with sqlite3.connect(db1) as conn:
+        pool = [r[0] for r in conn.execute("SELECT text FROM paragraphs ORDER BY id")]
+        counts = [
+            r[1]
+            for r in conn.execute(
+                "SELECT revision_id, COUNT(*) FROM paragraphs GROUP BY revision_id ORDER BY revision_id"
+            )
+        ]
+        (materials,) = conn.execute("SELECT COUNT(*) FROM materials").fetchone()
+    # A paragraph that looks like a 公文 title line (2020年上半年工作总结…) would start a new
+    # document inside a synthetic file; leave those out of the pool.
+    usable = [p for p in pool if p.strip() and not is_title_line(p)]
+    rng = random.Random(seed + scale)
+    n_docs = scale * materials
+    chars = 0
+    out.mkdir(parents=True, exist_ok=True)
+    for i in range(n_docs):
+        k = counts[rng.randrange(len(counts))]
+        body = "\n".join(rng.choices(usable, k=k))
+        text = f"合成文档第{i:06d}号\n{body}\n"
+        shard = out / f"{i // SHARD:03d}"
+        if i % SHARD == 0:
+            shard.mkdir(exist_ok=True)
+        (shard / f"{i:06d}.txt").write_text(text, encoding="utf-8")
+        chars += len(text)
+    return {
+        "documents": n_docs,
+        "chars": chars,
+        "pool_paragraphs": len(pool),
+        "pool_dropped_title_lines": len(pool) - len(usable),
+        "source_materials": materials,
+        "generate_s": round(time.perf_counter() - started, 3),
+        "folder": str(out),
+    }
+
+
+def db_sizes(db_path: Path) -> dict[str, object]:
+    """File sizes, and with dbstat the pages of the FTS5 shadow tables vs the content tables."""
+    with sqlite3.connect(db_path) as conn:
+        conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        counts = {
+            name: conn.execute(f"SELECT COUNT(*) FROM {name}").fetchone()[0]
+            for name in ("materials", "revisions", "paragraphs", "sections")
+        }
+        counts["indexed_paragraphs"] = conn.execute(
+            "SELECT COUNT(*) FROM paragraphs p JOIN materials m ON m.current_revision_id = p.revision_id"
+        ).fetchone()[0]
+        counts["paragraph_chars"] = (
+            conn.execute("SELECT SUM(LENGTH(text)) FROM paragraphs").fetchone()[0] or 0
+        )
+        owner = dict(
+            conn.execute(
+                "SELECT name, tbl_name FROM sqlite_master WHERE type IN ('table', 'index')"
+            )
+        )
+        try:
+            pages = conn.execute("SELECT name, SUM(pgsize) FROM dbstat GROUP BY name").fetchall()
+        except sqlite3.OperationalError:
+            pages = None
+    wal = Path(f"{db_path}-wal")
+    out: dict[str, object] = {
+        "file_bytes": db_path.stat().st_size,
+        "wal_bytes": wal.stat().st_size if wal.exists() else 0,
+        "dbstat": pages is not None,
+        "counts": counts,
+    }
+    if pages is not None:
+        fts = {name: size for name, size in pages if name.startswith("para_fts")}
+        by_table: Counter[str] = Counter()
+        for name, size in pages:
+            if not name.startswith("para_fts"):
+                by_table[owner.get(name, name)] += size  # indexes count with their table
+        out["fts_bytes"] = sum(fts.values())
+        out["fts_tables"] = fts
+        out["table_bytes"] = dict(by_table.most_common())
+        out["paragraphs_bytes"] = by_table.get("paragraphs", 0)
+        out["revisions_bytes"] = by_table.get("revisions", 0)
+    return out
+
+
+# --- queries -------------------------------------------------------------------------------------
+
+
+def _like(term: str) -> str:
+    return "%" + term.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+
+
+def scan_sql(q: Query) -> tuple[str, list[object]]:
+    """The naive baseline: LIKE per term over `paragraphs`, first 20 rows, filters as joins."""
+    terms = q.text.split()
+    sql = "SELECT p.id, p.text FROM paragraphs p"
+    where = [r"p.text LIKE ? ESCAPE '\'" for _ in terms]
+    params: list[object] = [_like(t) for t in terms]
+    f = q.filters
+    doc_facets = {
+        "organisation_kind": f.organisation_kind,
+        "doc_type": f.doc_type,
+        "year": f.year,
+        "period": f.period,
+    }
+    doc_facets = {k: v for k, v in doc_facets.items() if v is not None}
+    if doc_facets:
+        sql += " JOIN revisions r ON r.id = p.revision_id JOIN materials m ON m.id = r.material_id"
+        for k, v in doc_facets.items():
+            where.append(f"m.{k} = ?")
+            params.append(v)
+    if f.section_kind is not None:
+        sql += " JOIN sections s ON s.revision_id = p.revision_id AND s.ord = p.section_ord"
+        where.append("s.kind = ?")
+        params.append(f.section_kind)
+    return f"{sql} WHERE {' AND '.join(where)} LIMIT {LIMIT}", params
+
+
+def scan(lib: Library, q: Query) -> tuple[int, list[str]]:
+    sql, params = scan_sql(q)
+    needles = q.text.split()
+    with lib.engine.connect() as conn:
+        rows = conn.exec_driver_sql(sql, tuple(params)).all()
+    snippets = []
+    for _, ptext in rows:
+        first = min((i for n in needles if (i := ptext.find(n)) >= 0), default=0)
+        snippets.append(ptext[max(0, first - SNIPPET) : first + SNIPPET])
+    return len(rows), snippets
+
+
+def time_queries(lib: Library, queries: list[Query], console: Console) -> list[dict[str, object]]:
+    """Warm pass (untimed), then a timed pass, for search and for the scan baseline."""
+    records: list[dict[str, object]] = [
+        {"class": q.cls, "query": q.text, "filters": q.filter_json} for q in queries
+    ]
+    for name, fn in (
+        ("search", lambda q: search(lib, q.text, q.filters, limit=LIMIT)),
+        ("scan", lambda q: scan(lib, q)),
+    ):
+        with console.status(f"{name}: warm-up pass"):
+            for q in queries:
+                fn(q)
+        gc.collect()  # start the timed pass with no garbage from the warm-up pending
+        with console.status(f"{name}: timed pass"):
+            for q, rec in zip(queries, records, strict=True):
+                t0 = time.perf_counter()
+                result = fn(q)
+                ms = (time.perf_counter() - t0) * 1000
+                rec[f"{name}_ms"] = round(ms, 3)
+                if name == "search":
+                    rec["candidates"] = result.candidates
+                    rec["capped"] = result.capped
+                    rec["hits"] = len(result.hits)
+                    rec["hits_with_heading_path"] = sum(1 for h in result.hits if h.heading_path)
+                else:
+                    rec["scan_rows"] = result[0]
+    return records
+
+
+def check_counts(db_path: Path, records: list[dict[str, object]]) -> dict[str, object]:
+    """Uncapped single-term pure-Han queries: search candidates vs paragraphs containing the term.
+
+    Not identical semantics (search folds width/case and treats punctuation as a boundary), so
+    differences are reported, not failed. One table scan with one instr() per query.
+    """
+    checked = [
+        r
+        for r in records
+        if not r["filters"] and not r["capped"] and _PURE_HAN.fullmatch(str(r["query"]))
+    ]
+    if not checked:
+        return {"checked": 0, "mismatches": 0, "examples": []}
+    sums = ", ".join("SUM(instr(p.text, ?) > 0)" for _ in checked)
+    with sqlite3.connect(db_path) as conn:
+        counts = conn.execute(
+            f"SELECT {sums} FROM paragraphs p JOIN materials m ON m.current_revision_id = p.revision_id",
+            [r["query"] for r in checked],
+        ).fetchone()
+    diffs = [
+        {"query": r["query"], "candidates": r["candidates"], "like_count": c or 0}
+        for r, c in zip(checked, counts, strict=True)
+        if (c or 0) != r["candidates"]
+    ]
+    return {"checked": len(checked), "mismatches": len(diffs), "examples": diffs[:5]}
+
+
+def summarise(records: list[dict[str, object]]) -> dict[str, object]:
+    out: dict[str, object] = {}
+    for name in ("search", "scan"):
+        key = f"{name}_ms"
+        out[name] = {
+            "overall": stats([float(r[key]) for r in records]),
+            "by_class": {
+                c: stats([float(r[key]) for r in records if r["class"] == c])
+                for c in CLASSES
+                if any(r["class"] == c for r in records)
+            },
+        }
+    s, b = out["search"]["overall"], out["scan"]["overall"]  # type: ignore[index]
+    out["speedup"] = {
+        "p50": round(b["p50"] / s["p50"], 1) if s["p50"] else None,
+        "p95": round(b["p95"] / s["p95"], 1) if s["p95"] else None,
+    }
+    slow = sorted(records, key=lambda r: -float(r["search_ms"]))[:5]
+    out["slowest"] = [
+        {
+            k: r[k]
+            for k in ("class", "query", "filters", "search_ms", "candidates", "capped", "scan_ms")
+        }
+        for r in slow
+    ]
+    return out
+
+
+def evaluate_targets(scale: int, report: dict[str, object]) -> list[dict[str, object]]:
+    values: dict[str, float | None] = {}
+    if "ingest" in report:
+        values["ingest_s"] = report["ingest"]["wall_s"]  # type: ignore[index]
+    if "queries" in report:
+        q = report["queries"]
+        values["p95_ms"] = q["search"]["overall"]["p95"]  # type: ignore[index]
+        values["max_ms"] = q["search"]["overall"]["max"]  # type: ignore[index]
+        values["speedup_p95"] = q["speedup"]["p95"]  # type: ignore[index]
+    out = []
+    for tscale, metric, limit in TARGETS:
+        if tscale != scale or metric not in values or values[metric] is None:
+            continue
+        v = float(values[metric])  # type: ignore[arg-type]
+        ok = v >= limit if metric.startswith("speedup") else v <= limit
+        out.append(
+            {
+                "metric": metric,
+                "value": v,
+                "target": ("≥ " if metric.startswith("speedup") else "≤ ") + f"{limit:g}",
+                "pass": ok,
+            }
+        )
+    return out
+
+
+def bench_queries(console: Console, db_path: Path, queries: list[Query]) -> dict[str, object]:
+    lib = Library.open(Settings(db_url=sqlite_url(db_path)))
+    try:
+        records = time_queries(lib, queries, console)
+        cap = lib.settings.search_candidates
+    finally:
+        lib.close()
+    summary = summarise(records)
+    summary["candidate_cap"] = cap
+    summary["correctness"] = check_counts(db_path, records)
+    summary["per_query"] = records
+    return summary
+
+
+# --- output --------------------------------------------------------------------------------------
+
+
+def print_machine(console: Console, m: dict[str, object]) -> None:
+    t = Table(title="Machine", show_header=False)
+    t.add_column("", style="bold")
+    t.add_column("")
+    for k in (
+        "nproc",
+        "cpu",
+        "memory_bytes",
+        "platform",
+        "python",
+        "sqlite",
+        "sqlalchemy",
+        "git_commit",
+        "src_dirty",
+    ):
+        v = m.get(k)
+        t.add_row(k, human_bytes(v) if k == "memory_bytes" and v else str(v))
+    console.print(t)
+
+
+def print_ingest(console: Console, scales: list[dict[str, object]]) -> None:
+    t = Table(title="Ingest and index size")
+    t.add_column("scale")
+    for col in (
+        "files",
+        "failed",
+        "documents",
+        "characters",
+        "wall s",
+        "optimize s",
+        "docs/s",
+        "chars/s",
+        "DB file",
+        "FTS index",
+        "paragraphs",
+        "revisions",
+        "peak RSS",
+    ):
+        t.add_column(col, justify="right")
+    for s in scales:
+        ing = s.get("ingest")
+        sizes = s.get("sizes", {})
+        if not ing:
+            continue
+        t.add_row(
+            f"{s['scale']}×",
+            str(ing["files"]),
+            str(ing["files_failed"]),
+            f"{ing['documents']:,}",
+            human_count(ing["chars"]),
+            f"{ing['wall_s']:.1f}",
+            f"{ing['optimize_s']:.1f}",
+            f"{ing['docs_per_s']:,.0f}",
+            human_count(ing["chars_per_s"]),
+            human_bytes(sizes["file_bytes"] + sizes["wal_bytes"]),
+            human_bytes(sizes["fts_bytes"]) if sizes.get("dbstat") else "n/a",
+            human_bytes(sizes["paragraphs_bytes"]) if sizes.get("dbstat") else "n/a",
+            human_bytes(sizes["revisions_bytes"]) if sizes.get("dbstat") else "n/a",
+            human_bytes(ing["peak_rss_bytes"]),
+        )
+    console.print(t)
+    for s in scales:
+        ing = s.get("ingest")
+        if ing and ing["failures"]:
+            for err in ing["failures"][:5]:
+                console.print(f"  [dim]{s['scale']}× failed file: {err}[/]")
+        if ing:
+            print_counts(console, f"{s['scale']}×", s["sizes"], ing["statuses"])
+
+
+def print_counts(console: Console, label: str, sizes: dict, statuses: dict | None = None) -> None:
+    c = sizes["counts"]
+    line = (
+        f"  [dim]{label}: {c['materials']:,} materials, {c['revisions']:,} revisions, "
+        f"{c['paragraphs']:,} paragraphs ({c['indexed_paragraphs']:,} indexed, "
+        f"{human_count(c['paragraph_chars'])} chars), {c['sections']:,} sections"
+    )
+    if statuses:
+        line += "; documents " + ", ".join(f"{k} {v:,}" for k, v in statuses.items())
+    console.print(line + "[/]")
+    if sizes.get("dbstat"):
+        fts = ", ".join(f"{k} {human_bytes(v)}" for k, v in sizes["fts_tables"].items())
+        console.print(f"  [dim]{label}: FTS5 shadow tables: {fts}[/]")
+
+
+def print_latency(console: Console, s: dict[str, object]) -> None:
+    q = s["queries"]
+    t = Table(title=f"{s['label']}: query latency, ms (warm; search vs LIKE scan)")
+    t.add_column("class")
+    for col in ("n", "search p50", "p95", "max", "scan p50", "p95", "max", "×p50", "×p95"):
+        t.add_column(col, justify="right")
+    rows = [
+        (CLASSES[c], q["search"]["by_class"][c], q["scan"]["by_class"][c])
+        for c in q["search"]["by_class"]
+    ]
+    rows.append(("all", q["search"]["overall"], q["scan"]["overall"]))
+    for name, a, b in rows:
+        t.add_row(
+            f"[bold]{name}[/]" if name == "all" else name,
+            str(a["n"]),
+            f"{a['p50']:.2f}",
+            f"{a['p95']:.2f}",
+            f"{a['max']:.2f}",
+            f"{b['p50']:.2f}",
+            f"{b['p95']:.2f}",
+            f"{b['max']:.2f}",
+            f"{b['p50'] / a['p50']:.1f}" if a["p50"] else "-",
+            f"{b['p95'] / a['p95']:.1f}" if a["p95"] else "-",
+        )
+    console.print(t)
+    slow = Table(title=f"{s['label']}: slowest 5 searches")
+    for col in ("query", "class", "ms", "candidates", "capped", "scan ms"):
+        slow.add_column(col, justify="left" if col in ("query", "class") else "right")
+    for r in q["slowest"]:
+        label = Query(r["class"], r["query"], Filters(**r["filters"])).label
+        slow.add_row(
+            label,
+            CLASSES[r["class"]],
+            f"{r['search_ms']:.2f}",
+            str(r["candidates"]),
+            "yes" if r["capped"] else "no",
+            f"{r['scan_ms']:.1f}",
+        )
+    console.print(slow)
+    c = q["correctness"]
+    console.print(
+        f"  candidates vs instr() count (uncapped single-term pure-Han queries): "
+        f"{c['checked']} checked, {c['mismatches']} differ"
+    )
+    for e in c["examples"]:
+        console.print(f"    {e['query']}: search {e['candidates']}, LIKE {e['like_count']}")
+
+
+def print_targets(console: Console, scales: list[dict[str, object]]) -> None:
+    t = Table(title="Targets")
+    for col in ("scale", "metric", "measured", "target", "result"):
+        t.add_column(col, justify="right" if col in ("measured", "target") else "left")
+    for s in scales:
+        for tg in s.get("targets", []):
+            t.add_row(
+                f"{s['scale']}×",
+                tg["metric"],
+                f"{tg['value']:.2f}",
+                tg["target"],
+                "[green]PASS[/]" if tg["pass"] else "[red]FAIL[/]",
+            )
+    if t.row_count:
+        console.print(t)
+
+
+# --- main ----------------------------------------------------------------------------------------
+
+
+def parse_args(argv: list[str] | None) -> argparse.Namespace:
+    p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    p.add_argument("--scale", type=int, help="one scale (1 = gov-corpus, N>1 = synthetic N×)")
+    p.add_argument("--scales", default="1,10", help="comma-separated scales (default 1,10)")
+    p.add_argument(
+        "--db-dir", type=Path, help="where databases go (default: temp dir in var/bench)"
+    )
+    p.add_argument("--keep", action="store_true", help="keep databases and the synthetic corpus")
+    p.add_argument(
+        "--queries-only",
+        metavar="DB_URL",
+        help="only time queries against an existing SQLite database (URL or path)",
+    )
+    p.add_argument("--json", type=Path, help="report path (default bench/results/search-<ts>.json)")
+    p.add_argument("--corpus", type=Path, default=CORPUS, help="the 1× corpus folder")
+    p.add_argument("--seed", type=int, default=SEED)
+    return p.parse_args(argv)
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parse_args(argv)
+    console = Console() if sys.stdout.isatty() else Console(width=150)
+    stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
+    json_path: Path = args.json or RESULTS / f"search-{stamp}.json"
+    machine = machine_info()
+    report: dict[str, object] = {
+        "version": 1,
+        "started_at": datetime.now().astimezone().isoformat(timespec="seconds"),
+        "machine": machine,
+        "args": {k: str(v) if isinstance(v, Path) else v for k, v in vars(args).items()},
+        "scales": [],
+    }
+    print_machine(console, machine)
+    scales_out: list[dict[str, object]] = report["scales"]  # type: ignore[assignment]
+
+    if args.queries_only:
+        db = url_path(args.queries_only)
+        if not db.exists():
+            raise SystemExit(f"no database at {db}")
+        long_q = sample_long_queries(db, args.seed)
+        queries = build_queries(long_q)
+        report["queries"] = {c: [q.label for q in queries if q.cls == c] for c in CLASSES}
+        entry: dict[str, object] = {
+            "scale": None,
+            "label": db.name,
+            "db_url": sqlite_url(db),
+            "kept": True,
+            "sizes": db_sizes(db),
+        }
+        entry["queries"] = bench_queries(console, db, queries)
+        scales_out.append(entry)
+        print_counts(console, db.name, entry["sizes"])  # type: ignore[arg-type]
+        print_latency(console, entry)
+    else:
+        wanted = (
+            [args.scale] if args.scale else [int(x) for x in args.scales.split(",") if x.strip()]
+        )
+        if any(s < 1 for s in wanted):
+            raise SystemExit("scales must be ≥ 1")
+        own_dir = args.db_dir is None
+        if own_dir:
+            (ROOT / "var" / "bench").mkdir(parents=True, exist_ok=True)
+            db_dir = Path(tempfile.mkdtemp(prefix="search-", dir=ROOT / "var" / "bench"))
+        else:
+            db_dir = args.db_dir.resolve()
+            db_dir.mkdir(parents=True, exist_ok=True)
+        created: list[Path] = []
+        try:
+            corpus = args.corpus.resolve()
+            db1 = db_dir / f"scale1-{stamp}.sqlite3"
+            created += [db1, Path(f"{db1}-wal"), Path(f"{db1}-shm")]
+            files = expand_paths([corpus])
+            with console.status("reading the corpus once (characters; warms the page cache)"):
+                chars = source_chars(files)
+            entry = {
+                "scale": 1,
+                "label": "1× gov-corpus",
+                "db_url": sqlite_url(db1),
+                "corpus": {"folder": str(corpus), "files": len(files), "synthetic": False},
+            }
+            entry["ingest"] = run_ingest(console, db1, corpus, chars, "1× ingest")
+            entry["sizes"] = db_sizes(db1)
+            queries = build_queries(sample_long_queries(db1, args.seed))
+            report["queries"] = {c: [q.label for q in queries if q.cls == c] for c in CLASSES}
+            if 1 in wanted:
+                entry["queries"] = bench_queries(console, db1, queries)
+                scales_out.append(entry)
+            else:
+                entry["note"] = "built only as the paragraph pool for the synthetic scales"
+                scales_out.append(entry)
+            for scale in sorted(s for s in set(wanted) if s > 1):
+                folder = db_dir / f"corpus-x{scale}-{stamp}"
+                created.append(folder)
+                with console.status(f"writing the {scale}× synthetic corpus"):
+                    synth = make_synthetic(db1, folder, scale, args.seed)
+                console.print(
+                    f"  {scale}× corpus: {synth['documents']:,} files, "
+                    f"{human_count(synth['chars'])} characters, "
+                    f"written in {synth['generate_s']:.1f} s"
+                )
+                dbn = db_dir / f"scale{scale}-{stamp}.sqlite3"
+                created += [dbn, Path(f"{dbn}-wal"), Path(f"{dbn}-shm")]
+                chars_n = {
+                    str(p): len(p.read_text(encoding="utf-8")) for p in expand_paths([folder])
+                }
+                e: dict[str, object] = {
+                    "scale": scale,
+                    "label": f"{scale}× synthetic",
+                    "db_url": sqlite_url(dbn),
+                    "corpus": {**synth, "synthetic": True},
+                }
+                e["ingest"] = run_ingest(console, dbn, folder, chars_n, f"{scale}× ingest")
+                e["sizes"] = db_sizes(dbn)
+                e["queries"] = bench_queries(console, dbn, queries)
+                scales_out.append(e)
+        finally:
+            for s in scales_out:
+                s["kept"] = args.keep
+            if not args.keep:
+                if own_dir:
+                    shutil.rmtree(db_dir, ignore_errors=True)
+                else:
+                    for p in created:
+                        if p.is_dir():
+                            shutil.rmtree(p, ignore_errors=True)
+                        else:
+                            p.unlink(missing_ok=True)
+        print_ingest(console, scales_out)
+        for s in scales_out:
+            if "queries" in s:
+                print_latency(console, s)
+
+    for s in scales_out:
+        if s.get("scale"):
+            s["targets"] = evaluate_targets(int(s["scale"]), s)  # type: ignore[arg-type]
+    print_targets(console, scales_out)
+    report["finished_at"] = datetime.now().astimezone().isoformat(timespec="seconds")
+    json_path.parent.mkdir(parents=True, exist_ok=True)
+    json_path.write_text(json.dumps(report, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
+    console.print(f"JSON: {json_path}")
+    if not args.keep and not args.queries_only:
+        console.print("[dim]databases removed (use --keep to keep them)[/]")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

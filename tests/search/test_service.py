@@ -1,0 +1,166 @@
+"""Chinese full-text search over the seed corpus, on SQLite and PostgreSQL alike."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from sqlalchemy import select
+
+from gongwen.errors import QueryError
+from gongwen.ingest.service import ingest
+from gongwen.library import Library
+from gongwen.search.service import Filters, search
+from gongwen.store.schema import materials, paragraphs
+
+from ..conftest import SEED
+
+
+@pytest.fixture
+def seeded(lib: Library) -> Library:
+    assert all(r.ok for r in ingest(lib, [SEED]))
+    return lib
+
+
+def _current_paragraphs(lib: Library) -> list[tuple[int, str]]:
+    with lib.engine.connect() as conn:
+        return [
+            (r.id, r.text)
+            for r in conn.execute(
+                select(paragraphs.c.id, paragraphs.c.text).join(
+                    materials, materials.c.current_revision_id == paragraphs.c.revision_id
+                )
+            )
+        ]
+
+
+@pytest.mark.parametrize(
+    "query", ["党", "法", "党建", "扶贫", "双拥", "疫情防控", "退役军人事务", "三抓三比三推动"]
+)
+def test_hits_are_exactly_the_paragraphs_containing_the_phrase(seeded: Library, query: str) -> None:
+    result = search(seeded, query, limit=1000)
+    expected = {pid for pid, text in _current_paragraphs(seeded) if query in text}
+    assert expected, "the query should occur in the seed"
+    assert {h.paragraph_id for h in result.hits} == expected
+    assert result.candidates == len(expected) and not result.capped
+
+
+def test_a_phrase_never_matches_across_punctuation(lib: Library, tmp_path: Path) -> None:
+    path = tmp_path / "doc.txt"
+    path.write_text(
+        "2020年工作总结（某局）\n一、情况\n推进营商。环境整治取得成效。\n", encoding="utf-8"
+    )
+    list(ingest(lib, [path]))
+    assert search(lib, "营商环境").hits == []
+    assert len(search(lib, "营商").hits) == 1
+    assert len(search(lib, "环境整治").hits) == 1
+
+
+def test_several_terms_must_all_appear(seeded: Library) -> None:
+    hits = search(seeded, "疫情防控 党员", limit=100).hits
+    assert hits
+    for h in hits:
+        plain = "".join(t for t, _ in h.snippet)
+        assert "疫情防控" in plain or "党员" in plain
+    texts = dict(_current_paragraphs(seeded))
+    assert all(
+        "疫情防控" in texts[h.paragraph_id] and "党员" in texts[h.paragraph_id] for h in hits
+    )
+    assert search(seeded, "疫情防控 AND 党员", limit=100).hits == hits
+
+
+def test_filters_by_section_kind_and_organisation_kind(seeded: Library) -> None:
+    problems = search(seeded, "不足", Filters(section_kind="存在问题"), limit=100).hits
+    assert problems
+    for h in problems:
+        assert any(k in h.heading_path[0] for k in ("问题", "困难"))
+    tech = search(seeded, "创新", Filters(organisation_kind="科技局"), limit=100).hits
+    assert tech and {h.title for h in tech} == {"2020年上半年工作总结（科技局）"}
+    assert search(seeded, "创新", Filters(year=2019)).hits == []
+    assert search(seeded, "创新", Filters(year=2020, period="上半年", doc_type="工作总结")).hits
+
+
+def test_snippets_highlight_the_query_and_hits_carry_their_heading_path(seeded: Library) -> None:
+    result = search(seeded, "疫情防控", Filters(organisation_kind="退役军人事务局"))
+    assert result.hits
+    for h in result.hits:
+        marked = [t for t, hit in h.snippet if hit]
+        assert marked and all(t == "疫情防控" for t in marked)
+        assert len("".join(t for t, _ in h.snippet)) <= 2 * 60 + 2
+    paths = [h.heading_path for h in result.hits]
+    assert ["一、工作开展情况", "（二）坚持“守土有责”，全力做好疫情防控工作"] in paths
+
+
+def test_results_are_ranked_by_how_much_a_paragraph_is_about_the_query(seeded: Library) -> None:
+    hits = search(seeded, "退役军人", limit=50).hits
+    counts = [sum(1 for t, hit in h.snippet if hit) for h in hits]
+    assert counts[0] >= counts[-1]
+    assert hits[0].score >= hits[-1].score
+
+
+HOSTILE = [
+    '"',
+    "'",
+    "''",
+    "\"'",
+    'a"b',
+    "(",
+    ")",
+    "()",
+    "[]",
+    "*",
+    "**",
+    "疫情*",
+    "*疫情",
+    "-疫情",
+    "NEAR(疫情 防控)",
+    "疫情 NEAR 防控",
+    "疫情 OR 防控",
+    "NOT 疫情",
+    "AND",
+    "OR",
+    "疫情 AND",
+    "; DROP TABLE materials; --",
+    "' OR 1=1 --",
+    "body:疫情",
+    "facets:x",
+    "^疫情",
+    "{疫情}",
+    "疫情\x00防控",
+    "％＊（）",
+    "\\",
+    "%",
+    "_",
+    "疫情%防控",
+    "SELECT * FROM paragraphs",
+]
+
+
+@pytest.mark.parametrize("query", HOSTILE)
+def test_hostile_queries_never_surface_a_database_error(seeded: Library, query: str) -> None:
+    try:
+        result = search(seeded, query)
+    except QueryError as err:
+        assert str(err)  # a sentence for the user, not a database message
+        assert "sqlite" not in str(err).lower() and "syntax" not in str(err).lower()
+    else:
+        assert isinstance(result.hits, list)
+
+
+def test_overlong_query_is_refused_with_a_reason(seeded: Library) -> None:
+    with pytest.raises(QueryError, match="过长"):
+        search(seeded, "疫情" * 5000)
+    with pytest.raises(QueryError):
+        search(seeded, "   ")
+
+
+def test_full_width_and_case_fold(lib: Library, tmp_path: Path) -> None:
+    path = tmp_path / "doc.txt"
+    path.write_text(
+        "2020年工作总结（某局）\n一、情况\n建成５Ｇ基站XX个，推广ETC应用。\n", encoding="utf-8"
+    )
+    list(ingest(lib, [path]))
+    assert len(search(lib, "5g基站").hits) == 1
+    assert len(search(lib, "etc").hits) == 1
+    [hit] = search(lib, "５Ｇ基站").hits
+    assert [t for t, h in hit.snippet if h] == ["５Ｇ基站"]

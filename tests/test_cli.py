@@ -1,0 +1,94 @@
+"""The gongwen command: exit status, --json shapes, progress and per-file results."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from .conftest import SEED, SHARED
+
+
+def gw(db: str, *args: str, check: bool = True) -> subprocess.CompletedProcess[str]:
+    proc = subprocess.run(
+        [sys.executable, "-m", "gongwen", "--db", db, *args],
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
+    if check and proc.returncode != 0:
+        raise AssertionError(f"exit {proc.returncode}: {proc.stderr}")
+    return proc
+
+
+@pytest.fixture
+def db(tmp_path: Path) -> str:
+    return f"sqlite:///{tmp_path / 'cli.sqlite3'}"
+
+
+def test_ingest_json_and_exit_status(db: str, tmp_path: Path) -> None:
+    bad = tmp_path / "broken.docx"
+    bad.write_bytes(b"PK\x03\x04 not really a zip")
+    proc = gw(db, "ingest", "--json", str(SEED), str(bad), check=False)
+    assert proc.returncode == 1  # a file failed
+    report = json.loads(proc.stdout)
+    assert report["files"] == 2 and report["failed"] == 1
+    assert report["documents"] == {"new": 6, "revision": 0, "unchanged": 0}
+    by_path = {Path(r["path"]).name: r for r in report["results"]}
+    assert (
+        by_path["broken.docx"]["ok"] is False and "broken.docx" in by_path["broken.docx"]["error"]
+    )
+    assert "broken.docx" in proc.stderr
+    titles = [d["title"] for d in by_path[SEED.name]["documents"]]
+    assert titles[0] == "2020年上半年工作总结（退役军人事务局）"
+    again = json.loads(gw(db, "ingest", "--json", str(SEED)).stdout)
+    assert again["documents"] == {"new": 0, "revision": 0, "unchanged": 6}
+
+
+def test_list_show_outline_search(db: str) -> None:
+    gw(db, "ingest", str(SEED))
+    listed = json.loads(gw(db, "list", "--json", "--kind", "事业单位").stdout)
+    assert [m["title"] for m in listed] == ["2020年上半年工作总结（科技馆）"]
+    mid = str(listed[0]["id"])
+    assert gw(db, "show", mid).stdout.startswith("2020年上半年工作总结（科技馆）\n")
+    md = gw(db, "show", mid, "--format", "md").stdout
+    assert md.startswith("# 2020年上半年工作总结（科技馆）") and "\n## 一、上半年工作总结\n" in md
+    detail = json.loads(gw(db, "show", mid, "--format", "json").stdout)
+    assert detail["summary"]["organisation_kind"] == "事业单位" and detail["placeholders"]
+    outline = json.loads(gw(db, "outline", "--json", mid).stdout)
+    assert [s["heading"] for s in outline["sections"] if s["level"] == 1] == [
+        "上半年工作总结",
+        "存在的问题",
+        "下半年工作计划",
+    ]
+    found = json.loads(gw(db, "search", "--json", "--section", "存在问题", "疫情").stdout)
+    assert found["hits"] and all(h["heading_path"][0].endswith("存在的问题") for h in found["hits"])
+    assert "【疫情】" in found["hits"][0]["snippet"]
+
+
+def test_errors_are_one_line_and_exit_2(db: str) -> None:
+    gw(db, "ingest", str(SEED))
+    proc = gw(db, "show", "999", check=False)
+    assert proc.returncode == 2 and "999" in proc.stderr and "Traceback" not in proc.stderr
+    proc = gw(db, "search", "   ", check=False)
+    assert proc.returncode == 2 and "检索词" in proc.stderr
+
+
+@pytest.mark.slow
+def test_gov_corpus_ingests_completely(db: str) -> None:
+    """Every file of the real corpus goes in or is reported with a reason."""
+    corpus = SHARED / "gov-corpus"
+    proc = gw(db, "ingest", "--json", str(corpus), check=False)
+    report = json.loads(proc.stdout)
+    files = [p for p in corpus.rglob("*") if p.suffix in {".md", ".jsonl", ".csv"}]
+    assert report["files"] == len(files)
+    failed = [r for r in report["results"] if not r["ok"]]
+    assert all(
+        r["error"].startswith(r["path"]) and len(r["error"]) > len(r["path"]) + 2 for r in failed
+    )
+    # Only the provincial manifest, which carries no document text, is refused.
+    assert [Path(r["path"]).name for r in failed] == ["run_manifest_2026.csv"]
+    assert sum(len(r["documents"]) for r in report["results"]) >= 3577
