@@ -808,7 +808,7 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
 
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
-    console = Console() if sys.stdout.isatty() else Console(width=150)
+    console = Console() if sys.stdout.isatty() else Console(width=180)
     stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
     json_path: Path = args.json or RESULTS / f"search-{stamp}.json"
     machine = machine_info()

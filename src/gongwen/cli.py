@@ -59,6 +59,7 @@ def main_options(
 @app.command()
 def ingest(
     paths: Annotated[list[Path], typer.Argument(help="文件或文件夹（递归）")],
+    announce: Annotated[bool, typer.Option(help="新材料向会员推送通知（批量导入往期资料时用 --no-announce）")] = True,
     as_json: JsonOpt = False,
 ) -> None:
     """入库 .txt/.md/.docx/.pdf/.jsonl/.csv 文件；坏文件逐个报告，其余照常入库。"""
@@ -79,7 +80,7 @@ def ingest(
         disable=as_json or not err.is_terminal,
     ) as progress:
         task = progress.add_task("", total=len(files))
-        for result in run_ingest(lib, files):
+        for result in run_ingest(lib, files, announce=announce):
             progress.advance(task)
             results.append(result)
             if not result.ok:

@@ -8,8 +8,16 @@ GongwenError
  │    ├── CorruptFile      a damaged container (.docx zip, .pdf) or binary junk
  │    └── FileTooLarge     absurd (uncompressed) size, refused before it is read
  ├── QueryError           a search query that cannot be run (says why, in Chinese)
- ├── NotFound             no such material, revision or section
- └── ConfigError          bad settings or database URL
+ ├── NotFound             no such material, revision, user or request
+ ├── ConfigError          bad settings or database URL
+ ├── InvalidInput         a form or API field that is wrong (names the field)
+ └── AccessError          the platform refuses the action
+      ├── NotAuthenticated  log in first
+      ├── NotEntitled       no subscription covers this material
+      ├── Forbidden         the role does not allow it
+      ├── AccountSuspended  the account is suspended
+      ├── RateLimited       too many attempts or downloads; try later
+      └── CsrfError         a form without a valid CSRF token
 """
 
 from __future__ import annotations
@@ -59,4 +67,39 @@ class NotFound(GongwenError):
 
 
 class ConfigError(GongwenError):
+    pass
+
+
+class InvalidInput(GongwenError):
+    def __init__(self, field: str, reason: str) -> None:
+        self.field = field
+        self.reason = reason
+        super().__init__(f"{field}: {reason}")
+
+
+class AccessError(GongwenError):
+    pass
+
+
+class NotAuthenticated(AccessError):
+    pass
+
+
+class NotEntitled(AccessError):
+    pass
+
+
+class Forbidden(AccessError):
+    pass
+
+
+class AccountSuspended(AccessError):
+    pass
+
+
+class RateLimited(AccessError):
+    pass
+
+
+class CsrfError(AccessError):
     pass

@@ -21,6 +21,7 @@ from gongwen.ingest.service import ingest
 from gongwen.library import Library
 from gongwen.materials import list_materials, material_detail
 from gongwen.search.service import search
+from gongwen.store.library_store import check_index
 from gongwen.store.schema import materials, paragraphs, revisions
 
 CODE_CHARS = "甲乙丙丁戊己庚辛壬癸子丑寅卯辰巳午未申酉"
@@ -160,6 +161,8 @@ def _consistent(db_url: str, expected_paragraphs: int) -> tuple[int, list[str]]:
             ).scalar_one()
             if orphans:
                 problems.append(f"{orphans} orphan revisions")
+        with lib.engine.begin() as conn:
+            check_index(conn)  # raises if the FTS index was left damaged
         return len(rows), problems
     finally:
         lib.close()

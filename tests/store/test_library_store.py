@@ -9,6 +9,7 @@ from sqlalchemy import func, select
 from gongwen.ingest.service import ingest
 from gongwen.library import Library
 from gongwen.materials import list_materials, material_detail
+from gongwen.store.library_store import check_index
 from gongwen.search.service import search
 from gongwen.store.schema import revisions
 
@@ -60,3 +61,19 @@ def test_changed_content_becomes_a_new_revision_and_the_old_is_kept(
     # Only the current revision is searchable; the old one stays in history.
     assert not search(lib, "三抓三比三推动").hits
     assert [h.material_id for h in search(lib, "四抓四比四推进").hits] == [material_id]
+
+
+def test_a_revision_within_one_batch_keeps_the_index_sound(lib: Library, tmp_path: Path) -> None:
+    """Two versions of one document in the same ingest: the second supersedes the first."""
+    folder = tmp_path / "versions"
+    folder.mkdir()
+    head = "2020年上半年工作总结（科技局）\n一、工作开展情况\n"
+    (folder / "a.txt").write_text(head + "旧版独有的表述甲乙丙。\n共同的段落内容。\n", encoding="utf-8")
+    (folder / "b.txt").write_text(head + "新版独有的表述丁戊己。\n共同的段落内容。\n", encoding="utf-8")
+    results = _ingest(lib, folder)
+    assert [d.status for r in results for d in r.documents] == ["new", "revision"]
+    with lib.engine.begin() as conn:
+        check_index(conn)
+    assert search(lib, "旧版独有").hits == []
+    assert len(search(lib, "新版独有").hits) == 1
+    assert len(search(lib, "共同的段落").hits) == 1

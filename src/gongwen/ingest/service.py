@@ -9,24 +9,32 @@ reported and skipped; if a batch fails in the database, its files are retried on
 from __future__ import annotations
 
 import hashlib
+from collections import deque
 from collections.abc import Callable, Iterable, Iterator
-from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from sqlalchemy.exc import SQLAlchemyError
 
 from gongwen.errors import GongwenError, ReadError
-from gongwen.ingest.readers import READERS, SourceText, read_source
+from gongwen.ingest.readers import READERS, read_source
 from gongwen.library import Library
-from gongwen.model import ParsedFile
+from gongwen.model import Document
 from gongwen.parse.structure import parse_text
 from gongwen.search.tokens import tokens
-from gongwen.store.library_store import Saved, optimize_index, record_source, save_document
+from gongwen.store.library_store import (
+    Saved,
+    optimize_index,
+    record_source,
+    save_document,
+    write_index_rows,
+)
 
 BATCH_FILES = 64
 BATCH_CHARS = 2_000_000
 POOL_THRESHOLD = 16  # fewer files than this are not worth a worker process
+IN_FLIGHT = 32  # files parsed ahead of the writer
 
 
 @dataclass(slots=True)
@@ -54,13 +62,23 @@ class FileResult:
 
 
 @dataclass(slots=True)
+class PreparedSource:
+    """One source text after parsing, trimmed to what the store needs (it crosses processes)."""
+
+    name: str
+    digest: str
+    encoding: str
+    preamble: str
+    documents: list[Document]
+    bodies: list[list[str]]  # [document][paragraph] -> search token string
+
+
+@dataclass(slots=True)
 class Prepared:
-    """A file read and parsed, with every paragraph's search tokens, ready to store."""
+    """A file read and parsed, ready to store."""
 
     path: str
-    sources: list[SourceText]
-    parsed: list[ParsedFile]
-    bodies: list[list[list[str]]]  # [source][document][paragraph] -> token string
+    sources: list[PreparedSource]
     chars: int
 
 
@@ -93,30 +111,37 @@ def prepare(path: Path) -> Prepared | FileResult:
         return FileResult(str(path), False, f"{path}: 解析失败 ({err})")
     if not any(p.documents for p in parsed):
         return FileResult(str(path), False, f"{path}: 没有可识别的文档")
-    bodies = [
-        [[" ".join(tokens(p.text)) for p in doc.paragraphs] for doc in result.documents]
-        for result in parsed
-    ]
-    return Prepared(str(path), sources, parsed, bodies, sum(len(s.text) for s in sources))
+    prepared = []
+    for source, result in zip(sources, parsed, strict=True):
+        for doc in result.documents:
+            doc.blocks = []  # the loss-free blocks are not stored; no need to ship them
+        prepared.append(PreparedSource(
+            source.name, hashlib.sha256(source.text.encode("utf-8")).hexdigest(), source.encoding,
+            result.preamble, result.documents,
+            [[" ".join(tokens(p.text)) for p in doc.paragraphs] for doc in result.documents],
+        ))
+    return Prepared(str(path), prepared, sum(len(s.text) for s in sources))
 
 
-def _store(lib: Library, batch: list[Prepared]) -> list[FileResult]:
+def _store(lib: Library, batch: list[Prepared], announce: bool = True) -> list[FileResult]:
     with lib.engine.begin() as conn:
         results = []
+        index_rows: list[tuple[int, str, list[str]]] = []
         for prep in batch:
             saved: list[Saved] = []
-            for source, result, bodies in zip(prep.sources, prep.parsed, prep.bodies, strict=True):
-                digest = hashlib.sha256(source.text.encode("utf-8")).hexdigest()
-                record_source(conn, source.name, digest, source.encoding, result.preamble)
-                for doc, doc_bodies in zip(result.documents, bodies, strict=True):
-                    saved.append(save_document(conn, doc, bodies=doc_bodies))
+            for source in prep.sources:
+                record_source(conn, source.name, source.digest, source.encoding, source.preamble)
+                for doc, doc_bodies in zip(source.documents, source.bodies, strict=True):
+                    saved.append(save_document(conn, doc, bodies=doc_bodies, announce=announce,
+                                               index_sink=index_rows))
             results.append(FileResult(prep.path, True, documents=saved))
+        write_index_rows(conn, index_rows)  # once per batch, last: see save_document
     return results
 
 
-def _store_batch(lib: Library, batch: list[Prepared]) -> list[FileResult]:
+def _store_batch(lib: Library, batch: list[Prepared], announce: bool) -> list[FileResult]:
     try:
-        return _store(lib, batch)
+        return _store(lib, batch, announce)
     except SQLAlchemyError:
         if len(batch) == 1:
             return [FileResult(batch[0].path, False, f"{batch[0].path}: 写入数据库失败")]
@@ -124,19 +149,44 @@ def _store_batch(lib: Library, batch: list[Prepared]) -> list[FileResult]:
     results = []
     for prep in batch:
         try:
-            results.extend(_store(lib, [prep]))
+            results.extend(_store(lib, [prep], announce))
         except SQLAlchemyError as err:
             reason = str(err.orig if hasattr(err, "orig") else err).splitlines()[0]
             results.append(FileResult(prep.path, False, f"{prep.path}: 写入数据库失败 ({reason})"))
     return results
 
 
+def _bounded_map(pool: ProcessPoolExecutor, files: list[Path]) -> Iterator[Prepared | FileResult]:
+    """Results in order, with at most IN_FLIGHT files parsed ahead of the writer.
+
+    Executor.map would submit every file at once and let parsed files pile up in memory
+    whenever the writer is the slower side (it is, on 2 cores).
+    """
+    pending: deque[Future[Prepared | FileResult]] = deque()
+    queue = iter(files)
+    for path in queue:
+        pending.append(pool.submit(prepare, path))
+        if len(pending) >= IN_FLIGHT:
+            break
+    while pending:
+        result = pending.popleft().result()
+        nxt = next(queue, None)
+        if nxt is not None:
+            pending.append(pool.submit(prepare, nxt))
+        yield result
+
+
 def ingest(
     lib: Library,
     paths: Iterable[Path],
     on_file: Callable[[FileResult], None] | None = None,
+    *,
+    announce: bool = True,
 ) -> Iterator[FileResult]:
-    """Ingest every file under `paths`, yielding one result per file once it is committed."""
+    """Ingest every file under `paths`, yielding one result per file once it is committed.
+
+    New materials are published at once; with `announce` the platform tells members about them.
+    """
     files = expand_paths(paths)
     stored = False
 
@@ -150,7 +200,7 @@ def ingest(
 
     pool = ProcessPoolExecutor(max_workers=1) if len(files) >= POOL_THRESHOLD else None
     try:
-        prepared = pool.map(prepare, files, chunksize=8) if pool else map(prepare, files)
+        prepared = _bounded_map(pool, files) if pool else map(prepare, files)
         batch: list[Prepared] = []
         chars = 0
         for item in prepared:
@@ -160,10 +210,10 @@ def ingest(
             batch.append(item)
             chars += item.chars
             if len(batch) >= BATCH_FILES or chars >= BATCH_CHARS:
-                yield from emit(_store_batch(lib, batch))
+                yield from emit(_store_batch(lib, batch, announce))
                 batch, chars = [], 0
         if batch:
-            yield from emit(_store_batch(lib, batch))
+            yield from emit(_store_batch(lib, batch, announce))
     finally:
         if pool:
             pool.shutdown(cancel_futures=True)

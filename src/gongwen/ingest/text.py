@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import codecs
+import re
 from pathlib import Path
 
 from charset_normalizer import from_bytes
@@ -110,6 +111,9 @@ def _common_han_ratio(text: str) -> float:
     return common / len(non_ascii)
 
 
+_CONTROL = re.compile(r"[\x00-\x08\x0e-\x1f]")
+
+
 def _control_ratio(text: str) -> float:
-    controls = sum(1 for ch in text if ord(ch) < 32 and ch not in "\n\t\f\v")
+    controls = sum(1 for _ in _CONTROL.finditer(text))
     return controls / max(1, len(text))

@@ -19,9 +19,15 @@ _RUN = re.compile(
 )
 
 
+_FOLDABLE = re.compile(r"[\u3000\uff01-\uff5e]")
+
+
 def normalize(text: str) -> str:
     """Fold width and case; same length as the input."""
-    return text.translate(_WIDTH).lower()
+    # str.translate walks the text in Python-level steps; most Chinese text has nothing to fold.
+    if _FOLDABLE.search(text):
+        text = text.translate(_WIDTH)
+    return text.lower()
 
 
 def tokens(text: str) -> list[str]:

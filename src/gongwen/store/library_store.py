@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import re
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Literal
 
 from sqlalchemy import Connection, func, insert, select, text, update
@@ -16,11 +17,11 @@ from gongwen.store.schema import (
     materials,
     para_terms,
     paragraphs,
-    placeholders,
     revisions,
     sections,
     source_files,
 )
+from gongwen.util.clock import now
 
 SaveStatus = Literal["new", "revision", "unchanged"]
 
@@ -54,16 +55,33 @@ def record_source(
 
 
 def save_document(
-    conn: Connection, doc: Document, note: str = "", bodies: list[str] | None = None
+    conn: Connection,
+    doc: Document,
+    note: str = "",
+    bodies: list[str] | None = None,
+    *,
+    material_id: int | None = None,
+    published_at: datetime | None | Literal["now"] = "now",
+    author_id: int | None = None,
+    announce: bool = True,
+    index_sink: list[tuple[int, str, list[str]]] | None = None,
 ) -> Saved:
     """Store a document as a new material, a new revision of one, or nothing if already known.
 
     `bodies` are the paragraphs' search tokens if the caller computed them already (in a worker).
+    `material_id` makes the document a revision of that material whatever its title says.
+    `published_at` applies to a new material: "now" (ingest publishes), a time, or None (draft).
+    `announce=False` publishes silently (a bulk back-catalogue load); otherwise the platform
+    announces the material to members once its publication time has come.
+    `index_sink` collects the search-index rows instead of writing them: a bulk loader writes
+    them once per batch with `write_index_rows` (FTS5 flushes its pending terms whenever
+    another table is written in the same transaction, so interleaving is several times slower).
     """
     key = material_key(doc)
-    row = conn.execute(
-        select(materials.c.id, materials.c.current_revision_id).where(materials.c.key == key)
-    ).first()
+    where = materials.c.id == material_id if material_id is not None else materials.c.key == key
+    row = conn.execute(select(materials.c.id, materials.c.current_revision_id).where(where)).first()
+    if row is None and material_id is not None:
+        raise NotFound(f"没有编号为 {material_id} 的材料")
     if row is not None:
         known = conn.execute(
             select(revisions.c.id).where(
@@ -76,11 +94,20 @@ def save_document(
         number = conn.execute(
             select(func.max(revisions.c.number)).where(revisions.c.material_id == material_id)
         ).scalar_one()
+        if index_sink:
+            # The old revision's rows may still be waiting in the sink; FTS5 must hold exactly
+            # what a 'delete' replays, or its index is corrupted. Write them first.
+            write_index_rows(conn, index_sink)
+            index_sink.clear()
         _unindex_revision(conn, row.current_revision_id)
         status: SaveStatus = "revision"
     else:
+        moment = now() if published_at == "now" else published_at
         material_id = conn.execute(
-            insert(materials).values(key=key, title=doc.title).returning(materials.c.id)
+            insert(materials)
+            .values(key=key, title=doc.title, published_at=moment,
+                    announced_at=moment if not announce else None)
+            .returning(materials.c.id)
         ).scalar_one()
         number = 0
         status = "new"
@@ -106,6 +133,7 @@ def save_document(
             source_file=doc.source_file,
             text=doc.text,
             note=note,
+            author_id=author_id,
         )
         .returning(revisions.c.id)
     ).scalar_one()
@@ -124,86 +152,65 @@ def save_document(
         "period": doc.period,
     }
     kinds = [str(s.kind) for s in doc.sections]
-    _index_rows_insert(
-        conn,
-        [
-            (
-                pid,
-                body,
-                paragraph_facets(doc_facets, kinds[p.section] if p.section is not None else None),
-            )
-            for pid, body, p in zip(paragraph_ids, bodies, doc.paragraphs, strict=True)
-        ],
-    )
+    rows = [
+        (pid, body, paragraph_facets(doc_facets, kinds[p.section] if p.section is not None else None))
+        for pid, body, p in zip(paragraph_ids, bodies, doc.paragraphs, strict=True)
+    ]
+    if index_sink is None:
+        write_index_rows(conn, rows)
+    else:
+        index_sink.extend(rows)
     return Saved(status, material_id, revision_id, doc.title)
+
+
+def _insert_many(conn: Connection, table: str, columns: tuple[str, ...], rows: list[tuple]) -> None:
+    """A plain DB-API executemany: bulk ingest spends its time here, not in statement building."""
+    mark = "?" if conn.dialect.paramstyle == "qmark" else "%s"
+    names = ", ".join(f'"{c}"' for c in columns)
+    conn.exec_driver_sql(
+        f"INSERT INTO {table} ({names}) VALUES ({', '.join([mark] * len(columns))})", rows
+    )
 
 
 def _insert_structure(conn: Connection, doc: Document, revision_id: int) -> list[int]:
     """Insert sections, paragraphs and placeholders; the paragraphs' ids in order."""
     if doc.sections:
-        conn.execute(
-            insert(sections),
-            [
-                dict(
-                    revision_id=revision_id,
-                    ord=i,
-                    level=s.level,
-                    label=s.label,
-                    heading=s.heading,
-                    kind=str(s.kind),
-                    start=s.start,
-                    parent_ord=s.parent,
-                )
-                for i, s in enumerate(doc.sections)
-            ],
+        _insert_many(
+            conn, "sections",
+            ("revision_id", "ord", "level", "label", "heading", "kind", "start", "parent_ord"),
+            [(revision_id, i, s.level, s.label, s.heading, str(s.kind), s.start, s.parent)
+             for i, s in enumerate(doc.sections)],
         )
     paragraph_ids: list[int] = []
     if doc.paragraphs:
-        conn.execute(
-            insert(paragraphs),
+        _insert_many(
+            conn, "paragraphs", ("revision_id", "ord", "section_ord", "start", "text", "items"),
             [
-                dict(
-                    revision_id=revision_id,
-                    ord=i,
-                    section_ord=p.section,
-                    start=p.start,
-                    text=p.text,
-                    items=json.dumps(
-                        [[it.marker, it.start, it.end] for it in p.items], ensure_ascii=False
-                    )
-                    if p.items
-                    else "",
-                )
+                (revision_id, i, p.section, p.start, p.text,
+                 json.dumps([[it.marker, it.start, it.end] for it in p.items], ensure_ascii=False)
+                 if p.items else "")
                 for i, p in enumerate(doc.paragraphs)
             ],
         )
-        # One read beats RETURNING here: SQLite cannot return ids in order for a multi-row
-        # insert, so SQLAlchemy would fall back to one statement per row.
-        paragraph_ids = (
-            conn.execute(
-                select(paragraphs.c.id)
-                .where(paragraphs.c.revision_id == revision_id)
-                .order_by(paragraphs.c.ord)
+        if conn.dialect.name == "sqlite":
+            # Inside our write transaction no other writer can interleave, so one executemany
+            # gets consecutive rowids ending at last_insert_rowid().
+            last = conn.exec_driver_sql("SELECT last_insert_rowid()").scalar_one()
+            paragraph_ids = list(range(last - len(doc.paragraphs) + 1, last + 1))
+        else:
+            paragraph_ids = list(
+                conn.execute(
+                    select(paragraphs.c.id)
+                    .where(paragraphs.c.revision_id == revision_id)
+                    .order_by(paragraphs.c.ord)
+                ).scalars()
             )
-            .scalars()
-            .all()
-        )
     if doc.placeholders:
-        conn.execute(
-            insert(placeholders),
-            [
-                dict(
-                    revision_id=revision_id,
-                    start=ph.start,
-                    end=ph.end,
-                    text=ph.text,
-                    label=ph.label,
-                    unit=ph.unit,
-                )
-                for ph in doc.placeholders
-            ],
+        _insert_many(
+            conn, "placeholders", ("revision_id", "start", "end", "text", "label", "unit"),
+            [(revision_id, ph.start, ph.end, ph.text, ph.label, ph.unit) for ph in doc.placeholders],
         )
-    return list(paragraph_ids)
+    return paragraph_ids
 
 
 def paragraph_facets(doc_row: dict[str, object], section_kind: str | None) -> list[str]:
@@ -251,7 +258,8 @@ def _index_rows(conn: Connection, revision_id: int) -> list[tuple[int, str, list
     ]
 
 
-def _index_rows_insert(conn: Connection, rows: list[tuple[int, str, list[str]]]) -> None:
+def write_index_rows(conn: Connection, rows: list[tuple[int, str, list[str]]]) -> None:
+    """Add paragraphs to the search index: (paragraph id, body tokens, facet tokens)."""
     if not rows:
         return
     if conn.dialect.name == "sqlite":
@@ -289,6 +297,12 @@ def _unindex_revision(conn: Connection, revision_id: int | None) -> None:
         ids = [pid for pid, _, _ in rows]
         if ids:
             conn.execute(para_terms.delete().where(para_terms.c.id.in_(ids)))
+
+
+def check_index(conn: Connection) -> None:
+    """Raise if the search index is damaged (FTS5 integrity-check; a no-op on PostgreSQL)."""
+    if conn.dialect.name == "sqlite":
+        conn.exec_driver_sql("INSERT INTO para_fts(para_fts, rank) VALUES ('integrity-check', 0)")
 
 
 def optimize_index(conn: Connection) -> None:

@@ -44,6 +44,10 @@ materials = Table(
     Column("current_revision_id", Integer),
     Column("created_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
     Column("updated_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
+    # Platform (migration 0002): when members may see it. NULL = draft; future = scheduled.
+    Column("published_at", DateTime(timezone=True), index=True),
+    Column("announced_at", DateTime(timezone=True)),  # publication event sent (once)
+    Column("retired_at", DateTime(timezone=True)),
 )
 
 revisions = Table(
@@ -57,6 +61,7 @@ revisions = Table(
     Column("text", Text, nullable=False),
     Column("note", Text, nullable=False, default=""),
     Column("created_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
+    Column("author_id", Integer),  # migration 0002: the editor who published it, if any
     UniqueConstraint("material_id", "content_hash"),
     UniqueConstraint("material_id", "number"),
 )

@@ -2,6 +2,7 @@
 
 from alembic import context
 
+import gongwen.store.platform_schema  # noqa: F401  (registers the platform tables)
 from gongwen.store.schema import metadata
 
 connection = context.config.attributes["connection"]

@@ -1,0 +1,73 @@
+"""Member-facing bytes of a material: txt, md, docx. Only platform.catalogue.download calls this."""
+
+from __future__ import annotations
+
+import io
+import re
+from dataclasses import dataclass
+from enum import StrEnum
+
+from gongwen.errors import InvalidInput
+from gongwen.materials import MaterialDetail, render_markdown
+
+
+class Format(StrEnum):
+    TXT = "txt"
+    MD = "md"
+    DOCX = "docx"
+
+
+MEDIA_TYPES = {
+    Format.TXT: "text/plain; charset=utf-8",
+    Format.MD: "text/markdown; charset=utf-8",
+    Format.DOCX: "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+}
+
+
+@dataclass(frozen=True, slots=True)
+class Rendered:
+    data: bytes
+    filename: str
+    media_type: str
+
+
+def parse_format(value: str) -> Format:
+    try:
+        return Format(value)
+    except ValueError:
+        raise InvalidInput("fmt", f"格式只能是 txt、md 或 docx，收到 {value!r}") from None
+
+
+def filename_for(detail: MaterialDetail, fmt: Format) -> str:
+    stem = re.sub(r'[\\/:*?"<>|\s]+', "_", detail.summary.title).strip("_") or f"material-{detail.summary.id}"
+    return f"{stem}.{fmt}"
+
+
+def render(detail: MaterialDetail, fmt: Format) -> Rendered:
+    if fmt is Format.TXT:
+        data = detail.text.encode("utf-8")
+    elif fmt is Format.MD:
+        data = render_markdown(detail).encode("utf-8")
+    else:
+        data = _docx(detail)
+    return Rendered(data, filename_for(detail, fmt), MEDIA_TYPES[fmt])
+
+
+def _docx(detail: MaterialDetail) -> bytes:
+    """A plain .docx: title, headings by level, paragraphs (GB/T 9704 layout is a later issue)."""
+    import docx
+
+    document = docx.Document()
+    document.add_heading(detail.summary.title, level=0)
+    events: list[tuple[int, int, str, int]] = [
+        (s.start, 0, f"{s.label}{s.heading}", s.level) for s in detail.sections
+    ]
+    events += [(int(p["start"]), 1, str(p["text"]).strip(), 0) for p in detail.paragraphs]
+    for _, kind, text, level in sorted(events):
+        if kind == 0:
+            document.add_heading(text, level=min(level, 9))
+        elif text:
+            document.add_paragraph(text)
+    buffer = io.BytesIO()
+    document.save(buffer)
+    return buffer.getvalue()

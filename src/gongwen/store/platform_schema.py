@@ -1,0 +1,146 @@
+"""Platform tables (migration 0002): accounts, sessions, subscriptions, codes, events, requests, audit."""
+
+from __future__ import annotations
+
+from sqlalchemy import (
+    Boolean,
+    Column,
+    DateTime,
+    ForeignKey,
+    Integer,
+    PrimaryKeyConstraint,
+    String,
+    Table,
+    Text,
+    func,
+)
+
+from gongwen.store.schema import metadata
+
+users = Table(
+    "users",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("email", String(254), nullable=False, unique=True),
+    Column("password_hash", Text, nullable=False),  # argon2id
+    Column("role", String(16), nullable=False, default="member"),  # member | editor | admin
+    Column("suspended_at", DateTime(timezone=True)),
+    Column("suspended_reason", Text, nullable=False, default=""),
+    Column("feed_token_hash", String(64), unique=True),  # sha256 of the private feed token
+    Column("last_seen_at", DateTime(timezone=True)),  # "new since your last visit"
+    Column("previous_seen_at", DateTime(timezone=True)),
+    Column("created_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
+)
+
+sessions = Table(
+    "sessions",
+    metadata,
+    Column("token_hash", String(64), primary_key=True),  # sha256 of the cookie value
+    Column("user_id", Integer, ForeignKey("users.id"), nullable=False, index=True),
+    Column("csrf_token", String(64), nullable=False),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    Column("expires_at", DateTime(timezone=True), nullable=False),
+)
+
+login_failures = Table(
+    "login_failures",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("key", String(300), nullable=False, index=True),  # "email:…" or "ip:…"
+    Column("at", DateTime(timezone=True), nullable=False),
+)
+
+subscriptions = Table(
+    "subscriptions",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("user_id", Integer, ForeignKey("users.id"), nullable=False, index=True),
+    Column("plan", String(16), nullable=False),
+    Column("starts_at", DateTime(timezone=True), nullable=False),
+    Column("ends_at", DateTime(timezone=True), nullable=False),
+    Column("source", String(16), nullable=False),  # grant | code | reward
+    Column("revoked_at", DateTime(timezone=True)),
+    Column("created_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
+)
+
+redeem_codes = Table(
+    "redeem_codes",
+    metadata,
+    Column("code_hash", String(64), primary_key=True),  # sha256: the code itself is shown once
+    Column("hint", String(8), nullable=False),  # last characters, to tell codes apart
+    Column("plan", String(16), nullable=False),
+    Column("created_by", Integer, ForeignKey("users.id")),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    Column("redeemed_by", Integer, ForeignKey("users.id")),
+    Column("redeemed_at", DateTime(timezone=True)),
+)
+
+events = Table(
+    "events",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("kind", String(24), nullable=False),  # published | revised | request
+    Column("material_id", Integer),
+    Column("revision_id", Integer),
+    Column("request_id", Integer),
+    Column("title", Text, nullable=False),
+    Column("at", DateTime(timezone=True), nullable=False, index=True),
+)
+
+notifications = Table(
+    "notifications",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("user_id", Integer, ForeignKey("users.id"), nullable=False, index=True),
+    Column("event_id", Integer, ForeignKey("events.id"), nullable=False),
+    Column("text", Text, nullable=False),
+    Column("read_at", DateTime(timezone=True)),
+)
+
+downloads = Table(
+    "downloads",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("user_id", Integer, ForeignKey("users.id"), nullable=False, index=True),
+    Column("material_id", Integer, nullable=False, index=True),
+    Column("revision_id", Integer, nullable=False),
+    Column("format", String(8), nullable=False),
+    Column("at", DateTime(timezone=True), nullable=False),
+)
+
+material_requests = Table(
+    "material_requests",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("user_id", Integer, ForeignKey("users.id"), nullable=False),
+    Column("title", Text, nullable=False),
+    Column("body", Text, nullable=False, default=""),
+    Column("status", String(16), nullable=False, default="open"),  # open | planned | done
+    Column("material_id", Integer),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+)
+
+request_votes = Table(
+    "request_votes",
+    metadata,
+    Column("request_id", Integer, ForeignKey("material_requests.id"), nullable=False),
+    Column("user_id", Integer, ForeignKey("users.id"), nullable=False),
+    PrimaryKeyConstraint("request_id", "user_id"),
+)
+
+audit_log = Table(
+    "audit_log",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("at", DateTime(timezone=True), nullable=False, index=True),
+    Column("actor_id", Integer),
+    Column("action", String(40), nullable=False, index=True),
+    Column("target", Text, nullable=False, default=""),
+    Column("detail", Text, nullable=False, default=""),  # JSON
+    Column("flagged", Boolean, nullable=False, default=False),  # for the operator's attention
+)
+
+PLATFORM_TABLES = [
+    "users", "sessions", "login_failures", "subscriptions", "redeem_codes", "events",
+    "notifications", "downloads", "material_requests", "request_votes", "audit_log",
+]

@@ -1,0 +1,88 @@
+"""Admins: users and roles, subscriptions, redeem codes, the audit log."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Annotated
+
+from fastapi import APIRouter, Form, Response
+from fastapi.responses import HTMLResponse, RedirectResponse
+
+from gongwen.errors import InvalidInput
+from gongwen.model.member import Role
+from gongwen.platform import accounts, audit, subscriptions
+from gongwen.platform.accounts import require_admin
+from gongwen.web.deps import CtxDep, render
+
+router = APIRouter(prefix="/admin")
+FormStr = Annotated[str, Form()]
+
+
+@router.get("", response_class=HTMLResponse)
+async def dashboard(ctx: CtxDep, codes: str = "") -> Response:
+    require_admin(ctx.member)
+    members = accounts.list_members(ctx.lib)
+    subs = {m.id: subscriptions.active_subscription(ctx.lib, m.id) for m in members}
+    return render(ctx, "admin.html", members=members, subs=subs, new_codes=[],
+                  codes=subscriptions.code_status(ctx.lib))
+
+
+@router.post("/users/{user_id}/role")
+async def set_role(ctx: CtxDep, user_id: int, role: FormStr, csrf: FormStr = "") -> Response:
+    ctx.check_csrf(csrf)
+    try:
+        accounts.set_role(ctx.lib, require_admin(ctx.member), user_id, Role(role))
+    except ValueError:
+        raise InvalidInput("role", "角色只能是 member、editor 或 admin") from None
+    return RedirectResponse("/admin", status_code=303)
+
+
+@router.post("/users/{user_id}/subscription")
+async def grant(ctx: CtxDep, user_id: int, plan: FormStr, start: FormStr = "",
+                csrf: FormStr = "") -> Response:
+    ctx.check_csrf(csrf)
+    admin = require_admin(ctx.member)
+    starts = None
+    if start.strip():
+        try:
+            starts = datetime.fromisoformat(start.strip()).replace(tzinfo=UTC)
+        except ValueError:
+            raise InvalidInput("start", "开始日期格式应为 2026-01-31") from None
+    subscriptions.grant(ctx.lib, user_id, plan, start=starts, actor_id=admin.id)
+    return RedirectResponse("/admin", status_code=303)
+
+
+@router.post("/users/{user_id}/revoke")
+async def revoke(ctx: CtxDep, user_id: int, csrf: FormStr = "") -> Response:
+    ctx.check_csrf(csrf)
+    subscriptions.revoke(ctx.lib, require_admin(ctx.member), user_id)
+    return RedirectResponse("/admin", status_code=303)
+
+
+@router.post("/users/{user_id}/suspend")
+async def suspend(ctx: CtxDep, user_id: int, reason: FormStr = "", csrf: FormStr = "") -> Response:
+    ctx.check_csrf(csrf)
+    admin = require_admin(ctx.member)
+    accounts.suspend(ctx.lib, admin.id, user_id, reason or "管理员停用")
+    return RedirectResponse("/admin", status_code=303)
+
+
+@router.post("/codes", response_class=HTMLResponse)
+async def create_codes(ctx: CtxDep, plan: FormStr, count: FormStr = "10",
+                       csrf: FormStr = "") -> Response:
+    ctx.check_csrf(csrf)
+    admin = require_admin(ctx.member)
+    if not count.isdigit():
+        raise InvalidInput("count", "数量须为数字")
+    new_codes = subscriptions.create_codes(ctx.lib, plan, int(count), admin.id)
+    members = accounts.list_members(ctx.lib)
+    subs = {m.id: subscriptions.active_subscription(ctx.lib, m.id) for m in members}
+    return render(ctx, "admin.html", members=members, subs=subs, new_codes=new_codes,
+                  codes=subscriptions.code_status(ctx.lib))
+
+
+@router.get("/audit", response_class=HTMLResponse)
+async def audit_log(ctx: CtxDep, action: str = "", flagged: str = "") -> Response:
+    require_admin(ctx.member)
+    entries = audit.entries(ctx.lib, action=action or None, flagged=True if flagged else None)
+    return render(ctx, "audit.html", entries=entries, action=action, flagged=flagged)

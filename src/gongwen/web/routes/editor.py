@@ -1,0 +1,106 @@
+"""Editors: upload and publish, revise with a note, edit metadata, schedule, retire."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Annotated
+
+from fastapi import APIRouter, File, Form, Response, UploadFile
+from fastapi.responses import HTMLResponse, RedirectResponse
+
+from gongwen.errors import GongwenError, InvalidInput
+from gongwen.platform import catalogue, publishing
+from gongwen.platform.accounts import require_editor
+from gongwen.web.deps import CtxDep, render
+
+router = APIRouter(prefix="/editor")
+FormStr = Annotated[str, Form()]
+
+
+def _when(value: str) -> datetime | None | str:
+    """The schedule field: empty = now; "draft" = unpublished; else a local date-time (UTC)."""
+    value = value.strip()
+    if not value:
+        return "now"
+    if value == "draft":
+        return None
+    try:
+        moment = datetime.fromisoformat(value)
+    except ValueError:
+        raise InvalidInput("publish_at", "发布时间格式应为 2026-12-01T09:00") from None
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+
+
+@router.get("", response_class=HTMLResponse)
+async def dashboard(ctx: CtxDep, message: str = "", error: str = "") -> Response:
+    require_editor(ctx.member)
+    cards = catalogue.browse(ctx.lib, ctx.viewer, limit=200)
+    return render(ctx, "editor.html", cards=cards, message=message, error=error)
+
+
+@router.post("/upload", response_class=HTMLResponse)
+async def upload(ctx: CtxDep, files: Annotated[list[UploadFile], File()],
+                 publish_at: FormStr = "", note: FormStr = "", csrf: FormStr = "") -> Response:
+    ctx.check_csrf(csrf)
+    editor = require_editor(ctx.member)
+    when = _when(publish_at)
+    lines, errors = [], []
+    for upload_file in files:  # a batch goes on past a bad file
+        name = upload_file.filename or "upload"
+        try:
+            saved = publishing.publish_upload(ctx.lib, editor, name, await upload_file.read(),
+                                              publish_at=when, note=note)
+        except GongwenError as err:
+            errors.append(f"{name}：{getattr(err, 'reason', str(err))}")
+            continue
+        lines += [f"{name}：{s.title}（{ {'new': '新材料', 'revision': '新版本', 'unchanged': '未变'}[s.status] }）"
+                  for s in saved]
+    cards = catalogue.browse(ctx.lib, ctx.viewer, limit=200)
+    return render(ctx, "editor.html", status_code=400 if errors and not lines else 200,
+                  cards=cards, message="；".join(lines), error="；".join(errors))
+
+
+@router.get("/materials/{material_id}", response_class=HTMLResponse)
+async def edit(ctx: CtxDep, material_id: int) -> Response:
+    editor = require_editor(ctx.member)
+    view = catalogue.material_view(ctx.lib, ctx.viewer, material_id)
+    return render(ctx, "editor_material.html", view=view,
+                  text=publishing.material_text(ctx.lib, editor, material_id))
+
+
+@router.post("/materials/{material_id}/metadata")
+async def metadata(ctx: CtxDep, material_id: int, title: FormStr, organisation: FormStr = "",
+                   organisation_kind: FormStr = "", year: FormStr = "", period: FormStr = "",
+                   doc_type: FormStr = "", csrf: FormStr = "") -> Response:
+    ctx.check_csrf(csrf)
+    publishing.edit_metadata(ctx.lib, require_editor(ctx.member), material_id, title=title,
+                             organisation=organisation, organisation_kind=organisation_kind,
+                             year=year or None, period=period, doc_type=doc_type)
+    return RedirectResponse(f"/editor/materials/{material_id}", status_code=303)
+
+
+@router.post("/materials/{material_id}/revision")
+async def revise(ctx: CtxDep, material_id: int, text: FormStr, note: FormStr = "",
+                 csrf: FormStr = "") -> Response:
+    ctx.check_csrf(csrf)
+    publishing.publish_revision(ctx.lib, require_editor(ctx.member), material_id, text, note)
+    return RedirectResponse(f"/materials/{material_id}/revisions", status_code=303)
+
+
+@router.post("/materials/{material_id}/schedule")
+async def schedule(ctx: CtxDep, material_id: int, publish_at: FormStr = "",
+                   csrf: FormStr = "") -> Response:
+    ctx.check_csrf(csrf)
+    when = _when(publish_at)
+    from gongwen.util.clock import now
+
+    publishing.schedule(ctx.lib, require_editor(ctx.member), material_id,
+                        now() if when == "now" else when)  # type: ignore[arg-type]
+    return RedirectResponse(f"/editor/materials/{material_id}", status_code=303)
+
+
+@router.post("/materials/{material_id}/retire")
+async def retire(ctx: CtxDep, material_id: int, csrf: FormStr = "") -> Response:
+    ctx.check_csrf(csrf)
+    publishing.retire(ctx.lib, require_editor(ctx.member), material_id)
+    return RedirectResponse("/editor", status_code=303)
