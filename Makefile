@@ -9,6 +9,7 @@ export UV_PYTHON_DOWNLOADS := never
 export UV_PROJECT_ENVIRONMENT := .venv
 GW := .venv/bin/gongwen
 DB ?= sqlite:///var/gongwen.sqlite3
+PORT ?= 8000
 
 .PHONY: run test lint sync bench-search clean
 
@@ -26,7 +27,8 @@ sync: .venv/.synced
 run: sync
 	@mkdir -p var
 	$(GW) --db $(DB) ingest examples/
-	$(GW) --db $(DB) demo
+	$(GW) --db $(DB) bootstrap
+	$(GW) --db $(DB) serve --host 127.0.0.1 --port $(PORT)
 
 test: sync
 	.venv/bin/python -m pytest -q

@@ -260,6 +260,142 @@ def demo() -> None:
     search("疫情", None, None, None, None, "存在问题", 5, False)
 
 
+user_app = typer.Typer(help="用户管理", no_args_is_help=True)
+subscription_app = typer.Typer(help="订阅管理", no_args_is_help=True)
+codes_app = typer.Typer(help="卡密（兑换码）", no_args_is_help=True)
+app.add_typer(user_app, name="user")
+app.add_typer(subscription_app, name="subscription")
+app.add_typer(codes_app, name="codes")
+
+
+def _new_password() -> str:
+    import secrets
+
+    return secrets.token_urlsafe(12)
+
+
+@user_app.command("add")
+def user_add(
+    email: Annotated[str, typer.Argument(help="邮箱")],
+    role: Annotated[str, typer.Option(help="member | editor | admin")] = "member",
+    as_json: JsonOpt = False,
+) -> None:
+    """添加用户。密码从标准输入读取；没有输入时生成一个并只打印这一次。"""
+    from gongwen.model.member import Role
+    from gongwen.platform.accounts import create_user
+
+    password = "" if sys.stdin is None or sys.stdin.isatty() else sys.stdin.readline().strip()
+    generated = not password
+    password = password or _new_password()
+    try:
+        member = create_user(library(), email, password, Role(role))
+    except ValueError:
+        raise GongwenError(f"--role 只能是 member、editor 或 admin，收到 {role!r}") from None
+    if as_json:
+        emit_json({"id": member.id, "email": member.email, "role": str(member.role),
+                   "password": password if generated else None})
+    else:
+        out.print(f"已添加 {member.email}（{member.role}）")
+        if generated:
+            out.print(f"密码（只显示这一次）：{password}")
+
+
+@subscription_app.command("grant")
+def subscription_grant(
+    email: Annotated[str, typer.Argument(help="会员邮箱")],
+    plan: Annotated[str, typer.Option(help="month | quarter | year")] = "year",
+    start: Annotated[str | None, typer.Option(help="开始日期 YYYY-MM-DD（默认现在；有效订阅则顺延）")] = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """开通或延长订阅。"""
+    from datetime import UTC, datetime
+
+    from gongwen.platform.accounts import find_member
+    from gongwen.platform.subscriptions import grant
+
+    starts = datetime.fromisoformat(start).replace(tzinfo=UTC) if start else None
+    member = find_member(library(), email)
+    sub = grant(library(), member.id, plan, start=starts)
+    if as_json:
+        emit_json({"email": member.email, "plan": sub.plan, "starts_at": sub.starts_at.isoformat(),
+                   "ends_at": sub.ends_at.isoformat()})
+    else:
+        out.print(f"{member.email}：{sub.plan}，{sub.starts_at:%Y-%m-%d} 至 {sub.ends_at:%Y-%m-%d}")
+
+
+@codes_app.command("create")
+def codes_create(
+    plan: Annotated[str, typer.Option(help="month | quarter | year")] = "year",
+    count: Annotated[int, typer.Option(help="数量")] = 10,
+    as_json: JsonOpt = False,
+) -> None:
+    """生成一次性卡密（只显示这一次，库中只存摘要）。"""
+    from gongwen.platform.subscriptions import create_codes
+
+    codes = create_codes(library(), plan, count)
+    if as_json:
+        emit_json({"plan": plan, "codes": codes})
+    else:
+        for code in codes:
+            out.print(code)
+
+
+@codes_app.command("redeem")
+def codes_redeem(
+    email: Annotated[str, typer.Argument(help="会员邮箱")],
+    code: Annotated[str, typer.Argument(help="卡密")],
+    as_json: JsonOpt = False,
+) -> None:
+    """替会员兑换卡密。"""
+    from gongwen.platform.accounts import find_member
+    from gongwen.platform.subscriptions import redeem
+
+    sub = redeem(library(), find_member(library(), email), code)
+    if as_json:
+        emit_json({"email": email, "plan": sub.plan, "ends_at": sub.ends_at.isoformat()})
+    else:
+        out.print(f"{email}：订阅至 {sub.ends_at:%Y-%m-%d}")
+
+
+@app.command()
+def bootstrap() -> None:
+    """确保有一个管理员账号（首次运行时创建，并打印它的密码，同时写入 var/first-admin.txt）。"""
+    from gongwen.model.member import Role
+    from gongwen.platform.accounts import create_user, list_members
+
+    lib = library()
+    admins = [m for m in list_members(lib) if m.is_admin]
+    note = lib.settings.var_dir / "first-admin.txt"
+    if admins:
+        out.print(f"管理员：{admins[0].email}" + (f"（初始密码见 {note}）" if note.exists() else ""))
+        return
+    password = _new_password()
+    member = create_user(lib, "admin@gongwen.local", password, Role.ADMIN)
+    lib.settings.var_dir.mkdir(parents=True, exist_ok=True)
+    note.write_text(f"{member.email}\n{password}\n", encoding="utf-8")
+    note.chmod(0o600)
+    out.print(f"[bold]首个管理员[/bold]：{member.email}  密码：{password}（也写在 {note}）")
+
+
+@app.command()
+def serve(
+    host: Annotated[str, typer.Option(help="监听地址")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="端口")] = 8000,
+    workers: Annotated[int, typer.Option(help="进程数（每核一个）")] = 1,
+) -> None:
+    """启动网站（FastAPI + uvicorn）。多进程时通过 Redis（GONGWEN_REDIS）或数据库轮询同步实时推送。"""
+    import os
+
+    import uvicorn
+
+    os.environ["GONGWEN_DB"] = Settings.from_env(state.db).db_url
+    os.environ.setdefault("GONGWEN_BASE_URL", f"http://{host}:{port}")
+    library()  # migrate once, before the workers start
+    out.print(f"公文库网站：http://{host}:{port}/  （{workers} 个进程，数据库 {os.environ['GONGWEN_DB']}）")
+    uvicorn.run("gongwen.web.app:app_from_env", factory=True, host=host, port=port,
+                workers=workers, log_level="warning", access_log=False)
+
+
 def main() -> None:
     try:
         app()

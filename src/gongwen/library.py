@@ -10,7 +10,7 @@ from gongwen.config import Settings
 from gongwen.store.db import make_engine, migrate
 
 
-@dataclass(slots=True)
+@dataclass(slots=True, eq=False)  # identity: a Library is a resource, usable as a cache key
 class Library:
     settings: Settings
     engine: Engine

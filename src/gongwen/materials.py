@@ -162,13 +162,18 @@ def material_detail(
         )
 
 
+def body_blocks(detail: MaterialDetail) -> list[tuple[str, int, str]]:
+    """Headings and paragraphs in text order: ("heading", level, title) or ("paragraph", 0, text)."""
+    events: list[tuple[int, int, str, int, str]] = [
+        (s.start, 0, "heading", s.level, f"{s.label}{s.heading}") for s in detail.sections
+    ]
+    events += [(int(p["start"]), 1, "paragraph", 0, str(p["text"]).strip()) for p in detail.paragraphs]
+    return [(kind, level, text) for _, _, kind, level, text in sorted(events) if text]
+
+
 def render_markdown(detail: MaterialDetail) -> str:
     """The material as Markdown: title, headings by level, paragraphs, in text order."""
     out = [f"# {detail.summary.title}", ""]
-    events: list[tuple[int, int, str]] = [
-        (s.start, 0, "#" * min(6, s.level + 1) + f" {s.label}{s.heading}") for s in detail.sections
-    ]
-    events += [(int(p["start"]), 1, str(p["text"]).strip()) for p in detail.paragraphs]
-    for _, _, line in sorted(events):
-        out += [line, ""]
+    for kind, level, text in body_blocks(detail):
+        out += ["#" * min(6, level + 1) + f" {text}" if kind == "heading" else text, ""]
     return "\n".join(out).rstrip() + "\n"

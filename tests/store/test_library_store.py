@@ -9,8 +9,8 @@ from sqlalchemy import func, select
 from gongwen.ingest.service import ingest
 from gongwen.library import Library
 from gongwen.materials import list_materials, material_detail
-from gongwen.store.library_store import check_index
 from gongwen.search.service import search
+from gongwen.store.library_store import check_index
 from gongwen.store.schema import revisions
 
 

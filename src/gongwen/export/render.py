@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 
 from gongwen.errors import InvalidInput
-from gongwen.materials import MaterialDetail, render_markdown
+from gongwen.materials import MaterialDetail, body_blocks, render_markdown
 
 
 class Format(StrEnum):
@@ -59,14 +59,10 @@ def _docx(detail: MaterialDetail) -> bytes:
 
     document = docx.Document()
     document.add_heading(detail.summary.title, level=0)
-    events: list[tuple[int, int, str, int]] = [
-        (s.start, 0, f"{s.label}{s.heading}", s.level) for s in detail.sections
-    ]
-    events += [(int(p["start"]), 1, str(p["text"]).strip(), 0) for p in detail.paragraphs]
-    for _, kind, text, level in sorted(events):
-        if kind == 0:
+    for kind, level, text in body_blocks(detail):
+        if kind == "heading":
             document.add_heading(text, level=min(level, 9))
-        elif text:
+        else:
             document.add_paragraph(text)
     buffer = io.BytesIO()
     document.save(buffer)

@@ -111,8 +111,9 @@ def facets(lib: Library) -> dict[str, list[str]]:
     with lib.engine.connect() as conn:
         for name in ("organisation_kind", "doc_type", "year", "period"):
             column = materials.c[name]
+            present = column.is_not(None) if name == "year" else column != ""
             values = conn.execute(
-                select(column).where(_visible(Viewer()), column.is_not(None), column != "")
+                select(column).where(_visible(Viewer()), present)
                 .group_by(column).order_by(func.count().desc()).limit(40)
             ).scalars()
             out[name] = [str(v) for v in values]

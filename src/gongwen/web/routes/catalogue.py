@@ -9,6 +9,7 @@ from fastapi.responses import HTMLResponse
 
 from gongwen.errors import QueryError
 from gongwen.export.render import parse_format
+from gongwen.materials import body_blocks
 from gongwen.platform import catalogue as service
 from gongwen.search.service import Filters
 from gongwen.web.deps import CtxDep, finish, render
@@ -57,7 +58,8 @@ async def search(ctx: CtxDep, q: str = "", kind: str = "", type: str = "", year:
 @router.get("/materials/{material_id}", response_class=HTMLResponse)
 async def material(ctx: CtxDep, material_id: int) -> Response:
     view = service.material_view(ctx.lib, ctx.viewer, material_id)
-    return render(ctx, "material.html", view=view)
+    blocks = body_blocks(view.detail) if view.detail is not None else []
+    return render(ctx, "material.html", view=view, blocks=blocks)
 
 
 @router.get("/materials/{material_id}/download")

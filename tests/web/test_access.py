@@ -1,0 +1,125 @@
+"""Who may see what, through HTTP: every member-only route as every kind of viewer.
+
+Full text, downloads and diffs reach only readers whose subscription covers the material's
+publication date (3 years before the start until the end), and editors.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from .conftest import World
+
+VIEWERS = [None, "nosub", "expired", "covered", "other", "editor"]
+# (viewer, material) -> may read. #1 is older than start - 3 years; #2 is inside the back catalogue.
+READS = {
+    (None, 1): False, (None, 2): False, (None, 3): False,
+    ("nosub", 1): False, ("nosub", 2): False, ("nosub", 3): False,
+    ("expired", 1): False, ("expired", 2): False, ("expired", 3): False,
+    ("covered", 1): False, ("covered", 2): True, ("covered", 3): True,
+    ("other", 1): False, ("other", 2): True, ("other", 3): True,
+    ("editor", 1): True, ("editor", 2): True, ("editor", 3): True,
+}
+
+
+@pytest.mark.parametrize(("who", "material"), list(READS))
+def test_material_page_shows_full_text_only_to_covered_readers(world: World, who: str | None, material: int) -> None:
+    client = world.client(who)
+    page = client.get(f"/materials/{material}")
+    assert page.status_code == 200
+    readable = READS[(who, material)]
+    assert (world.deep[material] in page.text) is readable
+    assert ('id="fulltext"' in page.text) is readable
+    assert 'id="preview"' in page.text or readable
+    api = client.get(f"/api/v1/materials/{material}").json()
+    assert ("text" in api) is readable and api["readable"] is readable
+    assert world.deep[material] not in str(api) or readable
+    assert api["outline"], "everyone sees the outline"
+
+
+@pytest.mark.parametrize(("who", "material"), list(READS))
+@pytest.mark.parametrize("fmt", ["txt", "md", "docx"])
+def test_downloads_only_for_covered_readers(world: World, who: str | None, material: int, fmt: str) -> None:
+    client = world.client(who)
+    for url in (f"/materials/{material}/download?fmt={fmt}", f"/api/v1/materials/{material}/download?fmt={fmt}"):
+        response = client.get(url)
+        if READS[(who, material)]:
+            assert response.status_code == 200, (url, response.text[:200])
+            assert "attachment" in response.headers["content-disposition"]
+            if fmt != "docx":
+                assert world.deep[material] in response.content.decode("utf-8")
+        else:
+            expected = 401 if who is None and url.startswith("/api") else (303 if who is None else 403)
+            assert response.status_code == expected, (url, response.status_code)
+            assert world.deep[material].encode() not in response.content
+
+
+@pytest.mark.parametrize(("who", "material"), [k for k in READS if k[1] != 1])
+def test_search_snippets_never_reveal_more_than_the_preview(world: World, who: str | None, material: int) -> None:
+    client = world.client(who)
+    phrase = world.deep[material][:12]
+    page = client.get("/search", params={"q": phrase})
+    api = client.get("/api/v1/search", params={"q": phrase}).json()
+    assert page.status_code == 200
+    hits = [h for h in api["hits"] if h["material_id"] == material]
+    assert hits, "the hit itself (title, heading path) is public"
+    if READS[(who, material)]:
+        assert any(h["snippet"] for h in hits)
+    else:
+        assert all(h["snippet"] == "" for h in hits)
+        # The words around the query (which the page echoes) must not appear.
+        assert world.deep[material][12:] not in page.text
+
+
+@pytest.mark.parametrize("who", VIEWERS)
+def test_revision_diff_needs_read_access(world: World, who: str | None) -> None:
+    response = world.client(who).get("/materials/3/revisions/1")
+    if READS[(who, 3)]:
+        assert response.status_code == 200 and "第 1 版" in response.text
+    else:
+        assert response.status_code in (303, 403)
+        assert world.deep[3] not in response.text
+
+
+@pytest.mark.parametrize(("path", "visitor", "member", "editor", "admin"), [
+    ("/account", 303, 200, 200, 200),
+    ("/new", 303, 200, 200, 200),
+    ("/editor", 303, 403, 200, 200),
+    ("/editor/materials/3", 303, 403, 200, 200),
+    ("/admin", 303, 403, 403, 200),
+    ("/admin/audit", 303, 403, 403, 200),
+    ("/api/v1/me", 401, 200, 200, 200),
+])
+def test_role_pages(world: World, path: str, visitor: int, member: int, editor: int, admin: int) -> None:
+    for who, expected in ((None, visitor), ("covered", member), ("editor", editor), ("admin", admin)):
+        assert world.client(who).get(path).status_code == expected, (who, path)
+
+
+def test_a_members_feed_and_notifications_are_their_own(world: World) -> None:
+    from .conftest import csrf_of
+
+    covered = world.client("covered")
+    page = covered.post("/account/feed", data={"csrf": csrf_of(covered)})
+    import re
+
+    url = re.search(r'id="feed-url">([^<]+)<', page.text).group(1)
+    token_path = url.split("testserver", 1)[1]
+    feed = world.client(None).get(token_path)  # the token alone opens the feed (feed readers)
+    assert feed.status_code == 200 and "covered@example.cn" in feed.text
+    assert world.deep[3] not in feed.text  # titles and links only, never text
+    other = world.client("other")
+    assert "covered@example.cn" not in other.get("/account").text
+    covered.post("/account/feed/revoke", data={"csrf": csrf_of(covered)})
+    assert world.client(None).get(token_path).status_code == 404
+    assert world.client(None).get("/feed/not-a-token.atom").status_code == 404
+
+
+def test_forms_without_csrf_are_refused(world: World) -> None:
+    client = world.client("covered")
+    assert client.post("/account/redeem", data={"code": "AAAA-BBBB-CCCC-DDDD"}).status_code == 403
+    assert client.post("/requests", data={"title": "需要一份讲话稿范文"}).status_code == 403
+    assert client.post("/api/v1/requests", json={"title": "需要一份讲话稿范文"}).status_code == 403
+    visitor = world.client(None)
+    response = visitor.post("/login", data={"email": "covered@example.cn", "password": "x" * 10})
+    assert response.status_code == 403
+    assert world.client("editor").post("/editor/materials/3/retire").status_code == 403
