@@ -114,11 +114,14 @@ def authenticate(lib: Library, email: str, password: str, ip: str = "") -> Membe
     email = email.strip().lower()
     keys = [f"email:{email}"] + ([f"ip:{ip}"] if ip else [])
     with lib.engine.begin() as conn:
-        if _too_many(conn, keys[0], lib.settings.login_attempts) or (
+        limited = _too_many(conn, keys[0], lib.settings.login_attempts) or bool(
             ip and _too_many(conn, keys[1], IP_ATTEMPTS)
-        ):
+        )
+        if limited:
             audit.record(conn, None, "login.rate_limited", email, {"ip": ip}, flagged=True)
-            raise RateLimited("登录尝试过于频繁，请 15 分钟后再试")
+    if limited:  # raised after the commit, so the audit entry stays
+        raise RateLimited("登录尝试过于频繁，请 15 分钟后再试")
+    with lib.engine.begin() as conn:
         row = conn.execute(select(users).where(users.c.email == email)).first()
         ok = False
         if row is not None:

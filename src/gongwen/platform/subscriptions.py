@@ -122,11 +122,15 @@ def normalise_code(code: str) -> str:
 def redeem(lib: Library, member: Member, code: str) -> Subscription:
     """Turn a code into a subscription (or an extension). A code works once."""
     digest = token_hash(normalise_code(code))
-    with lib.engine.begin() as conn:
-        row = conn.execute(select(redeem_codes).where(redeem_codes.c.code_hash == digest)).first()
-        if row is None:
+    with lib.engine.connect() as conn:
+        known = conn.execute(select(redeem_codes.c.code_hash).where(redeem_codes.c.code_hash == digest)).first()
+    if known is None:
+        # Logged in a transaction of its own: the refusal must not roll the entry back.
+        with lib.engine.begin() as conn:
             audit.record(conn, member.id, "codes.redeem_failed", "", {"hint": code[-4:]}, flagged=True)
-            raise InvalidInput("code", "卡密无效")
+        raise InvalidInput("code", "卡密无效")
+    with lib.engine.begin() as conn:
+        row = conn.execute(select(redeem_codes).where(redeem_codes.c.code_hash == digest)).one()
         # The conditional update makes a double redemption race lose cleanly.
         claimed = conn.execute(
             update(redeem_codes)

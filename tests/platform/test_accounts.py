@@ -1,0 +1,64 @@
+"""Accounts: argon2 hashes, login rate limiting, suspension, password change ends sessions."""
+
+from __future__ import annotations
+
+import pytest
+from sqlalchemy import select
+
+from gongwen.errors import AccountSuspended, InvalidInput, NotAuthenticated, RateLimited
+from gongwen.library import Library
+from gongwen.model.member import Member
+from gongwen.platform import accounts
+from gongwen.store.platform_schema import users
+
+from .conftest import PASSWORD
+
+
+def test_passwords_are_argon2_hashes(seeded: Library, member: Member) -> None:
+    with seeded.engine.connect() as conn:
+        stored = conn.execute(select(users.c.password_hash).where(users.c.id == member.id)).scalar_one()
+    assert stored.startswith("$argon2id$") and PASSWORD not in stored
+    assert accounts.authenticate(seeded, "MEMBER@example.cn ", PASSWORD).id == member.id
+    with pytest.raises(NotAuthenticated):
+        accounts.authenticate(seeded, "member@example.cn", "wrong-password")
+    with pytest.raises(InvalidInput, match="已注册"):
+        accounts.create_user(seeded, "member@example.cn", PASSWORD)
+    with pytest.raises(InvalidInput, match="至少"):
+        accounts.create_user(seeded, "short@example.cn", "1234567")
+
+
+def test_login_is_rate_limited_per_email(seeded: Library, member: Member) -> None:
+    for _ in range(seeded.settings.login_attempts):
+        with pytest.raises(NotAuthenticated):
+            accounts.authenticate(seeded, member.email, "guess-guess", ip="10.0.0.9")
+    with pytest.raises(RateLimited):
+        accounts.authenticate(seeded, member.email, PASSWORD, ip="10.0.0.9")
+
+
+def test_suspension_ends_sessions_and_refuses_login(seeded: Library, member: Member) -> None:
+    token, _ = accounts.start_session(seeded, member)
+    assert accounts.resolve_session(seeded, token) is not None
+    accounts.suspend(seeded, None, member.id, "倒卖会员资料")
+    assert accounts.resolve_session(seeded, token) is None
+    with pytest.raises(AccountSuspended, match="倒卖"):
+        accounts.authenticate(seeded, member.email, PASSWORD)
+
+
+def test_password_change_ends_every_session(seeded: Library, member: Member) -> None:
+    token, _ = accounts.start_session(seeded, member)
+    with pytest.raises(InvalidInput):
+        accounts.change_password(seeded, member, "not-the-old-one", "new-password-123")
+    accounts.change_password(seeded, member, PASSWORD, "new-password-123")
+    assert accounts.resolve_session(seeded, token) is None
+    assert accounts.authenticate(seeded, member.email, "new-password-123").id == member.id
+
+
+def test_refused_logins_are_in_the_audit_log(seeded: Library, member: Member) -> None:
+    from gongwen.platform import audit
+
+    for _ in range(seeded.settings.login_attempts + 1):
+        with pytest.raises((NotAuthenticated, RateLimited)):
+            accounts.authenticate(seeded, member.email, "guess-guess")
+    actions = [e.action for e in audit.entries(seeded)]
+    assert actions.count("login.failed") == seeded.settings.login_attempts
+    assert [e.action for e in audit.entries(seeded, flagged=True)] == ["login.rate_limited"]
