@@ -393,7 +393,8 @@ def serve(
     library()  # migrate once, before the workers start
     out.print(f"公文库网站：http://{host}:{port}/  （{workers} 个进程，数据库 {os.environ['GONGWEN_DB']}）")
     uvicorn.run("gongwen.web.app:app_from_env", factory=True, host=host, port=port,
-                workers=workers, log_level="warning", access_log=False)
+                workers=workers, log_level="warning", access_log=False,
+                timeout_graceful_shutdown=3)  # open live streams never end by themselves
 
 
 def main() -> None:

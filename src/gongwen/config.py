@@ -21,6 +21,7 @@ class Settings:
     session_days: int = 14
     secure_cookies: bool = False  # set when served over HTTPS
     login_attempts: int = 5  # failures per email per 15 minutes before login is refused
+    live_poll_seconds: int = 1  # how often each worker reads new events from the database
 
     @classmethod
     def from_env(cls, db_url: str | None = None) -> Settings:
@@ -31,4 +32,5 @@ class Settings:
             webhook_url=env.get("GONGWEN_WEBHOOK", ""),
             daily_download_limit=int(env.get("GONGWEN_DAILY_DOWNLOADS", "30")),
             secure_cookies=env.get("GONGWEN_SECURE_COOKIES", "") == "1",
+            live_poll_seconds=int(env.get("GONGWEN_LIVE_POLL", "1")),
         )

@@ -115,8 +115,9 @@ class Hub:
                     # Scheduled publications go live here; a conditional update means only one
                     # worker announces each of them.
                     await asyncio.to_thread(announce_due, self.lib)
-                for event in await asyncio.to_thread(events_after, self.lib, self.last_id - 50):
-                    self.deliver(event)
+                if tick % self.lib.settings.live_poll_seconds == 0:
+                    for event in await asyncio.to_thread(events_after, self.lib, self.last_id - 50):
+                        self.deliver(event)
             except asyncio.CancelledError:
                 raise
             except Exception as err:

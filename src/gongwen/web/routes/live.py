@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import os
 from collections.abc import AsyncIterator
 
 from fastapi import APIRouter, Request
@@ -28,7 +29,8 @@ async def stream(request: Request) -> StreamingResponse:
     async def frames() -> AsyncIterator[str]:
         queue = hub.subscribe()
         try:
-            yield "retry: 2000\n\n"
+            # The worker's pid, as a comment: it lets operators (and tests) see the fan-out.
+            yield f"retry: 2000\n: worker {os.getpid()}\n\n"
             if last.isdigit():  # a reconnecting page catches up on what it missed
                 for event in await asyncio.to_thread(events_after, lib, int(last)):
                     yield _frame(event)

@@ -1,0 +1,243 @@
+"""A member's journey in a real browser: Playwright driving Debian's Chromium against `gongwen serve`.
+
+Visitor home page and preview, registration, redeeming a code, search with highlights, reading and
+downloading a material, and a live publication by an editor arriving on the member's open page.
+Full-page screenshots of the main pages go to var/screenshots/ for a human look.
+
+Skips when /usr/bin/chromium is missing, unless GONGWEN_REQUIRE_BROWSER=1 (set by CI), in which
+case it fails: CI can never pass by skipping it. `playwright install` is never needed.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+import zipfile
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+CHROMIUM = Path("/usr/bin/chromium")
+REQUIRE_BROWSER = os.environ.get("GONGWEN_REQUIRE_BROWSER") == "1"
+SHOTS = ROOT / "var" / "screenshots"
+CHROMIUM_ARGS = [
+    "--headless=new", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+    # The machine's network is closed: no update checks, no component downloads, no sync.
+    "--disable-background-networking", "--disable-component-update", "--disable-sync",
+]
+PASSWORD = "正确的密码-correct-horse"
+SEED_TITLES = [
+    f"2020年上半年工作总结（{org}）"
+    for org in ("退役军人事务局", "市场监管局", "交通运输局", "科技局", "科技馆", "高速公路公司")
+]
+NEW_TITLE = "2020年下半年工作计划（退役军人事务局）"
+NEW_TEXT = (
+    f"{NEW_TITLE}\n一、总体思路\n"
+    "坚持以服务退役军人为中心，健全服务保障体系，推动各项政策落地见效。\n"
+    "二、重点任务\n（一）抓好思想政治工作。深入开展主题教育，凝聚思想共识。\n"
+)
+WAIT_MS = 15_000
+
+
+@dataclass(frozen=True)
+class Server:
+    base: str
+    code: str
+    editor: str
+    tmp: Path
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def _healthy(url: str) -> bool:
+    try:
+        with urllib.request.urlopen(url, timeout=1) as response:
+            return response.status == 200
+    except (urllib.error.URLError, OSError):
+        return False
+
+
+@pytest.fixture(scope="module")
+def chromium() -> Iterator[object]:
+    if not CHROMIUM.exists():
+        reason = f"{CHROMIUM} is missing (apt-get install -y chromium fonts-noto-cjk)"
+        if REQUIRE_BROWSER:
+            pytest.fail(f"a browser is required (GONGWEN_REQUIRE_BROWSER=1) but {reason}")
+        pytest.skip(reason)
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
+    tmp = tmp_path_factory.mktemp("browser")
+    env = {k: v for k, v in os.environ.items() if k not in ("GONGWEN_REDIS", "GONGWEN_WEBHOOK", "GONGWEN_DB")}
+    gw = [sys.executable, "-m", "gongwen", "--db", f"sqlite:///{tmp}/b.sqlite3"]
+
+    def run(*args: str, stdin: str | None = None) -> str:
+        # cwd=tmp: the server's var/ directory lands there, not in the repository.
+        done = subprocess.run([*gw, *args], input=stdin, text=True, capture_output=True, env=env, cwd=tmp)
+        assert done.returncode == 0, f"gongwen {' '.join(args)} failed:\n{done.stdout}\n{done.stderr}"
+        return done.stdout
+
+    run("ingest", str(ROOT / "examples"))
+    run("user", "add", "admin@example.cn", "--role", "admin", stdin=PASSWORD + "\n")
+    run("user", "add", "editor@example.cn", "--role", "editor", stdin=PASSWORD + "\n")
+    code = json.loads(run("codes", "create", "--plan", "year", "--count", "1", "--json"))["codes"][0]
+
+    port = _free_port()
+    base = f"http://127.0.0.1:{port}"
+    log = tmp / "serve.log"
+    with log.open("w") as out:
+        proc = subprocess.Popen([*gw, "serve", "--host", "127.0.0.1", "--port", str(port)], env=env,
+                                cwd=tmp, stdout=out, stderr=subprocess.STDOUT, start_new_session=True)
+    try:
+        deadline = time.monotonic() + 30
+        while not _healthy(f"{base}/healthz"):
+            if proc.poll() is not None or time.monotonic() > deadline:
+                pytest.fail(f"gongwen serve did not start:\n{log.read_text()}")
+            time.sleep(0.2)
+        yield Server(base, code, "editor@example.cn", tmp)
+    finally:
+        os.killpg(proc.pid, signal.SIGTERM)
+        try:
+            proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            os.killpg(proc.pid, signal.SIGKILL)
+            proc.wait()
+
+
+def _shot(page: object, name: str) -> None:
+    page.screenshot(path=str(SHOTS / name), full_page=True)  # type: ignore[attr-defined]
+
+
+def test_member_journey_in_a_real_browser(chromium: object, server: Server) -> None:
+    from playwright.sync_api import Browser, expect
+
+    browser: Browser = chromium  # type: ignore[assignment]
+    base = server.base
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    expect.set_options(timeout=WAIT_MS)
+
+    # 1. A visitor sees the six seed materials on the home page, and only a preview of one.
+    visitor = browser.new_context(base_url=base)
+    page = visitor.new_page()
+    page.goto("/")
+    latest = page.locator("#latest")
+    for title in SEED_TITLES:
+        expect(latest).to_contain_text(title)
+    expect(latest.locator(".card")).to_have_count(6)
+    _shot(page, "home.png")
+    page.get_by_role("link", name=SEED_TITLES[2]).click()
+    expect(page.locator("h1")).to_have_text(SEED_TITLES[2])
+    expect(page.locator("#preview")).to_be_visible()
+    expect(page.locator("#fulltext")).to_have_count(0)
+    expect(page.locator("#downloads")).to_have_count(0)
+    _shot(page, "material-preview.png")
+    visitor.close()
+
+    # 2. Registration logs the new member in; the account page says there is no subscription.
+    member = browser.new_context(base_url=base, accept_downloads=True)
+    page = member.new_page()
+    page.goto("/register")
+    page.fill("#email", "reader@example.cn")
+    page.fill("#password", PASSWORD)
+    page.fill("#password2", PASSWORD)
+    page.click("form[action='/register'] button[type=submit]")
+    page.wait_for_url("**/account")
+    expect(page.locator("#account-link")).to_have_text("reader@example.cn")
+    expect(page.locator("#subscription")).to_contain_text("还没有有效的订阅")
+
+    # 3. Redeeming the code opens a year's subscription.
+    page.fill("input[name=code]", server.code)
+    page.click("form[action='/account/redeem'] button[type=submit]")
+    expect(page.locator("#message")).to_contain_text("兑换成功")
+    expect(page.locator("#subscription")).to_contain_text("年度会员")
+    _shot(page, "account.png")
+
+    # 4. The header search box finds 疫情防控, highlighted.
+    page.fill("header form.search input[name=q]", "疫情防控")
+    page.press("header form.search input[name=q]", "Enter")
+    page.wait_for_url("**/search?q=*")
+    results = page.locator("#results")
+    expect(results.locator("mark").first).to_be_visible()
+    expect(results.locator("mark").first).to_have_text("疫情防控")
+    _shot(page, "search.png")
+
+    # 5. A result opens the full text and the download links for a covered member.
+    first = results.locator(".hit a").first
+    title = first.inner_text().strip()
+    first.click()
+    expect(page.locator("h1")).to_have_text(title)
+    expect(page.locator("#fulltext")).to_be_visible()
+    expect(page.locator("#preview")).to_have_count(0)
+    downloads = page.locator("#downloads")
+    expect(downloads.locator("a")).to_have_count(3)
+    _shot(page, "material.png")
+
+    # 6. Downloads: a real .docx (a zip) and a .txt holding the title.
+    with page.expect_download() as info:
+        downloads.locator("a[href$='fmt=docx']").click()
+    docx = info.value
+    assert docx.suggested_filename.endswith(".docx"), docx.suggested_filename
+    saved = server.tmp / docx.suggested_filename
+    docx.save_as(saved)
+    assert saved.read_bytes()[:2] == b"PK"
+    assert zipfile.is_zipfile(saved)
+    with zipfile.ZipFile(saved) as z:
+        assert "word/document.xml" in z.namelist()
+    with page.expect_download() as info:
+        downloads.locator("a[href$='fmt=txt']").click()
+    txt = info.value
+    assert txt.suggested_filename.endswith(".txt"), txt.suggested_filename
+    txt.save_as(server.tmp / txt.suggested_filename)
+    assert title in (server.tmp / txt.suggested_filename).read_text(encoding="utf-8")
+
+    # 7. Live: the member's home page stays open while an editor publishes elsewhere.
+    with page.expect_response(lambda r: r.url.endswith("/events")) as stream:
+        page.goto("/")
+    assert stream.value.ok
+    expect(page.locator("#latest")).not_to_contain_text(NEW_TITLE)
+    expect(page.locator("#live-banner")).to_be_hidden()
+
+    editor = browser.new_context(base_url=base)
+    desk = editor.new_page()
+    desk.goto("/login")
+    desk.fill("#email", server.editor)
+    desk.fill("#password", PASSWORD)
+    desk.click("form[action='/login'] button[type=submit]")
+    desk.wait_for_url(base + "/")
+    desk.goto("/editor")
+    upload = server.tmp / "2020年下半年工作计划.txt"
+    upload.write_text(NEW_TEXT, encoding="utf-8")
+    desk.set_input_files("input[name=files]", str(upload))
+    desk.click("form[action='/editor/upload'] button[type=submit]")
+    expect(desk.locator("#message")).to_contain_text(NEW_TITLE)
+    _shot(desk, "editor.png")
+
+    banner = page.locator("#live-banner")
+    expect(banner).to_be_visible(timeout=10_000)
+    expect(banner).to_contain_text(NEW_TITLE)
+    expect(page.locator("#latest")).to_contain_text(NEW_TITLE)
+    _shot(page, "live.png")
+
+    editor.close()
+    member.close()
