@@ -196,12 +196,16 @@ def start_session(lib: Library, member: Member) -> tuple[str, str]:
             token_hash=token_hash(token), user_id=member.id, csrf_token=csrf, created_at=now(),
             expires_at=now() + timedelta(days=lib.settings.session_days),
         ))
-        # Remember the previous visit for "new since your last visit".
-        conn.execute(update(users).where(users.c.id == member.id).values(
-            previous_seen_at=func.coalesce(users.c.last_seen_at, users.c.created_at),
-            last_seen_at=now(),
-        ))
+        _begin_visit(conn, member.id)  # a login always starts a visit
     return token, csrf
+
+
+def _begin_visit(conn: Connection, user_id: int) -> None:
+    """Remember where the previous visit ended, for "new since your last visit"."""
+    conn.execute(update(users).where(users.c.id == user_id).values(
+        previous_seen_at=func.coalesce(users.c.last_seen_at, users.c.created_at),
+        last_seen_at=now(),
+    ))
 
 
 _SESSION = (
@@ -219,6 +223,21 @@ def resolve_session(lib: Library, token: str | None) -> tuple[Member, str] | Non
     if row is None or aware(row.expires_at) < now() or row.suspended_at is not None:  # type: ignore[operator]
         return None
     return _member(row), row.csrf_token
+
+
+VISIT_GAP = timedelta(minutes=30)
+
+
+def touch(lib: Library, member: Member) -> None:
+    """Note a visit: after a 30-minute gap, what the member saw last becomes "before this visit".
+
+    Called on every authenticated page view, so it writes at most once per gap (the hot path
+    stays a read).
+    """
+    if member.last_seen_at is not None and now() - member.last_seen_at < VISIT_GAP:
+        return
+    with lib.engine.begin() as conn:
+        _begin_visit(conn, member.id)
 
 
 def end_session(lib: Library, token: str | None) -> None:

@@ -14,7 +14,7 @@ from fastapi.templating import Jinja2Templates
 from gongwen.errors import CsrfError
 from gongwen.library import Library
 from gongwen.model.member import Member
-from gongwen.platform.accounts import resolve_session
+from gongwen.platform.accounts import resolve_session, touch
 from gongwen.platform.catalogue import Viewer, viewer_for
 
 SESSION_COOKIE = "gw_session"
@@ -54,6 +54,7 @@ def get_ctx(request: Request) -> Ctx:
     resolved = resolve_session(lib, request.cookies.get(SESSION_COOKIE))
     if resolved is not None:
         member, csrf = resolved
+        touch(lib, member)
         return Ctx(lib, request, member, csrf, False)
     # Visitors get a double-submit token: a random cookie that forms must echo.
     csrf = request.cookies.get(CSRF_COOKIE) or ""
