@@ -71,13 +71,18 @@ def _healthy(url: str) -> bool:
         return False
 
 
-@pytest.fixture(scope="module")
-def chromium() -> Iterator[object]:
+def _need_chromium() -> None:
     if not CHROMIUM.exists():
         reason = f"{CHROMIUM} is missing (apt-get install -y chromium fonts-noto-cjk)"
         if REQUIRE_BROWSER:
             pytest.fail(f"a browser is required (GONGWEN_REQUIRE_BROWSER=1) but {reason}")
         pytest.skip(reason)
+
+
+@pytest.fixture(scope="module")
+def chromium(server: Server) -> Iterator[object]:
+    """Started after the server and closed before it: no page holds an event stream at shutdown."""
+    _need_chromium()
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as pw:
@@ -88,6 +93,7 @@ def chromium() -> Iterator[object]:
 
 @pytest.fixture(scope="module")
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
+    _need_chromium()  # before the slow set-up
     tmp = tmp_path_factory.mktemp("browser")
     env = {k: v for k, v in os.environ.items() if k not in ("GONGWEN_REDIS", "GONGWEN_WEBHOOK", "GONGWEN_DB")}
     gw = [sys.executable, "-m", "gongwen", "--db", f"sqlite:///{tmp}/b.sqlite3"]

@@ -105,8 +105,23 @@ def browse(lib: Library, viewer: Viewer, *, organisation_kind: str | None = None
     ]
 
 
+_FACETS_TTL_S = 60.0
+_facets_cache: dict[int, tuple[float, dict[str, list[str]]]] = {}
+
+
 def facets(lib: Library) -> dict[str, list[str]]:
-    """Values to browse by, from what is published."""
+    """Values to browse by, from what is published (kept a minute: every page shows them)."""
+    import time
+
+    cached = _facets_cache.get(id(lib))
+    if cached is not None and time.monotonic() - cached[0] < _FACETS_TTL_S:
+        return cached[1]
+    out = _facet_values(lib)
+    _facets_cache[id(lib)] = (time.monotonic(), out)
+    return out
+
+
+def _facet_values(lib: Library) -> dict[str, list[str]]:
     out: dict[str, list[str]] = {}
     with lib.engine.connect() as conn:
         for name in ("organisation_kind", "doc_type", "year", "period"):
