@@ -11,7 +11,7 @@ GW := .venv/bin/gongwen
 DB ?= sqlite:///var/gongwen.sqlite3
 PORT ?= 8000
 
-.PHONY: run test lint sync bench-search clean
+.PHONY: run test lint sync bench-search bench-web clean
 
 $(UV):
 	@command -v $(PYTHON) >/dev/null || { echo "需要 Python 3.11 ($(PYTHON))"; exit 1; }
@@ -39,6 +39,9 @@ lint: sync
 
 bench-search: sync
 	.venv/bin/python bench/search.py
+
+bench-web: sync
+	.venv/bin/python bench/web.py
 
 clean:
 	rm -rf .venv $(TOOLS) var
