@@ -31,9 +31,15 @@ CHROMIUM = Path("/usr/bin/chromium")
 REQUIRE_BROWSER = os.environ.get("GONGWEN_REQUIRE_BROWSER") == "1"
 SHOTS = ROOT / "var" / "screenshots"
 CHROMIUM_ARGS = [
-    "--headless=new", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+    "--headless=new",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
     # The machine's network is closed: no update checks, no component downloads, no sync.
-    "--disable-background-networking", "--disable-component-update", "--disable-sync",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
 ]
 PASSWORD = "正确的密码-correct-horse"
 SEED_TITLES = [
@@ -82,7 +88,6 @@ def _need_chromium() -> None:
 @pytest.fixture(scope="module")
 def chromium(server: Server) -> Iterator[object]:
     """Started after the server and closed before it: no page holds an event stream at shutdown."""
-    _need_chromium()
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as pw:
@@ -95,26 +100,38 @@ def chromium(server: Server) -> Iterator[object]:
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
     _need_chromium()  # before the slow set-up
     tmp = tmp_path_factory.mktemp("browser")
-    env = {k: v for k, v in os.environ.items() if k not in ("GONGWEN_REDIS", "GONGWEN_WEBHOOK", "GONGWEN_DB")}
+    unset = ("GONGWEN_DB", "GONGWEN_REDIS", "GONGWEN_WEBHOOK")  # one SQLite file, one process
+    env = {k: v for k, v in os.environ.items() if k not in unset}
     gw = [sys.executable, "-m", "gongwen", "--db", f"sqlite:///{tmp}/b.sqlite3"]
 
     def run(*args: str, stdin: str | None = None) -> str:
         # cwd=tmp: the server's var/ directory lands there, not in the repository.
-        done = subprocess.run([*gw, *args], input=stdin, text=True, capture_output=True, env=env, cwd=tmp)
-        assert done.returncode == 0, f"gongwen {' '.join(args)} failed:\n{done.stdout}\n{done.stderr}"
+        done = subprocess.run(
+            [*gw, *args], input=stdin, text=True, capture_output=True, env=env, cwd=tmp
+        )
+        assert done.returncode == 0, (
+            f"gongwen {' '.join(args)} failed:\n{done.stdout}\n{done.stderr}"
+        )
         return done.stdout
 
     run("ingest", str(ROOT / "examples"))
     run("user", "add", "admin@example.cn", "--role", "admin", stdin=PASSWORD + "\n")
     run("user", "add", "editor@example.cn", "--role", "editor", stdin=PASSWORD + "\n")
-    code = json.loads(run("codes", "create", "--plan", "year", "--count", "1", "--json"))["codes"][0]
+    codes = json.loads(run("codes", "create", "--plan", "year", "--count", "1", "--json"))
+    code = codes["codes"][0]
 
     port = _free_port()
     base = f"http://127.0.0.1:{port}"
     log = tmp / "serve.log"
     with log.open("w") as out:
-        proc = subprocess.Popen([*gw, "serve", "--host", "127.0.0.1", "--port", str(port)], env=env,
-                                cwd=tmp, stdout=out, stderr=subprocess.STDOUT, start_new_session=True)
+        proc = subprocess.Popen(
+            [*gw, "serve", "--host", "127.0.0.1", "--port", str(port)],
+            env=env,
+            cwd=tmp,
+            stdout=out,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
     try:
         deadline = time.monotonic() + 30
         while not _healthy(f"{base}/healthz"):
@@ -144,7 +161,7 @@ def test_member_journey_in_a_real_browser(chromium: object, server: Server) -> N
     expect.set_options(timeout=WAIT_MS)
 
     # 1. A visitor sees the six seed materials on the home page, and only a preview of one.
-    visitor = browser.new_context(base_url=base)
+    visitor = browser.new_context(base_url=base, locale="zh-CN")
     page = visitor.new_page()
     page.goto("/")
     latest = page.locator("#latest")
@@ -161,8 +178,10 @@ def test_member_journey_in_a_real_browser(chromium: object, server: Server) -> N
     visitor.close()
 
     # 2. Registration logs the new member in; the account page says there is no subscription.
-    member = browser.new_context(base_url=base, accept_downloads=True)
+    member = browser.new_context(base_url=base, locale="zh-CN", accept_downloads=True)
     page = member.new_page()
+    script_errors: list[str] = []
+    page.on("pageerror", lambda err: script_errors.append(str(err)))
     page.goto("/register")
     page.fill("#email", "reader@example.cn")
     page.fill("#password", PASSWORD)
@@ -223,8 +242,9 @@ def test_member_journey_in_a_real_browser(chromium: object, server: Server) -> N
     assert stream.value.ok
     expect(page.locator("#latest")).not_to_contain_text(NEW_TITLE)
     expect(page.locator("#live-banner")).to_be_hidden()
+    page.evaluate("window.stillTheSamePage = true")  # gone if the page reloads
 
-    editor = browser.new_context(base_url=base)
+    editor = browser.new_context(base_url=base, locale="zh-CN")
     desk = editor.new_page()
     desk.goto("/login")
     desk.fill("#email", server.editor)
@@ -243,7 +263,14 @@ def test_member_journey_in_a_real_browser(chromium: object, server: Server) -> N
     expect(banner).to_be_visible(timeout=10_000)
     expect(banner).to_contain_text(NEW_TITLE)
     expect(page.locator("#latest")).to_contain_text(NEW_TITLE)
+    assert page.evaluate("window.stillTheSamePage") is True
     _shot(page, "live.png")
+
+    # The banner links to the new material, readable by the member.
+    banner.get_by_role("link", name=NEW_TITLE).click()
+    expect(page.locator("h1")).to_have_text(NEW_TITLE)
+    expect(page.locator("#fulltext")).to_contain_text("一、总体思路")
+    assert script_errors == []
 
     editor.close()
     member.close()

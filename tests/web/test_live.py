@@ -139,7 +139,8 @@ def test_publication_reaches_pages_on_every_worker(server: str) -> None:
         page = editor.get("/editor").text
         csrf = re.search(r'name="csrf" value="([^"]+)"', page).group(1)
         response = editor.post("/editor/upload", data={"csrf": csrf, "publish_at": "", "note": ""},
-                               files={"files": ("plan.txt", PLAN.encode("utf-8"), "text/plain")})
+                               files={"files": ("plan.txt", PLAN.encode("utf-8"), "text/plain")},
+                               follow_redirects=True)
     finally:
         editor.close()
     assert response.status_code == 200 and "新材料" in response.text

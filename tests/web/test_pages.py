@@ -27,7 +27,9 @@ def test_admin_creates_codes_and_a_member_redeems_one(world: World) -> None:
     codes = re.search(r'id="new-codes">([^<]+)<', page.text).group(1).split()
     assert len(codes) == 2
     member = world.client("nosub")
-    page = member.post("/account/redeem", data={"code": codes[0], "csrf": csrf_of(member)})
+    response = member.post("/account/redeem", data={"code": codes[0], "csrf": csrf_of(member)})
+    assert response.status_code == 303  # redirected: a reload does not post the code again
+    page = member.get(response.headers["location"])
     assert "兑换成功" in page.text and "季度会员" in page.text
     again = member.post("/account/redeem", data={"code": codes[0], "csrf": csrf_of(member)})
     assert "已被使用" in again.text
@@ -40,7 +42,8 @@ def test_editor_uploads_revises_and_the_diff_is_shown(world: World) -> None:
     page = editor.post("/editor/upload", data={"csrf": csrf_of(editor, "/editor"), "publish_at": "", "note": ""},
                        files=[("files", ("plan.txt", PLAN.encode("gbk"), "text/plain")),
                               ("files", ("broken.docx", b"not a zip", "application/octet-stream"))])
-    assert page.status_code == 200
+    assert page.status_code == 303
+    page = editor.get(page.headers["location"])
     assert "2020年下半年工作计划（交通运输局）（新材料）" in page.text
     assert "broken.docx" in re.search(r'id="error">([^<]+)<', page.text).group(1)
     mid = int(re.search(r'href="/editor/materials/(\d+)"><strong>2020年下半年工作计划', page.text).group(1))

@@ -14,12 +14,11 @@ from gongwen.config import Settings
 from gongwen.library import Library
 from gongwen.platform import events, webhook
 from gongwen.web import errors
+from gongwen.web.app_support import local
 from gongwen.web.live import Hub
 from gongwen.web.routes import account, admin, api, catalogue, editor, live, requests
 
 HERE = Path(__file__).parent
-
-
 def create_app(lib: Library, *, base_url: str = "", live_updates: bool = True) -> FastAPI:
     hub = Hub(lib)
 
@@ -42,8 +41,9 @@ def create_app(lib: Library, *, base_url: str = "", live_updates: bool = True) -
     app.state.hub = hub
     app.state.base_url = base_url
     templates = Jinja2Templates(directory=HERE / "templates")
-    templates.env.filters["dt"] = lambda v: v.strftime("%Y-%m-%d %H:%M") if v else ""
-    templates.env.filters["d"] = lambda v: v.strftime("%Y-%m-%d") if v else ""
+    # Readers are in China: times show in Beijing time, stored times stay UTC.
+    templates.env.filters["dt"] = lambda v: local(v).strftime("%Y-%m-%d %H:%M") if v else ""
+    templates.env.filters["d"] = lambda v: local(v).strftime("%Y-%m-%d") if v else ""
     app.state.templates = templates
     app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
     for module in (catalogue, account, editor, admin, requests, live, api):

@@ -10,6 +10,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse
 from gongwen.errors import AccessError, InvalidInput
 from gongwen.platform import accounts, feeds, subscriptions
 from gongwen.platform.accounts import require_member
+from gongwen.web.app_support import local
 from gongwen.web.deps import SESSION_COOKIE, CtxDep, render, set_session_cookie
 
 router = APIRouter()
@@ -82,7 +83,10 @@ def _account_page(ctx: CtxDep, **extra: object) -> Response:
 
 
 @router.get("/account", response_class=HTMLResponse)
-async def account(ctx: CtxDep) -> Response:
+async def account(ctx: CtxDep, redeemed: str = "") -> Response:
+    sub = ctx.viewer.subscription
+    if redeemed and sub is not None:
+        return _account_page(ctx, message=f"兑换成功，订阅有效期至 {local(sub.ends_at):%Y-%m-%d}")
     return _account_page(ctx)
 
 
@@ -91,11 +95,11 @@ async def redeem(ctx: CtxDep, code: FormStr, csrf: FormStr = "") -> Response:
     ctx.check_csrf(csrf)
     member = require_member(ctx.member)
     try:
-        sub = subscriptions.redeem(ctx.lib, member, code)
+        subscriptions.redeem(ctx.lib, member, code)
     except InvalidInput as err:
         return _account_page(ctx, error=err.reason)
-    ctx.request.state.viewer = None  # the viewer now has a subscription
-    return _account_page(ctx, message=f"兑换成功，订阅有效期至 {sub.ends_at:%Y-%m-%d}")
+    # Redirect after the post: a reload must not submit the code again.
+    return RedirectResponse("/account?redeemed=1", status_code=303)
 
 
 @router.post("/account/password", response_class=HTMLResponse)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 from typing import Annotated
+from urllib.parse import urlencode
 
 from fastapi import APIRouter, File, Form, Response, UploadFile
 from fastapi.responses import HTMLResponse, RedirectResponse
@@ -55,9 +56,9 @@ async def upload(ctx: CtxDep, files: Annotated[list[UploadFile], File()],
             continue
         lines += [f"{name}：{s.title}（{ {'new': '新材料', 'revision': '新版本', 'unchanged': '未变'}[s.status] }）"
                   for s in saved]
-    cards = catalogue.browse(ctx.lib, ctx.viewer, limit=200)
-    return render(ctx, "editor.html", status_code=400 if errors and not lines else 200,
-                  cards=cards, message="；".join(lines), error="；".join(errors))
+    # Redirect after the post, so that a reload does not upload the files again.
+    query = urlencode({"message": "；".join(lines), "error": "；".join(errors)})
+    return RedirectResponse(f"/editor?{query}", status_code=303)
 
 
 @router.get("/materials/{material_id}", response_class=HTMLResponse)

@@ -16,13 +16,19 @@
     banner.style.display = "block";
     const list = document.getElementById("latest");
     if (list && data.kind === "published") {
+      // Same shape as the server's cards; whether it is readable shows after a reload.
       const card = document.createElement("div");
       card.className = "card live-card";
       const title = document.createElement("a");
-      title.href = link; title.textContent = data.title;
+      title.href = link;
+      const strong = document.createElement("strong");
+      strong.textContent = data.title;
+      title.append(strong);
       const tag = document.createElement("span");
-      tag.className = "tag"; tag.textContent = "刚刚发布";
-      card.append(tag, title);
+      tag.className = "tag ok"; tag.textContent = "刚刚发布";
+      const meta = document.createElement("div");
+      meta.className = "meta"; meta.textContent = "发布于 " + data.at.slice(0, 10);
+      card.append(title, document.createTextNode(" "), tag, meta);
       list.prepend(card);
     }
   }
