@@ -66,10 +66,41 @@ HAN_ONLY = re.compile(r"[\u4e00-\u9fff]{2,6}")
 
 # Common words and phrases of official writing: very frequent ones (capped candidate lists) first.
 COMMON = [
-    "法", "国", "工作", "人民", "国家", "发展", "建设", "改革", "政府", "经济", "社会", "企业",
-    "管理", "安全", "服务", "创新", "监督", "责任", "依法", "教育", "就业", "医疗", "民生",
-    "疫情防控", "乡村振兴", "高质量发展", "生态环境", "人民法院", "营商环境", "数字经济",
-    "脱贫攻坚", "全面深化改革", "行政处罚", "法律责任", "基层治理",
+    "法",
+    "国",
+    "工作",
+    "人民",
+    "国家",
+    "发展",
+    "建设",
+    "改革",
+    "政府",
+    "经济",
+    "社会",
+    "企业",
+    "管理",
+    "安全",
+    "服务",
+    "创新",
+    "监督",
+    "责任",
+    "依法",
+    "教育",
+    "就业",
+    "医疗",
+    "民生",
+    "疫情防控",
+    "乡村振兴",
+    "高质量发展",
+    "生态环境",
+    "人民法院",
+    "营商环境",
+    "数字经济",
+    "脱贫攻坚",
+    "全面深化改革",
+    "行政处罚",
+    "法律责任",
+    "基层治理",
 ]
 
 
@@ -83,8 +114,13 @@ class Route:
 
 
 ROUTES = {
-    "healthz": Route("healthz", "web_material.lua", 8000, 10,
-                     "calibration's recommendation; the stack's ceiling, for information"),
+    "healthz": Route(
+        "healthz",
+        "web_material.lua",
+        8000,
+        10,
+        "calibration's recommendation; the stack's ceiling, for information",
+    ),
     "search": Route("search", "web_search.lua", 300, 400, "issue target"),
     "material": Route("material", "web_material.lua", 1800, 50, "issue target"),
 }
@@ -95,13 +131,22 @@ console = Console(highlight=False, width=None if sys.stdout.isatty() else 150)
 # --- setup: database, member, server -----------------------------------------------------------
 
 
-def gongwen(db_url: str, *args: str, stdin: str | None = None,
-            ok: tuple[int, ...] = (0,)) -> subprocess.CompletedProcess[str]:
-    proc = subprocess.run([str(GONGWEN), "--db", db_url, *args], cwd=ROOT, input=stdin,
-                          capture_output=True, text=True, check=False)
+def gongwen(
+    db_url: str, *args: str, stdin: str | None = None, ok: tuple[int, ...] = (0,)
+) -> subprocess.CompletedProcess[str]:
+    proc = subprocess.run(
+        [str(GONGWEN), "--db", db_url, *args],
+        cwd=ROOT,
+        input=stdin,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
     if proc.returncode not in ok:
-        raise SystemExit(f"gongwen {' '.join(args)} exited {proc.returncode}:\n"
-                         f"{proc.stdout[-2000:]}\n{proc.stderr[-2000:]}")
+        raise SystemExit(
+            f"gongwen {' '.join(args)} exited {proc.returncode}:\n"
+            f"{proc.stdout[-2000:]}\n{proc.stderr[-2000:]}"
+        )
     return proc
 
 
@@ -112,10 +157,18 @@ def ingest(db_url: str, folder: Path) -> dict[str, object]:
     wall = time.perf_counter() - started
     report = json.loads(proc.stdout)
     failures = [r.get("error") for r in report["results"] if not r.get("ok", True)]
-    out = {"folder": str(folder), "files": report["files"], "failed": report["failed"],
-           "failures": failures[:10], "documents": report["documents"], "wall_s": round(wall, 2)}
-    console.print(f"  ingest {folder}: {report['files']} files, {report['documents']}, "
-                  f"{report['failed']} failed, {wall:.1f} s")
+    out = {
+        "folder": str(folder),
+        "files": report["files"],
+        "failed": report["failed"],
+        "failures": failures[:10],
+        "documents": report["documents"],
+        "wall_s": round(wall, 2),
+    }
+    console.print(
+        f"  ingest {folder}: {report['files']} files, {report['documents']}, "
+        f"{report['failed']} failed, {wall:.1f} s"
+    )
     return out
 
 
@@ -133,8 +186,9 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-def http_get(port: int, path: str, cookie: str = "",
-             timeout: float = 30) -> tuple[int, dict[str, list[str]], bytes]:
+def http_get(
+    port: int, path: str, cookie: str = "", timeout: float = 30
+) -> tuple[int, dict[str, list[str]], bytes]:
     conn = http.client.HTTPConnection(HOST, port, timeout=timeout)
     try:
         conn.request("GET", path, headers={"Cookie": cookie} if cookie else {})
@@ -163,8 +217,15 @@ def login(port: int, email: str, password: str) -> str:
     body = urlencode({"email": email, "password": password, "csrf": csrf, "next": "/"})
     conn = http.client.HTTPConnection(HOST, port, timeout=30)
     try:
-        conn.request("POST", "/login", body=body, headers={
-            "Content-Type": "application/x-www-form-urlencoded", "Cookie": f"gw_csrf={csrf}"})
+        conn.request(
+            "POST",
+            "/login",
+            body=body,
+            headers={
+                "Content-Type": "application/x-www-form-urlencoded",
+                "Cookie": f"gw_csrf={csrf}",
+            },
+        )
         resp = conn.getresponse()
         resp.read()
         set_cookies = cookies_from({"set-cookie": resp.headers.get_all("Set-Cookie") or []})
@@ -225,16 +286,31 @@ class Server:
         self.workers = workers
         self.log = log.open("w")
         self.proc = subprocess.Popen(
-            [str(GONGWEN), "--db", db_url, "serve", "--host", HOST, "--port", str(port),
-             "--workers", str(workers)],
-            cwd=ROOT, stdout=self.log, stderr=subprocess.STDOUT, start_new_session=True,
+            [
+                str(GONGWEN),
+                "--db",
+                db_url,
+                "serve",
+                "--host",
+                HOST,
+                "--port",
+                str(port),
+                "--workers",
+                str(workers),
+            ],
+            cwd=ROOT,
+            stdout=self.log,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
         )
 
     def wait_ready(self, timeout: float = 90) -> None:
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             if self.proc.poll() is not None:
-                raise SystemExit(f"the server exited with {self.proc.returncode}; see {self.log.name}")
+                raise SystemExit(
+                    f"the server exited with {self.proc.returncode}; see {self.log.name}"
+                )
             try:
                 status, _, _ = http_get(self.port, "/healthz", timeout=2)
             except OSError:
@@ -283,8 +359,9 @@ def sample_queries(db_path: Path, n: int, seed: int) -> list[str]:
         attempts = 0
         while len(chosen) < n and attempts < 50 * n:
             attempts += 1
-            row = con.execute("SELECT text FROM paragraphs WHERE id = ?",
-                              (rng.randint(lo, hi),)).fetchone()
+            row = con.execute(
+                "SELECT text FROM paragraphs WHERE id = ?", (rng.randint(lo, hi),)
+            ).fetchone()
             if not row:
                 continue
             words = jieba.lcut(row[0])
@@ -329,18 +406,44 @@ def check_paths(port: int, cookie: str, paths: list[str], marker: bytes) -> dict
     bad_status = [(p, s) for p, s, _, _ in results if s != 200]
     missing = [p for p, s, has, _ in results if s == 200 and not has]
     sizes = [n for _, s, _, n in results if s == 200]
-    return {"checked": len(paths), "bad_status": bad_status, "missing_marker": missing,
-            "mean_body_bytes": round(sum(sizes) / len(sizes)) if sizes else 0}
+    return {
+        "checked": len(paths),
+        "bad_status": bad_status,
+        "missing_marker": missing,
+        "mean_body_bytes": round(sum(sizes) / len(sizes)) if sizes else 0,
+    }
 
 
 # --- wrk -----------------------------------------------------------------------------------------
 
 
-def run_wrk(args: argparse.Namespace, port: int, route: Route, paths_file: Path, cookie: str,
-            duration: float, server: Server) -> dict[str, object]:
-    cmd = ["wrk", "-t", str(args.threads), "-c", str(args.connections), "-d", f"{duration:g}s",
-           "--timeout", f"{args.timeout:g}s", "-s", str(BENCH / route.script),
-           "-H", f"Cookie: {cookie}", f"http://{HOST}:{port}", str(paths_file), str(args.threads)]
+def run_wrk(
+    args: argparse.Namespace,
+    port: int,
+    route: Route,
+    paths_file: Path,
+    cookie: str,
+    duration: float,
+    server: Server,
+) -> dict[str, object]:
+    cmd = [
+        "wrk",
+        "-t",
+        str(args.threads),
+        "-c",
+        str(args.connections),
+        "-d",
+        f"{duration:g}s",
+        "--timeout",
+        f"{args.timeout:g}s",
+        "-s",
+        str(BENCH / route.script),
+        "-H",
+        f"Cookie: {cookie}",
+        f"http://{HOST}:{port}",
+        str(paths_file),
+        str(args.threads),
+    ]
     pids = server.pids()
     server_cpu0, (busy0, total0) = cpu_seconds(pids), machine_ticks()
     started = time.perf_counter()
@@ -376,7 +479,8 @@ def run_wrk(args: argparse.Namespace, port: int, route: Route, paths_file: Path,
             "wall_s": round(wall, 3),
             "server_cores": round((server_cpu1 - server_cpu0) / wall, 3),
             "server_cpu_ms_per_request": round((server_cpu1 - server_cpu0) * 1000 / requests, 3)
-            if requests else None,
+            if requests
+            else None,
             "wrk_cores": round((usage.ru_utime + usage.ru_stime) / wall, 3),
             "machine_busy_pct": round(100 * (busy1 - busy0) / max(1, total1 - total0), 1),
             "server_pids": len(pids),
@@ -390,9 +494,16 @@ def judge(route: Route, m: dict[str, object]) -> dict[str, object]:
     p99 = m["latency_ms"]["p99"]  # type: ignore[index]
     ok_rps = m["rps"] >= route.target_rps  # type: ignore[operator]
     ok_p99 = p99 <= route.target_p99_ms
-    return {"rps": route.target_rps, "p99_ms": route.target_p99_ms, "errors": 0,
-            "rps_pass": ok_rps, "p99_pass": ok_p99, "errors_pass": errors == 0,
-            "pass": ok_rps and ok_p99 and errors == 0, "note": route.note}
+    return {
+        "rps": route.target_rps,
+        "p99_ms": route.target_p99_ms,
+        "errors": 0,
+        "rps_pass": ok_rps,
+        "p99_pass": ok_p99,
+        "errors_pass": errors == 0,
+        "pass": ok_rps and ok_p99 and errors == 0,
+        "note": route.note,
+    }
 
 
 # --- report --------------------------------------------------------------------------------------
@@ -413,10 +524,22 @@ def machine_info() -> dict[str, object]:
         pass
     commit, dirty = "", None
     try:
-        commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=ROOT,
-                                capture_output=True, text=True, check=True).stdout.strip()
-        dirty = bool(subprocess.run(["git", "status", "--porcelain", "--", "src"], cwd=ROOT,
-                                    capture_output=True, text=True, check=True).stdout.strip())
+        commit = subprocess.run(
+            ["git", "rev-parse", "--short", "HEAD"],
+            cwd=ROOT,
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout.strip()
+        dirty = bool(
+            subprocess.run(
+                ["git", "status", "--porcelain", "--", "src"],
+                cwd=ROOT,
+                capture_output=True,
+                text=True,
+                check=True,
+            ).stdout.strip()
+        )
     except (OSError, subprocess.CalledProcessError):
         pass
     versions = {}
@@ -450,51 +573,90 @@ def human_bytes(n: float) -> str:
 
 def print_table(report: dict[str, object]) -> None:
     a = report["args"]
-    t = Table(title=f"gongwen serve --workers {a['workers']}: wrk -t{a['threads']} "  # type: ignore[index]
-                    f"-c{a['connections']} -d{a['duration']:g}s, after a {a['warmup']:g} s warm-up")  # type: ignore[index]
-    for col in ("route", "paths", "req/s", "p50 ms", "p99 ms", "max ms", "errors", "non-2xx",
-                "avg size", "server CPU", "wrk CPU", "target", "result"):
+    t = Table(
+        title=f"gongwen serve --workers {a['workers']}: wrk -t{a['threads']} "  # type: ignore[index]
+        f"-c{a['connections']} -d{a['duration']:g}s, after a {a['warmup']:g} s warm-up"
+    )  # type: ignore[index]
+    for col in (
+        "route",
+        "paths",
+        "req/s",
+        "p50 ms",
+        "p99 ms",
+        "max ms",
+        "errors",
+        "non-2xx",
+        "avg size",
+        "server CPU",
+        "wrk CPU",
+        "busy",
+        "target",
+        "result",
+    ):
         t.add_column(col, justify="left" if col in ("route", "target", "result") else "right")
     for r in report["routes"]:  # type: ignore[attr-defined]
         lat, tg, cpu = r["latency_ms"], r["target"], r["cpu"]
         verdict = "[green]PASS[/]" if tg["pass"] else "[red]FAIL[/]"
         t.add_row(
-            r["route"], f"{r['paths']:,}",
-            f"{r['rps']:,.0f}", f"{lat['p50']:.1f}", f"{lat['p99']:.1f}", f"{lat['max']:.1f}",
-            str(r["socket_errors"]), str(r["non_2xx"]), human_bytes(r["avg_response_bytes"]),
-            f"{cpu['server_cores']:.2f}", f"{cpu['wrk_cores']:.2f}",
-            f"≥ {tg['rps']:,.0f}/s, p99 ≤ {tg['p99_ms']:g} ms", verdict,
+            r["route"],
+            f"{r['paths']:,}",
+            f"{r['rps']:,.0f}",
+            f"{lat['p50']:.1f}",
+            f"{lat['p99']:.1f}",
+            f"{lat['max']:.1f}",
+            str(r["socket_errors"]),
+            str(r["non_2xx"]),
+            human_bytes(r["avg_response_bytes"]),
+            f"{cpu['server_cores']:.2f}",
+            f"{cpu['wrk_cores']:.2f}",
+            f"{cpu['machine_busy_pct']:.0f}%",
+            f"≥ {tg['rps']:,.0f}/s, p99 ≤ {tg['p99_ms']:g} ms",
+            verdict,
         )
     console.print(t)
-    console.print("  [dim]errors: wrk socket errors (connect/read/write/timeout). non-2xx: wrk's "
-                  "status errors (status > 399). avg size: bytes read per response, headers "
-                  "included. CPU: cores used during the timed run (server: supervisor + "
-                  "workers). PASS needs the req/s, the p99 and zero errors and non-2xx. The "
-                  "healthz target is the calibration's, for information.[/]")
+    console.print(
+        "  [dim]errors: wrk socket errors (connect/read/write/timeout). non-2xx: wrk's "
+        "status errors (status > 399). avg size: bytes read per response, headers "
+        "included. CPU: cores used during the timed run (server: supervisor + "
+        "workers); busy: the whole machine, all processes. PASS needs the req/s, the p99 and zero errors and non-2xx. The "
+        "healthz target is the calibration's, for information.[/]"
+    )
 
 
 # --- main ----------------------------------------------------------------------------------------
 
 
 def main(argv: list[str] | None = None) -> int:
-    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0],
-                                 formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap = argparse.ArgumentParser(
+        description=__doc__.split("\n\n")[0], formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     ap.add_argument("--duration", type=float, default=15, help="seconds per timed run (15)")
     ap.add_argument("--warmup", type=float, default=3, help="seconds of untimed wrk first (3)")
     ap.add_argument("--connections", type=int, default=32, help="wrk -c (32)")
     ap.add_argument("--threads", type=int, default=2, help="wrk -t (2)")
     ap.add_argument("--workers", type=int, default=2, help="gongwen serve --workers (2)")
     ap.add_argument("--timeout", type=float, default=2, help="wrk --timeout in seconds (2)")
-    ap.add_argument("--routes", default="healthz,search,material",
-                    help="comma-separated, from healthz, search, material")
+    ap.add_argument(
+        "--routes",
+        default="healthz,search,material",
+        help="comma-separated, from healthz, search, material",
+    )
     ap.add_argument("--queries", type=int, default=300, help="distinct search queries (300)")
-    ap.add_argument("--check-materials", type=int, default=100,
-                    help="material pages fetched and checked before timing (100; 0 = all)")
+    ap.add_argument(
+        "--check-materials",
+        type=int,
+        default=100,
+        help="material pages fetched and checked before timing (100; 0 = all)",
+    )
     ap.add_argument("--seed", type=int, default=SEED)
     ap.add_argument("--corpus", type=Path, default=CORPUS)
     ap.add_argument("--keep", action="store_true", help="keep the work folder and its database")
-    ap.add_argument("--skip-ingest", metavar="DB_PATH", type=Path,
-                    help="reuse this SQLite database (a new member is added to it)")
+    ap.add_argument(
+        "--skip-ingest",
+        metavar="DB_PATH",
+        type=Path,
+        help="reuse this SQLite database (a new member is added to it)",
+    )
     ap.add_argument("--json", type=Path, help="report path (default bench/results/web-<ts>.json)")
     args = ap.parse_args(argv)
     routes = [ROUTES[name.strip()] for name in args.routes.split(",") if name.strip()]
@@ -509,7 +671,8 @@ def main(argv: list[str] | None = None) -> int:
     WORK.mkdir(parents=True, exist_ok=True)
     work = Path(tempfile.mkdtemp(prefix=f"{stamp}-", dir=WORK))
     report: dict[str, object] = {
-        "version": 1, "started_at": started_at.isoformat(timespec="seconds"),
+        "version": 1,
+        "started_at": started_at.isoformat(timespec="seconds"),
         "machine": machine_info(),
         "args": {k: (str(v) if isinstance(v, Path) else v) for k, v in vars(args).items()},
         "work_dir": str(work),
@@ -524,8 +687,10 @@ def main(argv: list[str] | None = None) -> int:
         setup["ingest"] = None
     else:
         db_path = work / "web.sqlite3"
-        setup["ingest"] = [ingest(f"sqlite:///{db_path}", args.corpus),
-                           ingest(f"sqlite:///{db_path}", EXAMPLES)]
+        setup["ingest"] = [
+            ingest(f"sqlite:///{db_path}", args.corpus),
+            ingest(f"sqlite:///{db_path}", EXAMPLES),
+        ]
     db_url = f"sqlite:///{db_path}"
     setup["db_url"] = db_url
     setup["db_bytes"] = db_path.stat().st_size
@@ -564,20 +729,28 @@ def main(argv: list[str] | None = None) -> int:
             if len(queries) < 200:
                 raise SystemExit(f"only {len(queries)} queries have hits; need 200")
             checks["search"] = c
-            console.print(f"  checked {c['checked']} search pages: {len(queries)} with hits, "
-                          f"{len(empty)} without (dropped); mean page {c['mean_body_bytes']:,} B")
+            console.print(
+                f"  checked {c['checked']} search pages: {len(queries)} with hits, "
+                f"{len(empty)} without (dropped); mean page {c['mean_body_bytes']:,} B"
+            )
         if "material" in {r.name for r in routes}:
             sample = paths["material"]
             if 0 < args.check_materials < len(sample):
-                sample = sorted(random.Random(args.seed).sample(sample, args.check_materials),
-                                key=lambda p: int(p.rsplit("/", 1)[1]))
+                sample = sorted(
+                    random.Random(args.seed).sample(sample, args.check_materials),
+                    key=lambda p: int(p.rsplit("/", 1)[1]),
+                )
             c = check_paths(port, cookie, sample, b'id="fulltext"')
             if c["bad_status"] or c["missing_marker"]:
-                raise SystemExit(f"material pages without the full text: {c['bad_status'][:5]} "
-                                 f"{c['missing_marker'][:5]}")  # type: ignore[index]
+                raise SystemExit(
+                    f"material pages without the full text: {c['bad_status'][:5]} "
+                    f"{c['missing_marker'][:5]}"
+                )  # type: ignore[index]
             checks["material"] = c
-            console.print(f"  checked {c['checked']} of {len(ids)} material pages: full text; "
-                          f"mean page {c['mean_body_bytes']:,} B")
+            console.print(
+                f"  checked {c['checked']} of {len(ids)} material pages: full text; "
+                f"mean page {c['mean_body_bytes']:,} B"
+            )
         setup["checks"] = checks
         setup["queries"] = queries
         setup["materials"] = {"count": len(ids), "min_id": ids[0], "max_id": ids[-1]}
@@ -588,15 +761,18 @@ def main(argv: list[str] | None = None) -> int:
         idle_busy = round(100 * (busy1 - busy0) / max(1, total1 - total0), 1)
         setup["machine_busy_before_pct"] = idle_busy  # the server idle: other load on the machine
         if idle_busy > 10:
-            console.print(f"  [yellow]the machine is {idle_busy:.0f}% busy before the runs: "
-                          f"something else is running[/]")
+            console.print(
+                f"  [yellow]the machine is {idle_busy:.0f}% busy before the runs: "
+                f"something else is running[/]"
+            )
         for route in routes:
             paths_file = work / f"{route.name}.paths"
             paths_file.write_text("\n".join(paths[route.name]) + "\n", encoding="ascii")
             if args.warmup > 0:
                 run_wrk(args, port, route, paths_file, cookie, args.warmup, server)
-            console.print(f"  wrk {route.name}: {len(paths[route.name])} paths, "
-                          f"{args.duration:g} s …")
+            console.print(
+                f"  wrk {route.name}: {len(paths[route.name])} paths, {args.duration:g} s …"
+            )
             m = run_wrk(args, port, route, paths_file, cookie, args.duration, server)
             m = {"route": route.name, "paths": len(paths[route.name]), **m}
             m["target"] = judge(route, m)
@@ -610,8 +786,9 @@ def main(argv: list[str] | None = None) -> int:
         if not args.keep:
             shutil.rmtree(work, ignore_errors=True)
         json_path.parent.mkdir(parents=True, exist_ok=True)
-        json_path.write_text(json.dumps(report, ensure_ascii=False, indent=2) + "\n",
-                             encoding="utf-8")
+        json_path.write_text(
+            json.dumps(report, ensure_ascii=False, indent=2) + "\n", encoding="utf-8"
+        )
     print_table(report)
     console.print(f"JSON: {json_path}" + (f"  (kept {work})" if args.keep else ""))
     return 0
