@@ -43,7 +43,7 @@ def token_hash(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
-def _member(row: object) -> Member:
+def member_from_row(row: object) -> Member:
     r = row  # a Row with the users columns
     return Member(
         r.id, r.email, Role(r.role), r.suspended_at is not None,  # type: ignore[attr-defined]
@@ -89,7 +89,7 @@ def get_member(lib: Library, user_id: int) -> Member:
         row = conn.execute(select(users).where(users.c.id == user_id)).first()
     if row is None:
         raise NotFound(f"没有编号为 {user_id} 的用户")
-    return _member(row)
+    return member_from_row(row)
 
 
 def find_member(lib: Library, email: str) -> Member:
@@ -97,7 +97,7 @@ def find_member(lib: Library, email: str) -> Member:
         row = conn.execute(select(users).where(users.c.email == email.strip().lower())).first()
     if row is None:
         raise NotFound(f"没有用户 {email}")
-    return _member(row)
+    return member_from_row(row)
 
 
 def _too_many(conn: Connection, key: str, limit: int) -> bool:
@@ -136,7 +136,7 @@ def authenticate(lib: Library, email: str, password: str, ip: str = "") -> Membe
             audit.record(conn, row.id if row else None, "login.failed", email, {"ip": ip})
     if not ok:
         raise NotAuthenticated("邮箱或密码错误")
-    member = _member(row)
+    member = member_from_row(row)
     if member.suspended:
         raise AccountSuspended("账号已被停用" + (f"：{row.suspended_reason}" if row.suspended_reason else ""))
     with lib.engine.begin() as conn:
@@ -182,7 +182,7 @@ def suspend(lib: Library, actor_id: int | None, user_id: int, reason: str) -> No
 
 def list_members(lib: Library, limit: int = 500) -> list[Member]:
     with lib.engine.connect() as conn:
-        return [_member(r) for r in conn.execute(select(users).order_by(users.c.id).limit(limit))]
+        return [member_from_row(r) for r in conn.execute(select(users).order_by(users.c.id).limit(limit))]
 
 
 # Sessions -------------------------------------------------------------------------------------
@@ -222,7 +222,7 @@ def resolve_session(lib: Library, token: str | None) -> tuple[Member, str] | Non
         row = conn.execute(_SESSION.where(sessions.c.token_hash == token_hash(token))).first()
     if row is None or aware(row.expires_at) < now() or row.suspended_at is not None:  # type: ignore[operator]
         return None
-    return _member(row), row.csrf_token
+    return member_from_row(row), row.csrf_token
 
 
 VISIT_GAP = timedelta(minutes=30)

@@ -12,19 +12,19 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from functools import lru_cache
 
-from sqlalchemy import and_, func, insert, or_, select
+from sqlalchemy import and_, bindparam, func, insert, or_, select
 
 from gongwen.errors import NotEntitled, NotFound, RateLimited
 from gongwen.export.render import Format, Rendered, render
 from gongwen.library import Library
-from gongwen.materials import MaterialDetail, SectionOut, material_detail
+from gongwen.materials import MaterialDetail, SectionOut, body_blocks, material_detail
 from gongwen.model.member import Member, Subscription
 from gongwen.platform import audit
-from gongwen.platform.accounts import require_member
+from gongwen.platform.accounts import member_from_row, require_member, token_hash
 from gongwen.platform.subscriptions import active_subscription, covers
 from gongwen.search.service import Filters, SearchResult, search
-from gongwen.store.platform_schema import downloads
-from gongwen.store.schema import materials, paragraphs, revisions
+from gongwen.store.platform_schema import downloads, sessions, subscriptions, users
+from gongwen.store.schema import materials, revisions
 from gongwen.util.clock import aware, now
 
 
@@ -45,6 +45,42 @@ class Viewer:
         if self.is_editor:
             return True
         return covers(self.subscription, aware(published_at))
+
+
+_SESSION_VIEWER = (
+    select(
+        users, sessions.c.csrf_token, sessions.c.expires_at,
+        subscriptions.c.id.label("sub_id"), subscriptions.c.plan, subscriptions.c.starts_at,
+        subscriptions.c.ends_at, subscriptions.c.source,
+    )
+    .select_from(
+        sessions.join(users, users.c.id == sessions.c.user_id).outerjoin(
+            subscriptions,
+            and_(subscriptions.c.user_id == users.c.id, subscriptions.c.revoked_at.is_(None),
+                 subscriptions.c.starts_at <= bindparam("at"),
+                 subscriptions.c.ends_at > bindparam("at")),
+        )
+    )
+    .where(sessions.c.token_hash == bindparam("token_hash"))
+    .order_by(subscriptions.c.ends_at.desc())
+    .limit(1)
+)
+
+
+def viewer_for_session(lib: Library, token: str | None) -> tuple[Viewer, str] | None:
+    """(viewer, CSRF token) for a session cookie in one query, or None if it is not valid."""
+    if not token:
+        return None
+    moment = now()
+    with lib.engine.connect() as conn:
+        row = conn.execute(_SESSION_VIEWER, {"token_hash": token_hash(token), "at": moment}).first()
+    if row is None or aware(row.expires_at) < moment or row.suspended_at is not None:  # type: ignore[operator]
+        return None
+    subscription = None
+    if row.sub_id is not None:
+        subscription = Subscription(row.sub_id, row.id, row.plan, aware(row.starts_at),  # type: ignore[arg-type]
+                                    aware(row.ends_at), row.source)  # type: ignore[arg-type]
+    return Viewer(member_from_row(row), subscription), row.csrf_token
 
 
 def viewer_for(lib: Library, member: Member | None) -> Viewer:
@@ -135,32 +171,68 @@ def _facet_values(lib: Library) -> dict[str, list[str]]:
     return out
 
 
+@dataclass(frozen=True, slots=True)
+class RevisionView:
+    """What pages show of one revision, in flat tuples: revisions never change, so this is kept
+    per process, and tuples of strings cost the garbage collector nothing."""
+
+    revision_id: int
+    number: int
+    sections: tuple[SectionOut, ...]
+    blocks: tuple[tuple[str, int, str], ...]  # ("heading" | "paragraph", level, text)
+    text: str
+    preview: str
+    placeholders: tuple[tuple[str, int, int, str, str], ...]  # text, start, end, label, unit
+
+
 @dataclass(slots=True)
 class MaterialView:
     card: Card
-    sections: list[SectionOut]
-    revision_number: int
+    revision: RevisionView
     revisions: int
     readable: bool
-    preview: str  # always set: the opening of the text, at most preview_chars
-    detail: MaterialDetail | None = None  # only when readable
-    placeholders: int = 0
+
+    @property
+    def sections(self) -> tuple[SectionOut, ...]:
+        return self.revision.sections
+
+    @property
+    def revision_number(self) -> int:
+        return self.revision.number
+
+    @property
+    def preview(self) -> str:
+        """The opening of the text, at most preview_chars: everyone sees this."""
+        return self.revision.preview
 
 
-@lru_cache(maxsize=2048)
-def _detail_cached(lib: Library, material_id: int, revision_id: int, number: int) -> MaterialDetail:
-    # Revisions never change, so their parsed detail can be kept per process.
-    return material_detail(lib, material_id, number)
+@lru_cache(maxsize=8192)
+def _revision_view(lib: Library, material_id: int, revision_id: int, number: int) -> RevisionView:
+    detail = material_detail(lib, material_id, number)
+    return RevisionView(
+        revision_id, number, tuple(detail.sections), tuple(body_blocks(detail)), detail.text,
+        preview_of(detail, lib.settings.preview_chars),
+        tuple((p.text, p.start, p.end, p.label, p.unit) for p in detail.placeholders),
+    )
+
+
+_all_revisions = revisions.alias("all_revisions")
+_MATERIAL_ROW = (
+    select(
+        materials, revisions.c.number,
+        select(func.count()).select_from(_all_revisions)
+        .where(_all_revisions.c.material_id == materials.c.id)
+        .scalar_subquery().label("revision_count"),
+    )
+    .join(revisions, revisions.c.id == materials.c.current_revision_id)
+    .where(materials.c.id == bindparam("material_id"))
+)
 
 
 def _material_row(lib: Library, viewer: Viewer, material_id: int):  # type: ignore[no-untyped-def]
     with lib.engine.connect() as conn:
-        row = conn.execute(
-            select(materials, revisions.c.number)
-            .join(revisions, revisions.c.id == materials.c.current_revision_id)
-            .where(materials.c.id == material_id, _visible(viewer))
-        ).first()
-    if row is None:
+        row = conn.execute(_MATERIAL_ROW, {"material_id": material_id}).first()
+    if row is None or (not viewer.is_editor and _status(row.published_at, row.retired_at) != "published"):
         raise NotFound(f"没有编号为 {material_id} 的材料")
     return row
 
@@ -173,45 +245,34 @@ def preview_of(detail: MaterialDetail, chars: int) -> str:
 
 def material_view(lib: Library, viewer: Viewer, material_id: int) -> MaterialView:
     row = _material_row(lib, viewer, material_id)
-    detail = _detail_cached(lib, row.id, row.current_revision_id, row.number)
     readable = viewer.can_read(row.published_at)
     card = Card(row.id, row.title, row.organisation, row.organisation_kind, row.year, row.period,
                 row.doc_type, aware(row.published_at), readable,
                 _status(row.published_at, row.retired_at))
-    return MaterialView(
-        card, detail.sections, row.number, detail.summary.revisions, readable,
-        preview_of(detail, lib.settings.preview_chars), detail if readable else None,
-        len(detail.placeholders),
-    )
+    view = _revision_view(lib, row.id, row.current_revision_id, row.number)
+    return MaterialView(card, view, row.revision_count, readable)
 
 
 def search_catalogue(lib: Library, viewer: Viewer, query: str, filters: Filters | None = None,
                      limit: int = 20) -> SearchResult:
     """Search; hits in materials the viewer may not read keep only what the preview shows."""
-    result = search(lib, query, filters, limit=limit * 2)
-    ids = {h.material_id for h in result.hits}
+    # Drafts, scheduled and retired materials are not in the public catalogue.
+    result = search(lib, query, filters, limit=limit,
+                    visible_at=None if viewer.is_editor else now())
+    if not result.hits or viewer.is_editor:
+        return result
     with lib.engine.connect() as conn:
-        rows = conn.execute(
-            select(materials.c.id, materials.c.published_at, materials.c.retired_at)
-            .where(materials.c.id.in_(ids), _visible(viewer))
-        ).all() if ids else []
-        visible = {r.id: r.published_at for r in rows}
-        ends = dict(conn.execute(
-            select(paragraphs.c.id, paragraphs.c.start + func.length(paragraphs.c.text))
-            .where(paragraphs.c.id.in_([h.paragraph_id for h in result.hits]))
-        ).all()) if result.hits else {}
-    hits = []
+        published = dict(conn.execute(
+            select(materials.c.id, materials.c.published_at)
+            .where(materials.c.id.in_({h.material_id for h in result.hits}))
+        ).all())
+    preview_end = lib.settings.preview_chars + 1
     for h in result.hits:
-        if h.material_id not in visible:
-            continue  # drafts, scheduled and retired materials are not in the public catalogue
         # A reader who may not read the material sees a hit's words only when the whole
-        # paragraph lies inside the preview (the title line plus preview_chars); otherwise the
-        # hit shows its title and heading path alone.
-        outside_preview = ends.get(h.paragraph_id, 1 << 30) > len(h.title) + 1 + lib.settings.preview_chars
-        if outside_preview and not viewer.can_read(visible[h.material_id]):
+        # paragraph lies inside the preview (the title line plus preview_chars); otherwise
+        # the hit shows its title and heading path alone.
+        if h.end > len(h.title) + preview_end and not viewer.can_read(published[h.material_id]):
             h.snippet = []
-        hits.append(h)
-    result.hits = hits[:limit]
     return result
 
 
@@ -233,8 +294,7 @@ def download(lib: Library, viewer: Viewer, material_id: int, fmt: Format) -> Ren
         raise RateLimited(
             f"24 小时内下载已达上限（{lib.settings.daily_download_limit} 份），请明天再试；如有需要请联系管理员"
         )
-    detail = _detail_cached(lib, row.id, row.current_revision_id, row.number)
-    rendered = render(detail, fmt)
+    rendered = render(material_detail(lib, row.id, row.number), fmt)
     with lib.engine.begin() as conn:
         conn.execute(insert(downloads).values(
             user_id=member.id, material_id=material_id, revision_id=row.current_revision_id,

@@ -13,7 +13,7 @@ from gongwen.errors import NotAuthenticated
 from gongwen.library import Library
 from gongwen.model.member import Member
 from gongwen.platform import audit
-from gongwen.platform.accounts import _member, require_member, token_hash
+from gongwen.platform.accounts import member_from_row, require_member, token_hash
 from gongwen.platform.catalogue import Card, Viewer, browse, viewer_for
 from gongwen.store.platform_schema import events, notifications, users
 from gongwen.store.schema import materials
@@ -42,7 +42,7 @@ def member_for_feed(lib: Library, token: str) -> Member:
         row = conn.execute(select(users).where(users.c.feed_token_hash == token_hash(token))).first()
     if row is None or row.suspended_at is not None:
         raise NotAuthenticated("订阅源地址无效或已撤销")
-    return _member(row)
+    return member_from_row(row)
 
 
 @dataclass(frozen=True, slots=True)

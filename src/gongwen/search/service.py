@@ -11,13 +11,14 @@ from __future__ import annotations
 
 import time
 from dataclasses import dataclass, field
+from datetime import datetime
 
 from sqlalchemy import Connection, bindparam, select, text
 
 from gongwen.library import Library
 from gongwen.search.query import Term, fts5_match, parse_query, stream_needle
 from gongwen.search.tokens import facet_token, normalize
-from gongwen.store.schema import materials, paragraphs, revisions, sections
+from gongwen.store.schema import materials, paragraphs, sections
 
 SNIPPET_RADIUS = 60
 FILTER_FIELDS = {
@@ -54,6 +55,7 @@ class Hit:
     heading_path: list[str]
     snippet: list[tuple[str, bool]]  # (text, highlighted) segments, for safe rendering
     score: float
+    end: int = 0  # where the paragraph ends in its document (for preview checks)
 
     @property
     def snippet_text(self) -> str:
@@ -91,98 +93,141 @@ class SearchResult:
         }
 
 
+@dataclass(frozen=True, slots=True)
+class Candidate:
+    """A top-ranked matching paragraph, before its text is loaded."""
+
+    paragraph_id: int
+    revision_id: int
+    section_ord: int | None
+    start: int
+    length: int
+    material_id: int
+    title: str
+    score: float
+
+    @property
+    def end(self) -> int:
+        return self.start + self.length
+
+
 def search(
-    lib: Library, query: str, filters: Filters | None = None, limit: int = 20
+    lib: Library,
+    query: str,
+    filters: Filters | None = None,
+    limit: int = 20,
+    visible_at: datetime | None = None,
 ) -> SearchResult:
-    """Ranked paragraphs that contain every term of `query`, with snippets and heading paths."""
+    """Ranked paragraphs that contain every term of `query`, with snippets and heading paths.
+
+    With `visible_at`, only materials published by then and not retired are searched (the
+    platform's public catalogue); snippets and heading paths are built for the top hits only.
+    """
     started = time.perf_counter()
     filters = filters or Filters()
     terms = parse_query(query)
     cap = lib.settings.search_candidates
+    needles = [_needle(t) for t in terms]
     with lib.engine.connect() as conn:
-        ids = _candidates(conn, terms, filters.tokens(), cap)
-        hits = _rank(conn, ids, terms, limit)
+        count, top = _ranked_candidates(conn, terms, needles, filters.tokens(), cap, limit, visible_at)
+        hits = _hits(conn, top, needles)
     return SearchResult(
-        query, hits, len(ids), len(ids) >= cap, (time.perf_counter() - started) * 1000, filters
+        query, hits, count, count >= cap, (time.perf_counter() - started) * 1000, filters
     )
 
 
-def _candidates(conn: Connection, terms: list[Term], facets: list[str], cap: int) -> list[int]:
+def _candidate_ids_sql(conn: Connection, terms: list[Term], facets: list[str],
+                       params: dict[str, object]) -> str:
+    """A subquery for the newest ids matching every term and filter (exact phrases)."""
     if conn.dialect.name == "sqlite":
-        rows = conn.exec_driver_sql(
-            "SELECT rowid FROM para_fts WHERE para_fts MATCH ? ORDER BY rowid DESC LIMIT ?",
-            (fts5_match(terms, facets), cap),
-        )
-        return [r[0] for r in rows]
-    grams = sorted({tok for t in terms for tok in t.tokens})
+        params["match"] = fts5_match(terms, facets)
+        return "SELECT rowid FROM para_fts WHERE para_fts MATCH :match ORDER BY rowid DESC LIMIT :cap"
     where = ["grams @> CAST(:grams AS text[])"]
-    params: dict[str, object] = {"grams": grams, "cap": cap}
+    params["grams"] = sorted({tok for t in terms for tok in t.tokens})
     if facets:
         where.append("facets @> CAST(:facets AS text[])")
         params["facets"] = facets
     for i, term in enumerate(terms):
-        where.append(f"strpos(stream, :n{i}) > 0")
-        params[f"n{i}"] = stream_needle(term)
-    sql = f"SELECT id FROM para_terms WHERE {' AND '.join(where)} ORDER BY id DESC LIMIT :cap"
-    return [r[0] for r in conn.execute(text(sql), params)]
+        where.append(f"strpos(stream, :s{i}) > 0")
+        params[f"s{i}"] = stream_needle(term)
+    return f"SELECT id FROM para_terms WHERE {' AND '.join(where)} ORDER BY id DESC LIMIT :cap"
 
 
-_CANDIDATE_ROWS = (
-    select(
-        paragraphs.c.id,
-        paragraphs.c.text,
-        paragraphs.c.revision_id,
-        paragraphs.c.section_ord,
-        materials.c.id.label("material_id"),
-        materials.c.title,
+def _ranked_candidates(
+    conn: Connection, terms: list[Term], needles: list[str], facets: list[str], cap: int,
+    limit: int, visible_at: datetime | None,
+) -> tuple[int, list[Candidate]]:
+    """(how many candidates, the top `limit`) by a BM25-style term frequency, length norm and
+    title bonus.
+
+    Term and title counts are computed by the database (the same expression on SQLite and
+    PostgreSQL), so no paragraph text crosses into Python for ranking. Needles with ASCII
+    letters need width/case folding, which only Python does the same way everywhere.
+    """
+    params: dict[str, object] = {"cap": cap}
+    folded = any(ch.isascii() for n in needles for ch in n)
+    counts = []
+    for i, needle in enumerate(needles):
+        params[f"n{i}"] = needle
+        counts.append(
+            f", (length(p.text) - length(replace(p.text, :n{i}, ''))) / length(:n{i})"
+            f", length(m.title) - length(replace(m.title, :n{i}, ''))"
+        )
+    visible = ""
+    if visible_at is not None:
+        visible = " AND m.published_at <= :visible_at AND m.retired_at IS NULL"
+        params["visible_at"] = visible_at
+    sql = (
+        "SELECT p.id, p.revision_id, p.section_ord, p.start, length(p.text), m.id, m.title"
+        + (", p.text" if folded else "".join(counts))
+        + " FROM paragraphs p JOIN revisions r ON r.id = p.revision_id"
+        " JOIN materials m ON m.id = r.material_id"
+        f" WHERE p.id IN ({_candidate_ids_sql(conn, terms, [*facets], params)}){visible}"
     )
-    .join(revisions, revisions.c.id == paragraphs.c.revision_id)
-    .join(materials, materials.c.id == revisions.c.material_id)
-    .where(paragraphs.c.id.in_(bindparam("ids", expanding=True)))
+    statement = text(sql).bindparams(bindparam("visible_at", type_=materials.c.published_at.type)) \
+        if visible_at is not None else text(sql)
+    # Positional access, no typed columns: type processing would cost more than the ranking.
+    rows = conn.execute(statement, params).all()
+    if not rows:
+        return 0, []
+    avg_len = sum(r[4] for r in rows) / len(rows)
+    n = len(needles)
+    scored = []
+    for r in rows:
+        if folded:
+            norm, norm_title = normalize(r[7]), normalize(r[6])
+            pairs = [(norm.count(x), x in norm_title) for x in needles]
+        else:
+            pairs = [(r[7 + 2 * i], r[8 + 2 * i] > 0) for i in range(n)]
+        length = 0.25 + 0.75 * r[4] / avg_len
+        score = 0.0
+        for tf, title_hit in pairs:
+            tf = max(1, tf)
+            score += tf * 2.2 / (tf + 1.2 * length) + (0.5 if title_hit else 0.0)
+        scored.append((score, r[0], r))
+    scored.sort(key=lambda s: (-s[0], -s[1]))
+    top = [Candidate(r[0], r[1], r[2], r[3], r[4], r[5], r[6], score) for score, _, r in scored[:limit]]
+    return len(rows), top
+
+
+_TEXTS = select(paragraphs.c.id, paragraphs.c.text).where(
+    paragraphs.c.id.in_(bindparam("ids", expanding=True))
 )
 
 
-def _rank(conn: Connection, ids: list[int], terms: list[Term], limit: int) -> list[Hit]:
-    if not ids:
+def _hits(conn: Connection, top: list[Candidate], needles: list[str]) -> list[Hit]:
+    if not top:
         return []
-    rows = conn.execute(_CANDIDATE_ROWS, {"ids": ids}).all()
-    needles = [_needle(t) for t in terms]
-    # Width/case folding only changes ASCII-range characters: needles without any can be
-    # counted in the raw text, which saves most of the ranking time on Chinese queries.
-    fold = normalize if any(ch.isascii() for n in needles for ch in n) else _same
-    avg_len = sum(len(r.text) for r in rows) / len(rows)
-    titles: dict[int, str] = {}
-    scored = []
-    for r in rows:
-        norm = fold(r.text)
-        norm_title = titles.get(r.material_id) or titles.setdefault(r.material_id, fold(r.title))
-        length = 0.25 + 0.75 * len(norm) / avg_len
-        score = 0.0
-        for needle in needles:
-            tf = max(1, norm.count(needle))
-            score += tf * 2.2 / (tf + 1.2 * length)
-            if needle in norm_title:
-                score += 0.5
-        scored.append((score, r.id, r))
-    scored.sort(key=lambda s: (-s[0], -s[1]))
-    top = scored[:limit]
-    paths = _heading_paths(conn, {r.revision_id for _, _, r in top})
+    texts = dict(conn.execute(_TEXTS, {"ids": [c.paragraph_id for c in top]}).all())
+    paths = _heading_paths(conn, {(c.revision_id, c.section_ord) for c in top if c.section_ord is not None})
     return [
         Hit(
-            r.material_id,
-            r.revision_id,
-            r.id,
-            r.title,
-            paths.get((r.revision_id, r.section_ord), []) if r.section_ord is not None else [],
-            snippet(r.text, needles),
-            score,
+            c.material_id, c.revision_id, c.paragraph_id, c.title,
+            paths.get((c.revision_id, c.section_ord), []) if c.section_ord is not None else [],
+            snippet(texts[c.paragraph_id], needles), c.score, c.end,
         )
-        for score, _, r in top
+        for c in top
     ]
-
-
-def _same(text_: str) -> str:
-    return text_
 
 
 def _needle(term: Term) -> str:
@@ -190,29 +235,36 @@ def _needle(term: Term) -> str:
     return term.text.strip("\"'“”‘’()（）[]【】《》,，.。;；:：!！?？") or term.text
 
 
-def _heading_paths(conn: Connection, revision_ids: set[int]) -> dict[tuple[int, int], list[str]]:
-    rows = conn.execute(
-        select(
-            sections.c.revision_id,
-            sections.c.ord,
-            sections.c.label,
-            sections.c.heading,
-            sections.c.parent_ord,
-        ).where(sections.c.revision_id.in_(bindparam("rids", expanding=True))),
-        {"rids": sorted(revision_ids)},
-    ).all()
-    by_key = {(r.revision_id, r.ord): r for r in rows}
+def _heading_paths(conn: Connection, wanted: set[tuple[int, int]]) -> dict[tuple[int, int], list[str]]:
+    """Heading paths of the given (revision, section) pairs, loading only them and their parents."""
+    known: dict[tuple[int, int], tuple[str, int | None]] = {}
+    missing = set(wanted)
+    while missing:  # one round per heading level, usually two or three
+        # Two plain IN lists (a superset, filtered here) use the revision index; a row-value
+        # IN over (revision, ord) pairs makes SQLite scan the table.
+        rows = conn.execute(
+            select(sections.c.revision_id, sections.c.ord, sections.c.label, sections.c.heading,
+                   sections.c.parent_ord)
+            .where(sections.c.revision_id.in_({rev for rev, _ in missing}),
+                   sections.c.ord.in_({o for _, o in missing}))
+        ).all()
+        rows = [r for r in rows if (r.revision_id, r.ord) in missing]
+        for r in rows:
+            known[(r.revision_id, r.ord)] = (f"{r.label}{r.heading}", r.parent_ord)
+        missing = {
+            (rev, parent) for (rev, _), (_, parent) in known.items()
+            if parent is not None and (rev, parent) not in known
+        } - missing
+        if not rows:
+            break
     paths: dict[tuple[int, int], list[str]] = {}
-    for key, r in by_key.items():
-        path = []
-        node = r
-        while node is not None:
-            path.append(f"{node.label}{node.heading}")
-            node = (
-                by_key.get((r.revision_id, node.parent_ord))
-                if node.parent_ord is not None
-                else None
-            )
+    for key in wanted:
+        path: list[str] = []
+        node: tuple[int, int] | None = key
+        while node is not None and node in known:
+            title, parent = known[node]
+            path.append(title)
+            node = (node[0], parent) if parent is not None else None
         paths[key] = path[::-1]
     return paths
 

@@ -14,8 +14,8 @@ from fastapi.templating import Jinja2Templates
 from gongwen.errors import CsrfError
 from gongwen.library import Library
 from gongwen.model.member import Member
-from gongwen.platform.accounts import resolve_session, touch
-from gongwen.platform.catalogue import Viewer, viewer_for
+from gongwen.platform.accounts import touch
+from gongwen.platform.catalogue import Viewer, viewer_for_session
 
 SESSION_COOKIE = "gw_session"
 CSRF_COOKIE = "gw_csrf"
@@ -27,16 +27,13 @@ class Ctx:
 
     lib: Library
     request: Request
-    member: Member | None
+    viewer: Viewer
     csrf: str
     new_csrf_cookie: bool
 
     @property
-    def viewer(self) -> Viewer:
-        cached = getattr(self.request.state, "viewer", None)
-        if cached is None:
-            cached = self.request.state.viewer = viewer_for(self.lib, self.member)
-        return cached
+    def member(self) -> Member | None:
+        return self.viewer.member
 
     @property
     def ip(self) -> str:
@@ -49,19 +46,20 @@ class Ctx:
             raise CsrfError("表单已过期或来源不明（CSRF 校验失败），请刷新页面后重试")
 
 
-def get_ctx(request: Request) -> Ctx:
+async def get_ctx(request: Request) -> Ctx:
+    # async on purpose: a sync dependency would hop to the threadpool on every request.
     lib: Library = request.app.state.lib
-    resolved = resolve_session(lib, request.cookies.get(SESSION_COOKIE))
+    resolved = viewer_for_session(lib, request.cookies.get(SESSION_COOKIE))
     if resolved is not None:
-        member, csrf = resolved
-        touch(lib, member)
-        return Ctx(lib, request, member, csrf, False)
+        viewer, csrf = resolved
+        touch(lib, viewer.member)  # type: ignore[arg-type]
+        return Ctx(lib, request, viewer, csrf, False)
     # Visitors get a double-submit token: a random cookie that forms must echo.
     csrf = request.cookies.get(CSRF_COOKIE) or ""
     fresh = len(csrf) < 20
     if fresh:
         csrf = secrets.token_urlsafe(24)
-    return Ctx(lib, request, None, csrf, fresh)
+    return Ctx(lib, request, Viewer(), csrf, fresh)
 
 
 CtxDep = Annotated[Ctx, Depends(get_ctx)]

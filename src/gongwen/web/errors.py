@@ -41,5 +41,5 @@ def install(app: FastAPI) -> None:
             return RedirectResponse(f"/login?next={quote(request.url.path)}", status_code=303)
         from gongwen.web.deps import get_ctx, render
 
-        ctx = get_ctx(request)
+        ctx = await get_ctx(request)
         return render(ctx, "error.html", status_code=status, message=str(err), status=status)

@@ -57,9 +57,12 @@ async def material(ctx: CtxDep, material_id: int) -> dict[str, Any]:
         "preview": view.preview,
         "readable": view.readable,
     }
-    if view.detail is not None:
-        out["text"] = view.detail.text
-        out["placeholders"] = [asdict(p) for p in view.detail.placeholders]
+    if view.readable:
+        out["text"] = view.revision.text
+        out["placeholders"] = [
+            dict(zip(("text", "start", "end", "label", "unit"), p, strict=True))
+            for p in view.revision.placeholders
+        ]
     return out
 
 

@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
+from collections import OrderedDict
 from urllib.parse import quote
 
 from fastapi import APIRouter, Response
 from fastapi.responses import HTMLResponse
+from markupsafe import Markup, escape
 
 from gongwen.errors import QueryError
 from gongwen.export.render import parse_format
-from gongwen.materials import body_blocks
 from gongwen.platform import catalogue as service
 from gongwen.search.service import Filters
 from gongwen.web.deps import CtxDep, finish, render
@@ -58,8 +59,32 @@ async def search(ctx: CtxDep, q: str = "", kind: str = "", type: str = "", year:
 @router.get("/materials/{material_id}", response_class=HTMLResponse)
 async def material(ctx: CtxDep, material_id: int) -> Response:
     view = service.material_view(ctx.lib, ctx.viewer, material_id)
-    blocks = body_blocks(view.detail) if view.detail is not None else []
-    return render(ctx, "material.html", view=view, blocks=blocks)
+    body = _body_html(id(ctx.lib), view.revision) if view.readable else ""
+    return render(ctx, "material.html", view=view, body=body)
+
+
+_BODY_CACHE: OrderedDict[tuple[int, int], Markup] = OrderedDict()
+_BODY_CACHE_SIZE = 8192
+
+
+def _body_html(library_id: int, revision: service.RevisionView) -> Markup:
+    """The full text as HTML, made once per revision (revisions never change)."""
+    key = (library_id, revision.revision_id)
+    cached = _BODY_CACHE.get(key)
+    if cached is not None:
+        _BODY_CACHE.move_to_end(key)
+        return cached
+    parts = []
+    for kind, level, text in revision.blocks:
+        if kind == "heading":
+            tag = f"h{min(level + 2, 4)}"
+            parts.append(f"<{tag}>{escape(text)}</{tag}>")
+        else:
+            parts.append(f"<p>{escape(text)}</p>")
+    html = _BODY_CACHE[key] = Markup("\n".join(parts))
+    if len(_BODY_CACHE) > _BODY_CACHE_SIZE:
+        _BODY_CACHE.popitem(last=False)
+    return html
 
 
 @router.get("/materials/{material_id}/download")
