@@ -20,14 +20,11 @@ from __future__ import annotations
 import argparse
 import gc
 import json
-import os
-import platform
 import random
 import re
 import resource
 import shutil
 import sqlite3
-import subprocess
 import sys
 import tempfile
 import time
@@ -36,6 +33,7 @@ from dataclasses import asdict, dataclass, field
 from datetime import datetime
 from pathlib import Path
 
+from common import ROOT, human_bytes, machine_info  # noqa: E402  (bench/ is on sys.path when run)
 from rich.console import Console
 from rich.progress import (
     BarColumn,
@@ -55,7 +53,6 @@ from gongwen.library import Library
 from gongwen.parse.metadata import is_title_line
 from gongwen.search.service import Filters, search
 
-ROOT = Path(__file__).resolve().parent.parent
 CORPUS = ROOT.parent / "shared" / "data" / "gov-corpus"
 RESULTS = ROOT / "bench" / "results"
 SEED = 20240601
@@ -229,14 +226,6 @@ def stats(values: list[float]) -> dict[str, float]:
     }
 
 
-def human_bytes(n: float) -> str:
-    for unit in ("B", "KB", "MB", "GB"):
-        if abs(n) < 1024 or unit == "GB":
-            return f"{n:.0f} {unit}" if unit == "B" else f"{n:.1f} {unit}"
-        n /= 1024
-    return f"{n:.1f} GB"
-
-
 def human_count(n: float) -> str:
     if n >= 1e6:
         return f"{n / 1e6:.2f} M"
@@ -255,57 +244,6 @@ def url_path(url: str) -> Path:
     if not url.startswith("sqlite"):
         raise SystemExit(f"--queries-only needs a SQLite database, got {url}")
     return Path(url.split("///", 1)[1])
-
-
-def machine_info() -> dict[str, object]:
-    cpu = ""
-    mem = 0
-    try:
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                cpu = line.split(":", 1)[1].strip()
-                break
-        for line in Path("/proc/meminfo").read_text().splitlines():
-            if line.startswith("MemTotal:"):
-                mem = int(line.split()[1]) * 1024
-                break
-    except OSError:
-        pass
-    commit, dirty = "", None
-    try:
-        commit = subprocess.run(
-            ["git", "rev-parse", "--short", "HEAD"],
-            cwd=ROOT,
-            capture_output=True,
-            text=True,
-            check=True,
-        ).stdout.strip()
-        dirty = bool(
-            subprocess.run(
-                ["git", "status", "--porcelain", "--", "src"],
-                cwd=ROOT,
-                capture_output=True,
-                text=True,
-                check=True,
-            ).stdout.strip()
-        )
-    except (OSError, subprocess.CalledProcessError):
-        pass
-    import sqlalchemy
-
-    return {
-        "nproc": len(os.sched_getaffinity(0))
-        if hasattr(os, "sched_getaffinity")
-        else os.cpu_count(),
-        "cpu": cpu,
-        "memory_bytes": mem,
-        "platform": platform.platform(),
-        "python": platform.python_version(),
-        "sqlite": sqlite3.sqlite_version,
-        "sqlalchemy": sqlalchemy.__version__,
-        "git_commit": commit,
-        "src_dirty": dirty,
-    }
 
 
 # --- ingest --------------------------------------------------------------------------------------

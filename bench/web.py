@@ -11,7 +11,7 @@ Setup: a fresh SQLite database under var/bench-web/ gets the gov-corpus and exam
 (`gongwen user add`, `gongwen subscription grant`), and that member logs in through POST /login
 for a `gw_session` cookie. Then `gongwen serve --workers 2` runs as a subprocess and each route is
 loaded by wrk on the same machine (as in ../shared/docs/web-calibration.md): a 3 s warm-up run,
-then the timed run, with a Lua script (bench/web_search.lua, bench/web_material.lua) that rotates
+then the timed run, with a Lua script (bench/web_paths.lua) that rotates
 through a list of paths and sends the cookie. The script's done() prints wrk's own numbers as JSON.
 
 - search: >= 200 distinct queries (common words, plus words and two-word phrases of 2-6 Han
@@ -31,7 +31,6 @@ import argparse
 import http.client
 import json
 import os
-import platform
 import random
 import re
 import secrets
@@ -50,10 +49,10 @@ from http.cookies import SimpleCookie
 from pathlib import Path
 from urllib.parse import quote, urlencode
 
+from common import ROOT, human_bytes, machine_info  # noqa: E402  (bench/ is on sys.path when run)
 from rich.console import Console
 from rich.table import Table
 
-ROOT = Path(__file__).resolve().parent.parent
 BENCH = ROOT / "bench"
 CORPUS = ROOT.parent / "shared" / "data" / "gov-corpus"
 EXAMPLES = ROOT / "examples"
@@ -116,13 +115,13 @@ class Route:
 ROUTES = {
     "healthz": Route(
         "healthz",
-        "web_material.lua",
+        "web_paths.lua",
         8000,
         10,
         "calibration's recommendation; the stack's ceiling, for information",
     ),
-    "search": Route("search", "web_search.lua", 300, 400, "issue target"),
-    "material": Route("material", "web_material.lua", 1800, 50, "issue target"),
+    "search": Route("search", "web_paths.lua", 300, 400, "issue target"),
+    "material": Route("material", "web_paths.lua", 1800, 50, "issue target"),
 }
 
 console = Console(highlight=False, width=None if sys.stdout.isatty() else 150)
@@ -509,66 +508,13 @@ def judge(route: Route, m: dict[str, object]) -> dict[str, object]:
 # --- report --------------------------------------------------------------------------------------
 
 
-def machine_info() -> dict[str, object]:
-    cpu, mem = "", 0
-    try:
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                cpu = line.split(":", 1)[1].strip()
-                break
-        for line in Path("/proc/meminfo").read_text().splitlines():
-            if line.startswith("MemTotal:"):
-                mem = int(line.split()[1]) * 1024
-                break
-    except OSError:
-        pass
-    commit, dirty = "", None
-    try:
-        commit = subprocess.run(
-            ["git", "rev-parse", "--short", "HEAD"],
-            cwd=ROOT,
-            capture_output=True,
-            text=True,
-            check=True,
-        ).stdout.strip()
-        dirty = bool(
-            subprocess.run(
-                ["git", "status", "--porcelain", "--", "src"],
-                cwd=ROOT,
-                capture_output=True,
-                text=True,
-                check=True,
-            ).stdout.strip()
-        )
-    except (OSError, subprocess.CalledProcessError):
-        pass
-    versions = {}
-    for name in ("fastapi", "starlette", "uvicorn", "jinja2", "sqlalchemy", "uvloop", "httptools"):
-        try:
-            versions[name] = __import__(name).__version__
-        except (ImportError, AttributeError):
-            versions[name] = None
+WEB_PACKAGES = ("fastapi", "starlette", "uvicorn", "jinja2", "sqlalchemy", "uvloop", "httptools")
+
+
+def wrk_version() -> str:
     wrk = subprocess.run(["wrk", "--version"], capture_output=True, text=True, check=False)
-    return {
-        "nproc": len(os.sched_getaffinity(0)),
-        "cpu": cpu,
-        "memory_bytes": mem,
-        "platform": platform.platform(),
-        "python": platform.python_version(),
-        "sqlite": sqlite3.sqlite_version,
-        "packages": versions,
-        "wrk": (wrk.stdout + wrk.stderr).splitlines()[0] if (wrk.stdout + wrk.stderr) else "",
-        "git_commit": commit,
-        "src_dirty": dirty,
-    }
-
-
-def human_bytes(n: float) -> str:
-    for unit in ("B", "KB", "MB"):
-        if n < 1024 or unit == "MB":
-            return f"{n:.0f} {unit}" if unit == "B" else f"{n:.1f} {unit}"
-        n /= 1024
-    return f"{n:.1f} MB"
+    out = wrk.stdout + wrk.stderr
+    return out.splitlines()[0] if out else ""
 
 
 def print_table(report: dict[str, object]) -> None:
@@ -673,7 +619,7 @@ def main(argv: list[str] | None = None) -> int:
     report: dict[str, object] = {
         "version": 1,
         "started_at": started_at.isoformat(timespec="seconds"),
-        "machine": machine_info(),
+        "machine": {**machine_info(WEB_PACKAGES), "wrk": wrk_version()},
         "args": {k: (str(v) if isinstance(v, Path) else v) for k, v in vars(args).items()},
         "work_dir": str(work),
     }

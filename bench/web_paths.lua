@@ -1,10 +1,11 @@
--- wrk script for bench/web.py: the search page, GET /search?q=... rotating through many queries.
+-- wrk script for bench/web.py: GET one path after another from a list (search pages, material
+-- pages, or /healthz from a one-line file), so no cache can stand in for the work.
 --
---   wrk -t2 -c32 -d15s -s bench/web_search.lua -H 'Cookie: gw_session=...' URL PATHS_FILE THREADS
+--   wrk -t2 -c32 -d15s -s bench/web_paths.lua -H 'Cookie: gw_session=...' URL PATHS_FILE THREADS
 --
--- PATHS_FILE holds one request path per line, already percent-encoded (/search?q=%E6%B3%95).
+-- PATHS_FILE holds one request path per line, already percent-encoded (/materials/17, /search?q=%E6%B3%95).
 -- Every wrk thread walks the whole list in order, starting at its own offset (thread i of n
--- starts at i/n of the list), so the threads do not send the same query at the same time.
+-- starts at i/n of the list), so the threads do not ask for the same page at the same time.
 -- The session cookie comes from -H and is sent with every request (wrk.format adds wrk.headers).
 -- No response() callback: it would make wrk hand every body to Lua and cost wrk CPU. wrk counts
 -- responses with a status above 399 in summary.errors.status.
