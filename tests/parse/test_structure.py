@@ -247,3 +247,14 @@ def test_parsing_is_loss_free(text: str, markdown: bool) -> None:
     kinds = [b.kind for b in parsed.blocks]
     if BlockKind.PREAMBLE in kinds:
         assert kinds.index(BlockKind.PREAMBLE) == 0
+
+
+def test_split_false_keeps_one_document(seed_text: str) -> None:
+    body = seed_text.split("2020年上半年工作总结（退役军人事务局）", 1)[1]
+    whole = "2020年上半年工作总结（退役军人事务局）" + body
+    parsed = parse_text(whole, split=False, title_hint="x")
+    assert len(parsed.documents) == 1 and parsed.preamble == ""
+    assert parsed.documents[0].title == "2020年上半年工作总结（退役军人事务局）"
+    assert parsed.documents[0].text == whole
+    untitled = parse_text("一、工作情况\n正文。\n2021年工作总结（某局）\n正文。\n", split=False, title_hint="某材料")
+    assert [d.title for d in untitled.documents] == ["某材料"]

@@ -29,9 +29,18 @@ _YEAR_IN_TEXT = re.compile(r"((?:19|20)\d{2})\s*年")
 
 
 def parse_text(
-    text: str, *, source_file: str = "", title_hint: str = "", markdown: bool = False
+    text: str,
+    *,
+    source_file: str = "",
+    title_hint: str = "",
+    markdown: bool = False,
+    split: bool = True,
 ) -> ParsedFile:
-    """Split a file's text into documents and parse each one."""
+    """Split a file's text into documents and parse each one.
+
+    `split=False` keeps the whole text as one document (an editor's revision of one material),
+    titled by its first line when that is a title line, else by `title_hint`.
+    """
     lines = text.splitlines(keepends=True)
     starts = [0]
     for line in lines:
@@ -49,12 +58,15 @@ def parse_text(
     title_lines = [(i, t) for i in range(len(lines)) if (t := title_at(i))]
     if markdown and title_lines:
         title_lines = title_lines[:1]  # one Markdown file, one document: "# " opens it
+    if not split:
+        first_text = next((i for i, ln in enumerate(lines) if ln.strip()), None)
+        title_lines = [t for t in title_lines[:1] if t[0] == first_text]
     blocks: list[Block] = []
     documents: list[Document] = []
     if not title_lines:
         first = next((i for i, ln in enumerate(lines) if ln.strip()), None)
         lead = lines[first].strip(" \t\u3000\r\n") if first is not None else ""
-        if lead and len(lead) <= 60 and lead[-1] not in "。；;：:，,":
+        if lead and len(lead) <= 60 and lead[-1] not in "。；;：:，," and match_heading(lead) is None:
             title_lines = [(first, lead)]  # type: ignore[list-item]
         else:
             title_lines = [(0, title_hint or source_file or "无标题")]

@@ -90,12 +90,8 @@ def publish_revision(lib: Library, editor: Member, material_id: int, text: str, 
     if title is None:
         raise NotFound(f"没有编号为 {material_id} 的材料")
     text = text.replace("\r\n", "\n")
-    parsed = parse_text(text, title_hint=title)
-    doc = parsed.documents[0]
-    if len(parsed.documents) > 1 or parsed.preamble:
-        # A revision is one document: keep the whole text in it rather than splitting it.
-        doc = parse_text(text, title_hint=title, markdown=False).documents[0]
-    doc.title = title if not doc.title.strip() else doc.title
+    # A revision is one document: a title-like line inside it must not split it.
+    [doc] = parse_text(text, title_hint=title, split=False).documents
     stored: list[Event] = []
     with lib.engine.begin() as conn:
         saved = save_document(conn, doc, note, material_id=material_id, author_id=editor.id)
