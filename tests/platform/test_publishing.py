@@ -93,3 +93,22 @@ def test_bulk_downloading_is_refused_and_flagged(seeded: Library, member: Member
     assert [(e.target, e.detail["format"]) for e in logged] == [("5", "docx"), ("4", "docx"), ("3", "docx")]
     [flag] = audit.entries(seeded, flagged=True)
     assert flag.action == "download.refused_bulk" and flag.actor == member.email
+
+
+def test_metadata_edits_move_the_search_filters_and_keep_the_index_sound(
+    seeded: Library, editor: Member
+) -> None:
+    from gongwen.search.service import Filters, search
+    from gongwen.store.library_store import check_index
+
+    def found(kind: str) -> set[int]:
+        return {h.material_id for h in search(seeded, "疫情", Filters(organisation_kind=kind), limit=100).hits}
+
+    assert 5 in found("事业单位")
+    publishing.edit_metadata(seeded, editor, 5, organisation_kind="科技局", title="2020年上半年工作总结（科技馆）")
+    assert 5 not in found("事业单位") and 5 in found("科技局")
+    text = publishing.material_text(seeded, editor, 5)
+    publishing.publish_revision(seeded, editor, 5, text.replace("疫情", "新冠疫情", 1), "措辞")
+    assert 5 in found("科技局")  # the revision keeps the edited metadata
+    with seeded.engine.begin() as conn:
+        check_index(conn)

@@ -20,7 +20,7 @@ from gongwen.parse.structure import parse_text
 from gongwen.platform import audit
 from gongwen.platform.accounts import require_editor
 from gongwen.platform.events import Event, dispatch, notify, store_event
-from gongwen.store.library_store import Saved, save_document
+from gongwen.store.library_store import Saved, save_document, set_metadata
 from gongwen.store.platform_schema import downloads
 from gongwen.store.schema import materials, revisions
 from gongwen.util.clock import aware, now
@@ -114,9 +114,7 @@ def edit_metadata(lib: Library, editor: Member, material_id: int, **fields: obje
         except ValueError:
             raise InvalidInput("year", "年份须为数字") from None
     with lib.engine.begin() as conn:
-        done = conn.execute(update(materials).where(materials.c.id == material_id)
-                            .values(**fields, updated_at=now())).rowcount
-        if not done:
+        if not set_metadata(conn, material_id, **fields):
             raise NotFound(f"没有编号为 {material_id} 的材料")
         audit.record(conn, editor.id, "material.edit", str(material_id), dict(fields))
 

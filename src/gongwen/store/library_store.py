@@ -24,6 +24,9 @@ from gongwen.store.schema import (
 from gongwen.util.clock import now
 
 SaveStatus = Literal["new", "revision", "unchanged"]
+_FACET_COLUMNS = (
+    materials.c.organisation_kind, materials.c.doc_type, materials.c.year, materials.c.period,
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -79,7 +82,9 @@ def save_document(
     """
     key = material_key(doc)
     where = materials.c.id == material_id if material_id is not None else materials.c.key == key
-    row = conn.execute(select(materials.c.id, materials.c.current_revision_id).where(where)).first()
+    row = conn.execute(
+        select(materials.c.id, materials.c.current_revision_id, *_FACET_COLUMNS).where(where)
+    ).first()
     if row is None and material_id is not None:
         raise NotFound(f"没有编号为 {material_id} 的材料")
     if row is not None:
@@ -103,27 +108,20 @@ def save_document(
         status: SaveStatus = "revision"
     else:
         moment = now() if published_at == "now" else published_at
+        # Metadata is read from the first revision's title; later revisions keep whatever it
+        # is now (an editor may have corrected it).
         material_id = conn.execute(
             insert(materials)
-            .values(key=key, title=doc.title, published_at=moment,
-                    announced_at=moment if not announce else None)
+            .values(
+                key=key, title=doc.title, organisation=doc.organisation,
+                organisation_kind=doc.organisation_kind, year=doc.year, period=doc.period,
+                doc_type=doc.doc_type, published_at=moment,
+                announced_at=moment if not announce else None,
+            )
             .returning(materials.c.id)
         ).scalar_one()
         number = 0
         status = "new"
-    conn.execute(
-        update(materials)
-        .where(materials.c.id == material_id)
-        .values(
-            title=doc.title,
-            organisation=doc.organisation,
-            organisation_kind=doc.organisation_kind,
-            year=doc.year,
-            period=doc.period,
-            doc_type=doc.doc_type,
-            updated_at=func.now(),
-        )
-    )
     revision_id = conn.execute(
         insert(revisions)
         .values(
@@ -141,16 +139,17 @@ def save_document(
     conn.execute(
         update(materials)
         .where(materials.c.id == material_id)
-        .values(current_revision_id=revision_id)
+        .values(current_revision_id=revision_id, updated_at=func.now())
     )
     if bodies is None:
         bodies = [" ".join(tokens(p.text)) for p in doc.paragraphs]
-    doc_facets = {
-        "organisation_kind": doc.organisation_kind,
-        "doc_type": doc.doc_type,
-        "year": doc.year,
-        "period": doc.period,
-    }
+    # The index carries the material's stored facets (a revision keeps the material's, maybe
+    # edited, metadata): an FTS5 'delete' later replays exactly these.
+    doc_facets = (
+        {c.name: getattr(row, c.name) for c in _FACET_COLUMNS} if row is not None
+        else {"organisation_kind": doc.organisation_kind, "doc_type": doc.doc_type,
+              "year": doc.year, "period": doc.period}
+    )
     kinds = [str(s.kind) for s in doc.sections]
     rows = [
         (pid, body, paragraph_facets(doc_facets, kinds[p.section] if p.section is not None else None))
@@ -297,6 +296,21 @@ def _unindex_revision(conn: Connection, revision_id: int | None) -> None:
         ids = [pid for pid, _, _ in rows]
         if ids:
             conn.execute(para_terms.delete().where(para_terms.c.id.in_(ids)))
+
+
+def set_metadata(conn: Connection, material_id: int, **fields: object) -> bool:
+    """Change a material's metadata, and re-index its current revision under the new facets."""
+    current = conn.execute(
+        select(materials.c.current_revision_id).where(materials.c.id == material_id)
+    ).first()
+    if current is None:
+        return False
+    _unindex_revision(conn, current.current_revision_id)  # with the facets it was indexed under
+    conn.execute(update(materials).where(materials.c.id == material_id)
+                 .values(**fields, updated_at=func.now()))
+    if current.current_revision_id is not None:
+        write_index_rows(conn, _index_rows(conn, current.current_revision_id))
+    return True
 
 
 def check_index(conn: Connection) -> None:
