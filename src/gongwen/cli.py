@@ -59,7 +59,9 @@ def main_options(
 @app.command()
 def ingest(
     paths: Annotated[list[Path], typer.Argument(help="文件或文件夹（递归）")],
-    announce: Annotated[bool, typer.Option(help="新材料向会员推送通知（批量导入往期资料时用 --no-announce）")] = True,
+    announce: Annotated[
+        bool, typer.Option(help="新材料向会员推送通知（批量导入往期资料时用 --no-announce）")
+    ] = True,
     as_json: JsonOpt = False,
 ) -> None:
     """入库 .txt/.md/.docx/.pdf/.jsonl/.csv 文件；坏文件逐个报告，其余照常入库。"""
@@ -292,8 +294,14 @@ def user_add(
     except ValueError:
         raise GongwenError(f"--role 只能是 member、editor 或 admin，收到 {role!r}") from None
     if as_json:
-        emit_json({"id": member.id, "email": member.email, "role": str(member.role),
-                   "password": password if generated else None})
+        emit_json(
+            {
+                "id": member.id,
+                "email": member.email,
+                "role": str(member.role),
+                "password": password if generated else None,
+            }
+        )
     else:
         out.print(f"已添加 {member.email}（{member.role}）")
         if generated:
@@ -304,7 +312,9 @@ def user_add(
 def subscription_grant(
     email: Annotated[str, typer.Argument(help="会员邮箱")],
     plan: Annotated[str, typer.Option(help="month | quarter | year")] = "year",
-    start: Annotated[str | None, typer.Option(help="开始日期 YYYY-MM-DD（默认现在；有效订阅则顺延）")] = None,
+    start: Annotated[
+        str | None, typer.Option(help="开始日期 YYYY-MM-DD（默认现在；有效订阅则顺延）")
+    ] = None,
     as_json: JsonOpt = False,
 ) -> None:
     """开通或延长订阅。"""
@@ -317,8 +327,14 @@ def subscription_grant(
     member = find_member(library(), email)
     sub = grant(library(), member.id, plan, start=starts)
     if as_json:
-        emit_json({"email": member.email, "plan": sub.plan, "starts_at": sub.starts_at.isoformat(),
-                   "ends_at": sub.ends_at.isoformat()})
+        emit_json(
+            {
+                "email": member.email,
+                "plan": sub.plan,
+                "starts_at": sub.starts_at.isoformat(),
+                "ends_at": sub.ends_at.isoformat(),
+            }
+        )
     else:
         out.print(f"{member.email}：{sub.plan}，{sub.starts_at:%Y-%m-%d} 至 {sub.ends_at:%Y-%m-%d}")
 
@@ -367,7 +383,9 @@ def bootstrap() -> None:
     admins = [m for m in list_members(lib) if m.is_admin]
     note = lib.settings.var_dir / "first-admin.txt"
     if admins:
-        out.print(f"管理员：{admins[0].email}" + (f"（初始密码见 {note}）" if note.exists() else ""))
+        out.print(
+            f"管理员：{admins[0].email}" + (f"（初始密码见 {note}）" if note.exists() else "")
+        )
         return
     password = _new_password()
     member = create_user(lib, "admin@gongwen.local", password, Role.ADMIN)
@@ -391,10 +409,19 @@ def serve(
     os.environ["GONGWEN_DB"] = Settings.from_env(state.db).db_url
     os.environ.setdefault("GONGWEN_BASE_URL", f"http://{host}:{port}")
     library()  # migrate once, before the workers start
-    out.print(f"公文库网站：http://{host}:{port}/  （{workers} 个进程，数据库 {os.environ['GONGWEN_DB']}）")
-    uvicorn.run("gongwen.web.app:app_from_env", factory=True, host=host, port=port,
-                workers=workers, log_level="warning", access_log=False,
-                timeout_graceful_shutdown=3)  # open live streams never end by themselves
+    out.print(
+        f"公文库网站：http://{host}:{port}/  （{workers} 个进程，数据库 {os.environ['GONGWEN_DB']}）"
+    )
+    uvicorn.run(
+        "gongwen.web.app:app_from_env",
+        factory=True,
+        host=host,
+        port=port,
+        workers=workers,
+        log_level="warning",
+        access_log=False,
+        timeout_graceful_shutdown=3,
+    )  # open live streams never end by themselves
 
 
 def main() -> None:

@@ -167,7 +167,9 @@ def body_blocks(detail: MaterialDetail) -> list[tuple[str, int, str]]:
     events: list[tuple[int, int, str, int, str]] = [
         (s.start, 0, "heading", s.level, f"{s.label}{s.heading}") for s in detail.sections
     ]
-    events += [(int(p["start"]), 1, "paragraph", 0, str(p["text"]).strip()) for p in detail.paragraphs]
+    events += [
+        (int(p["start"]), 1, "paragraph", 0, str(p["text"]).strip()) for p in detail.paragraphs
+    ]
     return [(kind, level, text) for _, _, kind, level, text in sorted(events) if text]
 
 

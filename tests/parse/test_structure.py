@@ -256,5 +256,7 @@ def test_split_false_keeps_one_document(seed_text: str) -> None:
     assert len(parsed.documents) == 1 and parsed.preamble == ""
     assert parsed.documents[0].title == "2020年上半年工作总结（退役军人事务局）"
     assert parsed.documents[0].text == whole
-    untitled = parse_text("一、工作情况\n正文。\n2021年工作总结（某局）\n正文。\n", split=False, title_hint="某材料")
+    untitled = parse_text(
+        "一、工作情况\n正文。\n2021年工作总结（某局）\n正文。\n", split=False, title_hint="某材料"
+    )
     assert [d.title for d in untitled.documents] == ["某材料"]

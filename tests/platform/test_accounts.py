@@ -16,7 +16,9 @@ from .conftest import PASSWORD
 
 def test_passwords_are_argon2_hashes(seeded: Library, member: Member) -> None:
     with seeded.engine.connect() as conn:
-        stored = conn.execute(select(users.c.password_hash).where(users.c.id == member.id)).scalar_one()
+        stored = conn.execute(
+            select(users.c.password_hash).where(users.c.id == member.id)
+        ).scalar_one()
     assert stored.startswith("$argon2id$") and PASSWORD not in stored
     assert accounts.authenticate(seeded, "MEMBER@example.cn ", PASSWORD).id == member.id
     with pytest.raises(NotAuthenticated):

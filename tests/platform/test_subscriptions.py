@@ -23,12 +23,15 @@ from gongwen.store.platform_schema import redeem_codes
 from gongwen.util.clock import now
 
 
-@pytest.mark.parametrize(("start", "months", "end"), [
-    (datetime(2026, 1, 31, tzinfo=UTC), 1, datetime(2026, 2, 28, tzinfo=UTC)),
-    (datetime(2024, 1, 31, tzinfo=UTC), 1, datetime(2024, 2, 29, tzinfo=UTC)),
-    (datetime(2026, 11, 27, tzinfo=UTC), 3, datetime(2027, 2, 27, tzinfo=UTC)),
-    (datetime(2026, 11, 27, tzinfo=UTC), -36, datetime(2023, 11, 27, tzinfo=UTC)),
-])
+@pytest.mark.parametrize(
+    ("start", "months", "end"),
+    [
+        (datetime(2026, 1, 31, tzinfo=UTC), 1, datetime(2026, 2, 28, tzinfo=UTC)),
+        (datetime(2024, 1, 31, tzinfo=UTC), 1, datetime(2024, 2, 29, tzinfo=UTC)),
+        (datetime(2026, 11, 27, tzinfo=UTC), 3, datetime(2027, 2, 27, tzinfo=UTC)),
+        (datetime(2026, 11, 27, tzinfo=UTC), -36, datetime(2023, 11, 27, tzinfo=UTC)),
+    ],
+)
 def test_calendar_months(start: datetime, months: int, end: datetime) -> None:
     assert add_months(start, months) == end
 
@@ -64,7 +67,11 @@ def test_a_code_works_once_and_is_stored_only_as_a_hash(seeded: Library, member:
         redeem(seeded, member, "AAAA-BBBB-CCCC-DDDD")
     flagged = audit.entries(seeded, flagged=True)
     assert [e.action for e in flagged] == ["codes.redeem_failed"]
-    assert {e.action for e in audit.entries(seeded)} >= {"codes.create", "codes.redeem", "subscription.grant"}
+    assert {e.action for e in audit.entries(seeded)} >= {
+        "codes.create",
+        "codes.redeem",
+        "subscription.grant",
+    }
 
 
 def test_redeeming_while_subscribed_extends(seeded: Library, member: Member) -> None:

@@ -68,8 +68,12 @@ def test_a_revision_within_one_batch_keeps_the_index_sound(lib: Library, tmp_pat
     folder = tmp_path / "versions"
     folder.mkdir()
     head = "2020年上半年工作总结（科技局）\n一、工作开展情况\n"
-    (folder / "a.txt").write_text(head + "旧版独有的表述甲乙丙。\n共同的段落内容。\n", encoding="utf-8")
-    (folder / "b.txt").write_text(head + "新版独有的表述丁戊己。\n共同的段落内容。\n", encoding="utf-8")
+    (folder / "a.txt").write_text(
+        head + "旧版独有的表述甲乙丙。\n共同的段落内容。\n", encoding="utf-8"
+    )
+    (folder / "b.txt").write_text(
+        head + "新版独有的表述丁戊己。\n共同的段落内容。\n", encoding="utf-8"
+    )
     results = _ingest(lib, folder)
     assert [d.status for r in results for d in r.documents] == ["new", "revision"]
     with lib.engine.begin() as conn:

@@ -51,9 +51,14 @@ class World:
         client = TestClient(self.app, follow_redirects=False)  # type: ignore[arg-type]
         client.get("/")  # receive the visitor CSRF cookie
         if who is not None:
-            response = client.post("/login", data={
-                "email": f"{who}@example.cn", "password": PASSWORD, "csrf": client.cookies["gw_csrf"],
-            })
+            response = client.post(
+                "/login",
+                data={
+                    "email": f"{who}@example.cn",
+                    "password": PASSWORD,
+                    "csrf": client.cookies["gw_csrf"],
+                },
+            )
             assert response.status_code == 303, response.text
         return client
 
@@ -68,29 +73,48 @@ def csrf_of(client: TestClient, page: str = "/account") -> str:
 def _build(lib: Library) -> World:
     assert all(r.ok for r in ingest(lib, [SEED]))
     with lib.engine.begin() as conn:
-        conn.execute(update(materials).where(materials.c.id == 1)
-                     .values(published_at=add_months(now(), -60)))
-        conn.execute(update(materials).where(materials.c.id == 2)
-                     .values(published_at=add_months(now(), -24)))
-    ids = {name: create_user(lib, f"{name}@example.cn", PASSWORD, role).id for name, role in USERS.items()}
+        conn.execute(
+            update(materials).where(materials.c.id == 1).values(published_at=add_months(now(), -60))
+        )
+        conn.execute(
+            update(materials).where(materials.c.id == 2).values(published_at=add_months(now(), -24))
+        )
+    ids = {
+        name: create_user(lib, f"{name}@example.cn", PASSWORD, role).id
+        for name, role in USERS.items()
+    }
     grant(lib, ids["covered"], "year")
     grant(lib, ids["other"], "year")
     grant(lib, ids["expired"], "month", start=add_months(now(), -3))
     deep = {}
     with lib.engine.connect() as conn:
         for mid in range(1, 7):
-            texts = conn.execute(text(
-                "SELECT p.text FROM paragraphs p JOIN materials m ON m.current_revision_id = p.revision_id "
-                "WHERE m.id = :m ORDER BY p.ord DESC"), {"m": mid}).scalars().all()
+            texts = (
+                conn.execute(
+                    text(
+                        "SELECT p.text FROM paragraphs p JOIN materials m ON m.current_revision_id = p.revision_id "
+                        "WHERE m.id = :m ORDER BY p.ord DESC"
+                    ),
+                    {"m": mid},
+                )
+                .scalars()
+                .all()
+            )
             deep[mid] = next(t for t in texts if len(t) > 40)[:30]
     app = create_app(lib, live_updates=False)
     return World(lib, app, ids, deep)
 
 
-@pytest.fixture(scope="module", params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
-def world(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[World]:
+@pytest.fixture(
+    scope="module", params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)]
+)
+def world(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[World]:
     if request.param == "sqlite":
-        lib = Library.open(Settings(db_url=f"sqlite:///{tmp_path_factory.mktemp('web') / 'web.sqlite3'}"))
+        lib = Library.open(
+            Settings(db_url=f"sqlite:///{tmp_path_factory.mktemp('web') / 'web.sqlite3'}")
+        )
         yield _build(lib)
         lib.close()
         return

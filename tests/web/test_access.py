@@ -13,17 +13,31 @@ from .conftest import World
 VIEWERS = [None, "nosub", "expired", "covered", "other", "editor"]
 # (viewer, material) -> may read. #1 is older than start - 3 years; #2 is inside the back catalogue.
 READS = {
-    (None, 1): False, (None, 2): False, (None, 3): False,
-    ("nosub", 1): False, ("nosub", 2): False, ("nosub", 3): False,
-    ("expired", 1): False, ("expired", 2): False, ("expired", 3): False,
-    ("covered", 1): False, ("covered", 2): True, ("covered", 3): True,
-    ("other", 1): False, ("other", 2): True, ("other", 3): True,
-    ("editor", 1): True, ("editor", 2): True, ("editor", 3): True,
+    (None, 1): False,
+    (None, 2): False,
+    (None, 3): False,
+    ("nosub", 1): False,
+    ("nosub", 2): False,
+    ("nosub", 3): False,
+    ("expired", 1): False,
+    ("expired", 2): False,
+    ("expired", 3): False,
+    ("covered", 1): False,
+    ("covered", 2): True,
+    ("covered", 3): True,
+    ("other", 1): False,
+    ("other", 2): True,
+    ("other", 3): True,
+    ("editor", 1): True,
+    ("editor", 2): True,
+    ("editor", 3): True,
 }
 
 
 @pytest.mark.parametrize(("who", "material"), list(READS))
-def test_material_page_shows_full_text_only_to_covered_readers(world: World, who: str | None, material: int) -> None:
+def test_material_page_shows_full_text_only_to_covered_readers(
+    world: World, who: str | None, material: int
+) -> None:
     client = world.client(who)
     page = client.get(f"/materials/{material}")
     assert page.status_code == 200
@@ -39,9 +53,14 @@ def test_material_page_shows_full_text_only_to_covered_readers(world: World, who
 
 @pytest.mark.parametrize(("who", "material"), list(READS))
 @pytest.mark.parametrize("fmt", ["txt", "md", "docx"])
-def test_downloads_only_for_covered_readers(world: World, who: str | None, material: int, fmt: str) -> None:
+def test_downloads_only_for_covered_readers(
+    world: World, who: str | None, material: int, fmt: str
+) -> None:
     client = world.client(who)
-    for url in (f"/materials/{material}/download?fmt={fmt}", f"/api/v1/materials/{material}/download?fmt={fmt}"):
+    for url in (
+        f"/materials/{material}/download?fmt={fmt}",
+        f"/api/v1/materials/{material}/download?fmt={fmt}",
+    ):
         response = client.get(url)
         if READS[(who, material)]:
             assert response.status_code == 200, (url, response.text[:200])
@@ -49,13 +68,17 @@ def test_downloads_only_for_covered_readers(world: World, who: str | None, mater
             if fmt != "docx":
                 assert world.deep[material] in response.content.decode("utf-8")
         else:
-            expected = 401 if who is None and url.startswith("/api") else (303 if who is None else 403)
+            expected = (
+                401 if who is None and url.startswith("/api") else (303 if who is None else 403)
+            )
             assert response.status_code == expected, (url, response.status_code)
             assert world.deep[material].encode() not in response.content
 
 
 @pytest.mark.parametrize(("who", "material"), [k for k in READS if k[1] != 1])
-def test_search_snippets_never_reveal_more_than_the_preview(world: World, who: str | None, material: int) -> None:
+def test_search_snippets_never_reveal_more_than_the_preview(
+    world: World, who: str | None, material: int
+) -> None:
     client = world.client(who)
     phrase = world.deep[material][:12]
     page = client.get("/search", params={"q": phrase})
@@ -81,17 +104,27 @@ def test_revision_diff_needs_read_access(world: World, who: str | None) -> None:
         assert world.deep[3] not in response.text
 
 
-@pytest.mark.parametrize(("path", "visitor", "member", "editor", "admin"), [
-    ("/account", 303, 200, 200, 200),
-    ("/new", 303, 200, 200, 200),
-    ("/editor", 303, 403, 200, 200),
-    ("/editor/materials/3", 303, 403, 200, 200),
-    ("/admin", 303, 403, 403, 200),
-    ("/admin/audit", 303, 403, 403, 200),
-    ("/api/v1/me", 401, 200, 200, 200),
-])
-def test_role_pages(world: World, path: str, visitor: int, member: int, editor: int, admin: int) -> None:
-    for who, expected in ((None, visitor), ("covered", member), ("editor", editor), ("admin", admin)):
+@pytest.mark.parametrize(
+    ("path", "visitor", "member", "editor", "admin"),
+    [
+        ("/account", 303, 200, 200, 200),
+        ("/new", 303, 200, 200, 200),
+        ("/editor", 303, 403, 200, 200),
+        ("/editor/materials/3", 303, 403, 200, 200),
+        ("/admin", 303, 403, 403, 200),
+        ("/admin/audit", 303, 403, 403, 200),
+        ("/api/v1/me", 401, 200, 200, 200),
+    ],
+)
+def test_role_pages(
+    world: World, path: str, visitor: int, member: int, editor: int, admin: int
+) -> None:
+    for who, expected in (
+        (None, visitor),
+        ("covered", member),
+        ("editor", editor),
+        ("admin", admin),
+    ):
         assert world.client(who).get(path).status_code == expected, (who, path)
 
 

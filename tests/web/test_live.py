@@ -46,7 +46,9 @@ def _free_port() -> int:
 def server(pg_url: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     if not _redis_up():
         if REQUIRE_PG:
-            pytest.fail("Redis is required for the multi-worker test but 127.0.0.1:6379 does not answer")
+            pytest.fail(
+                "Redis is required for the multi-worker test but 127.0.0.1:6379 does not answer"
+            )
         pytest.skip("no Redis on 127.0.0.1:6379")
     schema = f"gw_{uuid.uuid4().hex[:12]}"
     admin = create_engine(pg_url)
@@ -58,14 +60,27 @@ def server(pg_url: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[st
     env = {**os.environ, "GONGWEN_REDIS": REDIS_URL, "GONGWEN_LIVE_POLL": "60"}
     gw = [sys.executable, "-m", "gongwen", "--db", db]
     seed = Path(__file__).resolve().parents[2] / "examples"
-    subprocess.run([*gw, "ingest", "--no-announce", str(seed)], check=True, env=env, capture_output=True)
+    subprocess.run(
+        [*gw, "ingest", "--no-announce", str(seed)], check=True, env=env, capture_output=True
+    )
     for email, role in (("editor@example.cn", "editor"), ("reader@example.cn", "member")):
-        subprocess.run([*gw, "user", "add", email, "--role", role], input="正确的密码-correct-horse\n",
-                       text=True, check=True, env=env, capture_output=True)
+        subprocess.run(
+            [*gw, "user", "add", email, "--role", role],
+            input="正确的密码-correct-horse\n",
+            text=True,
+            check=True,
+            env=env,
+            capture_output=True,
+        )
     log = tmp_path_factory.mktemp("serve") / "serve.log"
     with log.open("w") as out:
-        proc = subprocess.Popen([*gw, "serve", "--port", str(port), "--workers", "2"], env=env,
-                                stdout=out, stderr=subprocess.STDOUT, start_new_session=True)
+        proc = subprocess.Popen(
+            [*gw, "serve", "--port", str(port), "--workers", "2"],
+            env=env,
+            stdout=out,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
     base = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + 30
     while time.monotonic() < deadline:
@@ -92,13 +107,21 @@ def server(pg_url: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[st
 def _login(base: str, email: str) -> httpx.Client:
     client = httpx.Client(base_url=base, timeout=10)
     client.get("/")
-    response = client.post("/login", data={"email": email, "password": "正确的密码-correct-horse",
-                                           "csrf": client.cookies["gw_csrf"]})
+    response = client.post(
+        "/login",
+        data={
+            "email": email,
+            "password": "正确的密码-correct-horse",
+            "csrf": client.cookies["gw_csrf"],
+        },
+    )
     assert response.status_code == 303
     return client
 
 
-def _listen(base: str, frames: list[dict[str, object]], pids: set[str], clients: list[httpx.Client]) -> None:
+def _listen(
+    base: str, frames: list[dict[str, object]], pids: set[str], clients: list[httpx.Client]
+) -> None:
     client = httpx.Client(timeout=httpx.Timeout(5, read=30))
     clients.append(client)
     try:
@@ -138,9 +161,12 @@ def test_publication_reaches_pages_on_every_worker(server: str) -> None:
     try:
         page = editor.get("/editor").text
         csrf = re.search(r'name="csrf" value="([^"]+)"', page).group(1)
-        response = editor.post("/editor/upload", data={"csrf": csrf, "publish_at": "", "note": ""},
-                               files={"files": ("plan.txt", PLAN.encode("utf-8"), "text/plain")},
-                               follow_redirects=True)
+        response = editor.post(
+            "/editor/upload",
+            data={"csrf": csrf, "publish_at": "", "note": ""},
+            files={"files": ("plan.txt", PLAN.encode("utf-8"), "text/plain")},
+            follow_redirects=True,
+        )
     finally:
         editor.close()
     assert response.status_code == 200 and "新材料" in response.text

@@ -17,13 +17,20 @@ PLAN = "2020年下半年工作计划（交通运输局）\n一、总体思路\n�
 
 def test_openapi_document_lists_the_api(world: World) -> None:
     spec = world.client(None).get("/api/v1/openapi.json").json()
-    assert {"/api/v1/materials", "/api/v1/materials/{material_id}", "/api/v1/search",
-            "/api/v1/materials/{material_id}/download", "/api/v1/requests"} <= set(spec["paths"])
+    assert {
+        "/api/v1/materials",
+        "/api/v1/materials/{material_id}",
+        "/api/v1/search",
+        "/api/v1/materials/{material_id}/download",
+        "/api/v1/requests",
+    } <= set(spec["paths"])
 
 
 def test_admin_creates_codes_and_a_member_redeems_one(world: World) -> None:
     admin = world.client("admin")
-    page = admin.post("/admin/codes", data={"plan": "quarter", "count": "2", "csrf": csrf_of(admin, "/admin")})
+    page = admin.post(
+        "/admin/codes", data={"plan": "quarter", "count": "2", "csrf": csrf_of(admin, "/admin")}
+    )
     codes = re.search(r'id="new-codes">([^<]+)<', page.text).group(1).split()
     assert len(codes) == 2
     member = world.client("nosub")
@@ -39,17 +46,28 @@ def test_admin_creates_codes_and_a_member_redeems_one(world: World) -> None:
 
 def test_editor_uploads_revises_and_the_diff_is_shown(world: World) -> None:
     editor = world.client("editor")
-    page = editor.post("/editor/upload", data={"csrf": csrf_of(editor, "/editor"), "publish_at": "", "note": ""},
-                       files=[("files", ("plan.txt", PLAN.encode("gbk"), "text/plain")),
-                              ("files", ("broken.docx", b"not a zip", "application/octet-stream"))])
+    page = editor.post(
+        "/editor/upload",
+        data={"csrf": csrf_of(editor, "/editor"), "publish_at": "", "note": ""},
+        files=[
+            ("files", ("plan.txt", PLAN.encode("gbk"), "text/plain")),
+            ("files", ("broken.docx", b"not a zip", "application/octet-stream")),
+        ],
+    )
     assert page.status_code == 303
     page = editor.get(page.headers["location"])
     assert "2020年下半年工作计划（交通运输局）（新材料）" in page.text
     assert "broken.docx" in re.search(r'id="error">([^<]+)<', page.text).group(1)
-    mid = int(re.search(r'href="/editor/materials/(\d+)"><strong>2020年下半年工作计划', page.text).group(1))
+    mid = int(
+        re.search(r'href="/editor/materials/(\d+)"><strong>2020年下半年工作计划', page.text).group(
+            1
+        )
+    )
     revised = PLAN.replace("交通强市", "交通强省")
-    response = editor.post(f"/editor/materials/{mid}/revision",
-                           data={"text": revised, "note": "改为交通强省", "csrf": csrf_of(editor, "/editor")})
+    response = editor.post(
+        f"/editor/materials/{mid}/revision",
+        data={"text": revised, "note": "改为交通强省", "csrf": csrf_of(editor, "/editor")},
+    )
     assert response.status_code == 303
     diff = editor.get(f"/materials/{mid}/revisions/2").text
     assert "改为交通强省" in diff and "交通强省" in diff and 'class="del"' in diff
@@ -60,8 +78,11 @@ def test_editor_uploads_revises_and_the_diff_is_shown(world: World) -> None:
 def test_new_since_last_visit(world: World) -> None:
     member = world.client("other")
     with world.lib.engine.begin() as conn:  # the previous visit ended an hour ago
-        conn.execute(update(users).where(users.c.email == "other@example.cn")
-                     .values(last_seen_at=now() - timedelta(hours=1)))
+        conn.execute(
+            update(users)
+            .where(users.c.email == "other@example.cn")
+            .values(last_seen_at=now() - timedelta(hours=1))
+        )
     page = member.get("/new").text
     assert "上次访问以来" in page
     titles = re.findall(r"<strong>([^<]+)</strong>", page)
@@ -71,7 +92,10 @@ def test_new_since_last_visit(world: World) -> None:
 
 def test_requests_page_post_and_vote(world: World) -> None:
     member = world.client("covered")
-    response = member.post("/requests", data={"title": "2021年述职报告（科技馆）", "csrf": csrf_of(member, "/requests")})
+    response = member.post(
+        "/requests",
+        data={"title": "2021年述职报告（科技馆）", "csrf": csrf_of(member, "/requests")},
+    )
     assert response.status_code == 303
     page = world.client("other").get("/requests").text
     assert "2021年述职报告（科技馆）" in page

@@ -39,7 +39,10 @@ def parse_format(value: str) -> Format:
 
 
 def filename_for(detail: MaterialDetail, fmt: Format) -> str:
-    stem = re.sub(r'[\\/:*?"<>|\s]+', "_", detail.summary.title).strip("_") or f"material-{detail.summary.id}"
+    stem = (
+        re.sub(r'[\\/:*?"<>|\s]+', "_", detail.summary.title).strip("_")
+        or f"material-{detail.summary.id}"
+    )
     return f"{stem}.{fmt}"
 
 

@@ -115,11 +115,16 @@ def prepare(path: Path) -> Prepared | FileResult:
     for source, result in zip(sources, parsed, strict=True):
         for doc in result.documents:
             doc.blocks = []  # the loss-free blocks are not stored; no need to ship them
-        prepared.append(PreparedSource(
-            source.name, hashlib.sha256(source.text.encode("utf-8")).hexdigest(), source.encoding,
-            result.preamble, result.documents,
-            [[" ".join(tokens(p.text)) for p in doc.paragraphs] for doc in result.documents],
-        ))
+        prepared.append(
+            PreparedSource(
+                source.name,
+                hashlib.sha256(source.text.encode("utf-8")).hexdigest(),
+                source.encoding,
+                result.preamble,
+                result.documents,
+                [[" ".join(tokens(p.text)) for p in doc.paragraphs] for doc in result.documents],
+            )
+        )
     return Prepared(str(path), prepared, sum(len(s.text) for s in sources))
 
 
@@ -132,8 +137,11 @@ def _store(lib: Library, batch: list[Prepared], announce: bool = True) -> list[F
             for source in prep.sources:
                 record_source(conn, source.name, source.digest, source.encoding, source.preamble)
                 for doc, doc_bodies in zip(source.documents, source.bodies, strict=True):
-                    saved.append(save_document(conn, doc, bodies=doc_bodies, announce=announce,
-                                               index_sink=index_rows))
+                    saved.append(
+                        save_document(
+                            conn, doc, bodies=doc_bodies, announce=announce, index_sink=index_rows
+                        )
+                    )
             results.append(FileResult(prep.path, True, documents=saved))
         write_index_rows(conn, index_rows)  # once per batch, last: see save_document
     return results

@@ -66,7 +66,12 @@ def parse_text(
     if not title_lines:
         first = next((i for i, ln in enumerate(lines) if ln.strip()), None)
         lead = lines[first].strip(" \t\u3000\r\n") if first is not None else ""
-        if lead and len(lead) <= 60 and lead[-1] not in "。；;：:，," and match_heading(lead) is None:
+        if (
+            lead
+            and len(lead) <= 60
+            and lead[-1] not in "。；;：:，,"
+            and match_heading(lead) is None
+        ):
             title_lines = [(first, lead)]  # type: ignore[list-item]
         else:
             title_lines = [(0, title_hint or source_file or "无标题")]

@@ -46,8 +46,12 @@ def token_hash(token: str) -> str:
 def member_from_row(row: object) -> Member:
     r = row  # a Row with the users columns
     return Member(
-        r.id, r.email, Role(r.role), r.suspended_at is not None,  # type: ignore[attr-defined]
-        aware(r.last_seen_at), aware(r.previous_seen_at),  # type: ignore[attr-defined]
+        r.id,
+        r.email,
+        Role(r.role),
+        r.suspended_at is not None,  # type: ignore[attr-defined]
+        aware(r.last_seen_at),
+        aware(r.previous_seen_at),  # type: ignore[attr-defined]
     )
 
 
@@ -65,8 +69,9 @@ def _check_password(password: str) -> None:
         raise InvalidInput("password", "密码过长")
 
 
-def create_user(lib: Library, email: str, password: str, role: Role = Role.MEMBER,
-                actor_id: int | None = None) -> Member:
+def create_user(
+    lib: Library, email: str, password: str, role: Role = Role.MEMBER, actor_id: int | None = None
+) -> Member:
     """Register (a member) or add (any role, by an operator)."""
     email = _check_email(email)
     _check_password(password)
@@ -74,8 +79,12 @@ def create_user(lib: Library, email: str, password: str, role: Role = Role.MEMBE
         with lib.engine.begin() as conn:
             user_id = conn.execute(
                 insert(users)
-                .values(email=email, password_hash=_hasher().hash(password), role=str(role),
-                        suspended_reason="")
+                .values(
+                    email=email,
+                    password_hash=_hasher().hash(password),
+                    role=str(role),
+                    suspended_reason="",
+                )
                 .returning(users.c.id)
             ).scalar_one()
             audit.record(conn, actor_id or user_id, "user.create", email, {"role": str(role)})
@@ -103,7 +112,8 @@ def find_member(lib: Library, email: str) -> Member:
 def _too_many(conn: Connection, key: str, limit: int) -> bool:
     since = now() - RATE_WINDOW
     count = conn.execute(
-        select(func.count()).select_from(login_failures)
+        select(func.count())
+        .select_from(login_failures)
         .where(login_failures.c.key == key, login_failures.c.at >= since)
     ).scalar_one()
     return count >= limit
@@ -138,12 +148,17 @@ def authenticate(lib: Library, email: str, password: str, ip: str = "") -> Membe
         raise NotAuthenticated("邮箱或密码错误")
     member = member_from_row(row)
     if member.suspended:
-        raise AccountSuspended("账号已被停用" + (f"：{row.suspended_reason}" if row.suspended_reason else ""))
+        raise AccountSuspended(
+            "账号已被停用" + (f"：{row.suspended_reason}" if row.suspended_reason else "")
+        )
     with lib.engine.begin() as conn:
         conn.execute(delete(login_failures).where(login_failures.c.key == keys[0]))
         if _hasher().check_needs_rehash(row.password_hash):
-            conn.execute(update(users).where(users.c.id == row.id)
-                         .values(password_hash=_hasher().hash(password)))
+            conn.execute(
+                update(users)
+                .where(users.c.id == row.id)
+                .values(password_hash=_hasher().hash(password))
+            )
         audit.record(conn, member.id, "login", email, {"ip": ip})
     return member
 
@@ -151,14 +166,17 @@ def authenticate(lib: Library, email: str, password: str, ip: str = "") -> Membe
 def change_password(lib: Library, member: Member, old: str, new: str) -> None:
     _check_password(new)
     with lib.engine.connect() as conn:
-        stored = conn.execute(select(users.c.password_hash).where(users.c.id == member.id)).scalar_one()
+        stored = conn.execute(
+            select(users.c.password_hash).where(users.c.id == member.id)
+        ).scalar_one()
     try:
         _hasher().verify(stored, old)
     except (VerifyMismatchError, VerificationError, InvalidHashError):
         raise InvalidInput("old_password", "原密码不正确") from None
     with lib.engine.begin() as conn:
-        conn.execute(update(users).where(users.c.id == member.id)
-                     .values(password_hash=_hasher().hash(new)))
+        conn.execute(
+            update(users).where(users.c.id == member.id).values(password_hash=_hasher().hash(new))
+        )
         # Every other session ends: a changed password should lock out whoever knew the old one.
         conn.execute(delete(sessions).where(sessions.c.user_id == member.id))
         audit.record(conn, member.id, "password.change", member.email)
@@ -174,43 +192,58 @@ def set_role(lib: Library, actor: Member, user_id: int, role: Role) -> None:
 def suspend(lib: Library, actor_id: int | None, user_id: int, reason: str) -> None:
     """Suspend an account (used for leakers): its sessions end at once."""
     with lib.engine.begin() as conn:
-        conn.execute(update(users).where(users.c.id == user_id)
-                     .values(suspended_at=now(), suspended_reason=reason))
+        conn.execute(
+            update(users)
+            .where(users.c.id == user_id)
+            .values(suspended_at=now(), suspended_reason=reason)
+        )
         conn.execute(delete(sessions).where(sessions.c.user_id == user_id))
         audit.record(conn, actor_id, "user.suspend", str(user_id), {"reason": reason})
 
 
 def list_members(lib: Library, limit: int = 500) -> list[Member]:
     with lib.engine.connect() as conn:
-        return [member_from_row(r) for r in conn.execute(select(users).order_by(users.c.id).limit(limit))]
+        return [
+            member_from_row(r)
+            for r in conn.execute(select(users).order_by(users.c.id).limit(limit))
+        ]
 
 
 # Sessions -------------------------------------------------------------------------------------
+
 
 def start_session(lib: Library, member: Member) -> tuple[str, str]:
     """A new session: (cookie token, CSRF token). Only the token's hash is stored."""
     token = secrets.token_urlsafe(32)
     csrf = secrets.token_urlsafe(24)
     with lib.engine.begin() as conn:
-        conn.execute(insert(sessions).values(
-            token_hash=token_hash(token), user_id=member.id, csrf_token=csrf, created_at=now(),
-            expires_at=now() + timedelta(days=lib.settings.session_days),
-        ))
+        conn.execute(
+            insert(sessions).values(
+                token_hash=token_hash(token),
+                user_id=member.id,
+                csrf_token=csrf,
+                created_at=now(),
+                expires_at=now() + timedelta(days=lib.settings.session_days),
+            )
+        )
         _begin_visit(conn, member.id)  # a login always starts a visit
     return token, csrf
 
 
 def _begin_visit(conn: Connection, user_id: int) -> None:
     """Remember where the previous visit ended, for "new since your last visit"."""
-    conn.execute(update(users).where(users.c.id == user_id).values(
-        previous_seen_at=func.coalesce(users.c.last_seen_at, users.c.created_at),
-        last_seen_at=now(),
-    ))
+    conn.execute(
+        update(users)
+        .where(users.c.id == user_id)
+        .values(
+            previous_seen_at=func.coalesce(users.c.last_seen_at, users.c.created_at),
+            last_seen_at=now(),
+        )
+    )
 
 
-_SESSION = (
-    select(users, sessions.c.csrf_token, sessions.c.expires_at)
-    .join(sessions, sessions.c.user_id == users.c.id)
+_SESSION = select(users, sessions.c.csrf_token, sessions.c.expires_at).join(
+    sessions, sessions.c.user_id == users.c.id
 )
 
 

@@ -14,14 +14,22 @@ from gongwen.util.clock import aware, now
 
 
 def record(
-    conn: Connection, actor_id: int | None, action: str, target: str = "",
-    detail: dict[str, object] | None = None, flagged: bool = False,
+    conn: Connection,
+    actor_id: int | None,
+    action: str,
+    target: str = "",
+    detail: dict[str, object] | None = None,
+    flagged: bool = False,
 ) -> None:
     """Append one entry, inside the caller's transaction (so it lands with what it describes)."""
     conn.execute(
         insert(audit_log).values(
-            at=now(), actor_id=actor_id, action=action, target=target,
-            detail=json.dumps(detail or {}, ensure_ascii=False, default=str), flagged=flagged,
+            at=now(),
+            actor_id=actor_id,
+            action=action,
+            target=target,
+            detail=json.dumps(detail or {}, ensure_ascii=False, default=str),
+            flagged=flagged,
         )
     )
 
@@ -37,8 +45,9 @@ class AuditEntry:
     flagged: bool
 
 
-def entries(lib: Library, *, action: str | None = None, flagged: bool | None = None,
-            limit: int = 200) -> list[AuditEntry]:
+def entries(
+    lib: Library, *, action: str | None = None, flagged: bool | None = None, limit: int = 200
+) -> list[AuditEntry]:
     query = (
         select(audit_log, users.c.email)
         .outerjoin(users, users.c.id == audit_log.c.actor_id)
@@ -51,7 +60,14 @@ def entries(lib: Library, *, action: str | None = None, flagged: bool | None = N
         query = query.where(audit_log.c.flagged == flagged)
     with lib.engine.connect() as conn:
         return [
-            AuditEntry(r.id, aware(r.at), r.email or "", r.action, r.target,  # type: ignore[arg-type]
-                       json.loads(r.detail or "{}"), r.flagged)
+            AuditEntry(
+                r.id,
+                aware(r.at),
+                r.email or "",
+                r.action,
+                r.target,  # type: ignore[arg-type]
+                json.loads(r.detail or "{}"),
+                r.flagged,
+            )
             for r in conn.execute(query)
         ]

@@ -49,16 +49,24 @@ class Viewer:
 
 _SESSION_VIEWER = (
     select(
-        users, sessions.c.csrf_token, sessions.c.expires_at,
-        subscriptions.c.id.label("sub_id"), subscriptions.c.plan, subscriptions.c.starts_at,
-        subscriptions.c.ends_at, subscriptions.c.source,
+        users,
+        sessions.c.csrf_token,
+        sessions.c.expires_at,
+        subscriptions.c.id.label("sub_id"),
+        subscriptions.c.plan,
+        subscriptions.c.starts_at,
+        subscriptions.c.ends_at,
+        subscriptions.c.source,
     )
     .select_from(
         sessions.join(users, users.c.id == sessions.c.user_id).outerjoin(
             subscriptions,
-            and_(subscriptions.c.user_id == users.c.id, subscriptions.c.revoked_at.is_(None),
-                 subscriptions.c.starts_at <= bindparam("at"),
-                 subscriptions.c.ends_at > bindparam("at")),
+            and_(
+                subscriptions.c.user_id == users.c.id,
+                subscriptions.c.revoked_at.is_(None),
+                subscriptions.c.starts_at <= bindparam("at"),
+                subscriptions.c.ends_at > bindparam("at"),
+            ),
         )
     )
     .where(sessions.c.token_hash == bindparam("token_hash"))
@@ -78,8 +86,14 @@ def viewer_for_session(lib: Library, token: str | None) -> tuple[Viewer, str] | 
         return None
     subscription = None
     if row.sub_id is not None:
-        subscription = Subscription(row.sub_id, row.id, row.plan, aware(row.starts_at),  # type: ignore[arg-type]
-                                    aware(row.ends_at), row.source)  # type: ignore[arg-type]
+        subscription = Subscription(
+            row.sub_id,
+            row.id,
+            row.plan,
+            aware(row.starts_at),  # type: ignore[arg-type]
+            aware(row.ends_at),
+            row.source,
+        )  # type: ignore[arg-type]
     return Viewer(member_from_row(row), subscription), row.csrf_token
 
 
@@ -93,8 +107,11 @@ def _visible(viewer: Viewer):  # type: ignore[no-untyped-def]
     """Published and not retired, unless the viewer edits the library."""
     if viewer.is_editor:
         return materials.c.id.is_not(None)
-    return and_(materials.c.published_at.is_not(None), materials.c.published_at <= now(),
-                materials.c.retired_at.is_(None))
+    return and_(
+        materials.c.published_at.is_not(None),
+        materials.c.published_at <= now(),
+        materials.c.retired_at.is_(None),
+    )
 
 
 @dataclass(slots=True)
@@ -119,13 +136,25 @@ def _status(published_at: datetime | None, retired_at: datetime | None) -> str:
     return "scheduled" if aware(published_at) > now() else "published"  # type: ignore[operator]
 
 
-def browse(lib: Library, viewer: Viewer, *, organisation_kind: str | None = None,
-           doc_type: str | None = None, year: int | None = None, period: str | None = None,
-           since: datetime | None = None, limit: int = 50, offset: int = 0) -> list[Card]:
+def browse(
+    lib: Library,
+    viewer: Viewer,
+    *,
+    organisation_kind: str | None = None,
+    doc_type: str | None = None,
+    year: int | None = None,
+    period: str | None = None,
+    since: datetime | None = None,
+    limit: int = 50,
+    offset: int = 0,
+) -> list[Card]:
     query = select(materials).where(_visible(viewer))
-    for column, value in ((materials.c.organisation_kind, organisation_kind),
-                          (materials.c.doc_type, doc_type), (materials.c.year, year),
-                          (materials.c.period, period)):
+    for column, value in (
+        (materials.c.organisation_kind, organisation_kind),
+        (materials.c.doc_type, doc_type),
+        (materials.c.year, year),
+        (materials.c.period, period),
+    ):
         if value not in (None, ""):
             query = query.where(column == value)
     if since is not None:
@@ -134,9 +163,18 @@ def browse(lib: Library, viewer: Viewer, *, organisation_kind: str | None = None
     with lib.engine.connect() as conn:
         rows = conn.execute(query.limit(limit).offset(offset)).all()
     return [
-        Card(r.id, r.title, r.organisation, r.organisation_kind, r.year, r.period, r.doc_type,
-             aware(r.published_at), viewer.can_read(r.published_at),
-             _status(r.published_at, r.retired_at))
+        Card(
+            r.id,
+            r.title,
+            r.organisation,
+            r.organisation_kind,
+            r.year,
+            r.period,
+            r.doc_type,
+            aware(r.published_at),
+            viewer.can_read(r.published_at),
+            _status(r.published_at, r.retired_at),
+        )
         for r in rows
     ]
 
@@ -164,8 +202,11 @@ def _facet_values(lib: Library) -> dict[str, list[str]]:
             column = materials.c[name]
             present = column.is_not(None) if name == "year" else column != ""
             values = conn.execute(
-                select(column).where(_visible(Viewer()), present)
-                .group_by(column).order_by(func.count().desc()).limit(40)
+                select(column)
+                .where(_visible(Viewer()), present)
+                .group_by(column)
+                .order_by(func.count().desc())
+                .limit(40)
             ).scalars()
             out[name] = [str(v) for v in values]
     return out
@@ -210,7 +251,11 @@ class MaterialView:
 def _revision_view(lib: Library, material_id: int, revision_id: int, number: int) -> RevisionView:
     detail = material_detail(lib, material_id, number)
     return RevisionView(
-        revision_id, number, tuple(detail.sections), tuple(body_blocks(detail)), detail.text,
+        revision_id,
+        number,
+        tuple(detail.sections),
+        tuple(body_blocks(detail)),
+        detail.text,
         preview_of(detail, lib.settings.preview_chars),
         tuple((p.text, p.start, p.end, p.label, p.unit) for p in detail.placeholders),
     )
@@ -219,10 +264,13 @@ def _revision_view(lib: Library, material_id: int, revision_id: int, number: int
 _all_revisions = revisions.alias("all_revisions")
 _MATERIAL_ROW = (
     select(
-        materials, revisions.c.number,
-        select(func.count()).select_from(_all_revisions)
+        materials,
+        revisions.c.number,
+        select(func.count())
+        .select_from(_all_revisions)
         .where(_all_revisions.c.material_id == materials.c.id)
-        .scalar_subquery().label("revision_count"),
+        .scalar_subquery()
+        .label("revision_count"),
     )
     .join(revisions, revisions.c.id == materials.c.current_revision_id)
     .where(materials.c.id == bindparam("material_id"))
@@ -232,7 +280,9 @@ _MATERIAL_ROW = (
 def _material_row(lib: Library, viewer: Viewer, material_id: int):  # type: ignore[no-untyped-def]
     with lib.engine.connect() as conn:
         row = conn.execute(_MATERIAL_ROW, {"material_id": material_id}).first()
-    if row is None or (not viewer.is_editor and _status(row.published_at, row.retired_at) != "published"):
+    if row is None or (
+        not viewer.is_editor and _status(row.published_at, row.retired_at) != "published"
+    ):
         raise NotFound(f"没有编号为 {material_id} 的材料")
     return row
 
@@ -246,26 +296,40 @@ def preview_of(detail: MaterialDetail, chars: int) -> str:
 def material_view(lib: Library, viewer: Viewer, material_id: int) -> MaterialView:
     row = _material_row(lib, viewer, material_id)
     readable = viewer.can_read(row.published_at)
-    card = Card(row.id, row.title, row.organisation, row.organisation_kind, row.year, row.period,
-                row.doc_type, aware(row.published_at), readable,
-                _status(row.published_at, row.retired_at))
+    card = Card(
+        row.id,
+        row.title,
+        row.organisation,
+        row.organisation_kind,
+        row.year,
+        row.period,
+        row.doc_type,
+        aware(row.published_at),
+        readable,
+        _status(row.published_at, row.retired_at),
+    )
     view = _revision_view(lib, row.id, row.current_revision_id, row.number)
     return MaterialView(card, view, row.revision_count, readable)
 
 
-def search_catalogue(lib: Library, viewer: Viewer, query: str, filters: Filters | None = None,
-                     limit: int = 20) -> SearchResult:
+def search_catalogue(
+    lib: Library, viewer: Viewer, query: str, filters: Filters | None = None, limit: int = 20
+) -> SearchResult:
     """Search; hits in materials the viewer may not read keep only what the preview shows."""
     # Drafts, scheduled and retired materials are not in the public catalogue.
-    result = search(lib, query, filters, limit=limit,
-                    visible_at=None if viewer.is_editor else now())
+    result = search(
+        lib, query, filters, limit=limit, visible_at=None if viewer.is_editor else now()
+    )
     if not result.hits or viewer.is_editor:
         return result
     with lib.engine.connect() as conn:
-        published = dict(conn.execute(
-            select(materials.c.id, materials.c.published_at)
-            .where(materials.c.id.in_({h.material_id for h in result.hits}))
-        ).all())
+        published = dict(
+            conn.execute(
+                select(materials.c.id, materials.c.published_at).where(
+                    materials.c.id.in_({h.material_id for h in result.hits})
+                )
+            ).all()
+        )
     preview_end = lib.settings.preview_chars + 1
     for h in result.hits:
         # A reader who may not read the material sees a hit's words only when the whole
@@ -281,27 +345,46 @@ def download(lib: Library, viewer: Viewer, material_id: int, fmt: Format) -> Ren
     member = require_member(viewer.member)
     row = _material_row(lib, viewer, material_id)
     if not viewer.can_read(row.published_at):
-        raise NotEntitled("您的订阅不包含这份材料（订阅可读：订阅开始前3年至订阅结束期间发布的材料）")
+        raise NotEntitled(
+            "您的订阅不包含这份材料（订阅可读：订阅开始前3年至订阅结束期间发布的材料）"
+        )
     with lib.engine.begin() as conn:
         today = conn.execute(
-            select(func.count()).select_from(downloads)
+            select(func.count())
+            .select_from(downloads)
             .where(downloads.c.user_id == member.id, downloads.c.at >= now() - timedelta(days=1))
         ).scalar_one()
         if today >= lib.settings.daily_download_limit and not viewer.is_editor:
-            audit.record(conn, member.id, "download.refused_bulk", str(material_id),
-                         {"format": str(fmt), "last_24h": today}, flagged=True)
+            audit.record(
+                conn,
+                member.id,
+                "download.refused_bulk",
+                str(material_id),
+                {"format": str(fmt), "last_24h": today},
+                flagged=True,
+            )
     if today >= lib.settings.daily_download_limit and not viewer.is_editor:
         raise RateLimited(
             f"24 小时内下载已达上限（{lib.settings.daily_download_limit} 份），请明天再试；如有需要请联系管理员"
         )
     rendered = render(material_detail(lib, row.id, row.number), fmt)
     with lib.engine.begin() as conn:
-        conn.execute(insert(downloads).values(
-            user_id=member.id, material_id=material_id, revision_id=row.current_revision_id,
-            format=str(fmt), at=now(),
-        ))
-        audit.record(conn, member.id, "download", str(material_id),
-                     {"format": str(fmt), "revision": row.number})
+        conn.execute(
+            insert(downloads).values(
+                user_id=member.id,
+                material_id=material_id,
+                revision_id=row.current_revision_id,
+                format=str(fmt),
+                at=now(),
+            )
+        )
+        audit.record(
+            conn,
+            member.id,
+            "download",
+            str(material_id),
+            {"format": str(fmt), "revision": row.number},
+        )
     return rendered
 
 
@@ -325,9 +408,14 @@ def revision_list(lib: Library, viewer: Viewer, material_id: int) -> list[Revisi
     _material_row(lib, viewer, material_id)
     with lib.engine.connect() as conn:
         rows = conn.execute(
-            select(revisions.c.number, revisions.c.created_at, revisions.c.note,
-                   revisions.c.source_file)
-            .where(revisions.c.material_id == material_id).order_by(revisions.c.number.desc())
+            select(
+                revisions.c.number,
+                revisions.c.created_at,
+                revisions.c.note,
+                revisions.c.source_file,
+            )
+            .where(revisions.c.material_id == material_id)
+            .order_by(revisions.c.number.desc())
         ).all()
     return [RevisionInfo(r.number, aware(r.created_at), r.note, r.source_file) for r in rows]
 
@@ -339,19 +427,24 @@ def revision_diff(lib: Library, viewer: Viewer, material_id: int, number: int) -
         raise NotEntitled("您的订阅不包含这份材料")
     with lib.engine.connect() as conn:
         revs = {
-            r.number: r for r in conn.execute(
-                select(revisions.c.number, revisions.c.text, revisions.c.note)
-                .where(revisions.c.material_id == material_id,
-                       or_(revisions.c.number == number, revisions.c.number == number - 1))
+            r.number: r
+            for r in conn.execute(
+                select(revisions.c.number, revisions.c.text, revisions.c.note).where(
+                    revisions.c.material_id == material_id,
+                    or_(revisions.c.number == number, revisions.c.number == number - 1),
+                )
             )
         }
     if number not in revs:
         raise NotFound(f"材料 {material_id} 没有第 {number} 版")
     old = revs[number - 1].text if number - 1 in revs else ""
     lines: list[tuple[str, str]] = []
-    for line in difflib.unified_diff(old.splitlines(), revs[number].text.splitlines(),
-                                     lineterm="", n=2):
+    for line in difflib.unified_diff(
+        old.splitlines(), revs[number].text.splitlines(), lineterm="", n=2
+    ):
         if line.startswith(("---", "+++")):
             continue
         lines.append((line[0] if line[0] in "+-@" else " ", line[1:] if line[0] in "+- " else line))
-    return RevisionDiff(number, number - 1 if number - 1 in revs else None, revs[number].note, lines)
+    return RevisionDiff(
+        number, number - 1 if number - 1 in revs else None, revs[number].note, lines
+    )

@@ -31,8 +31,14 @@ class Event:
     request_id: int | None = None
 
     def as_json(self) -> dict[str, object]:
-        return {"id": self.id, "kind": self.kind, "title": self.title, "at": self.at.isoformat(),
-                "material_id": self.material_id, "request_id": self.request_id}
+        return {
+            "id": self.id,
+            "kind": self.kind,
+            "title": self.title,
+            "at": self.at.isoformat(),
+            "material_id": self.material_id,
+            "request_id": self.request_id,
+        }
 
 
 Listener = Callable[[Event], None]
@@ -47,12 +53,26 @@ def remove_listeners(lib: Library) -> None:
     _listeners.pop(id(lib), None)
 
 
-def store_event(conn: Connection, kind: str, title: str, *, material_id: int | None = None,
-                revision_id: int | None = None, request_id: int | None = None) -> Event:
+def store_event(
+    conn: Connection,
+    kind: str,
+    title: str,
+    *,
+    material_id: int | None = None,
+    revision_id: int | None = None,
+    request_id: int | None = None,
+) -> Event:
     at = now()
     event_id = conn.execute(
-        insert(events).values(kind=kind, title=title, material_id=material_id,
-                              revision_id=revision_id, request_id=request_id, at=at)
+        insert(events)
+        .values(
+            kind=kind,
+            title=title,
+            material_id=material_id,
+            revision_id=revision_id,
+            request_id=request_id,
+            at=at,
+        )
         .returning(events.c.id)
     ).scalar_one()
     return Event(event_id, kind, title, at, material_id, revision_id, request_id)
@@ -60,9 +80,10 @@ def store_event(conn: Connection, kind: str, title: str, *, material_id: int | N
 
 def notify(conn: Connection, event: Event, user_ids: set[int], text: str) -> None:
     if user_ids:
-        conn.execute(insert(notifications), [
-            {"user_id": uid, "event_id": event.id, "text": text} for uid in sorted(user_ids)
-        ])
+        conn.execute(
+            insert(notifications),
+            [{"user_id": uid, "event_id": event.id, "text": text} for uid in sorted(user_ids)],
+        )
 
 
 def dispatch(lib: Library, stored: list[Event]) -> None:
@@ -80,8 +101,10 @@ def events_after(lib: Library, after_id: int, limit: int = 100) -> list[Event]:
         rows = conn.execute(
             select(events).where(events.c.id > after_id).order_by(events.c.id).limit(limit)
         ).all()
-    return [Event(r.id, r.kind, r.title, aware(r.at), r.material_id, r.revision_id, r.request_id)  # type: ignore[arg-type]
-            for r in rows]
+    return [
+        Event(r.id, r.kind, r.title, aware(r.at), r.material_id, r.revision_id, r.request_id)  # type: ignore[arg-type]
+        for r in rows
+    ]
 
 
 def latest_event_id(lib: Library) -> int:

@@ -25,8 +25,9 @@ def rotate_feed_token(lib: Library, member: Member) -> str:
     require_member(member)
     token = secrets.token_urlsafe(24)
     with lib.engine.begin() as conn:
-        conn.execute(update(users).where(users.c.id == member.id)
-                     .values(feed_token_hash=token_hash(token)))
+        conn.execute(
+            update(users).where(users.c.id == member.id).values(feed_token_hash=token_hash(token))
+        )
         audit.record(conn, member.id, "feed.rotate", member.email)
     return token
 
@@ -39,7 +40,9 @@ def revoke_feed_token(lib: Library, member: Member) -> None:
 
 def member_for_feed(lib: Library, token: str) -> Member:
     with lib.engine.connect() as conn:
-        row = conn.execute(select(users).where(users.c.feed_token_hash == token_hash(token))).first()
+        row = conn.execute(
+            select(users).where(users.c.feed_token_hash == token_hash(token))
+        ).first()
     if row is None or row.suspended_at is not None:
         raise NotAuthenticated("订阅源地址无效或已撤销")
     return member_from_row(row)
@@ -59,15 +62,34 @@ def feed_items(lib: Library, viewer: Viewer, limit: int = 50) -> list[FeedItem]:
     """Recent publications and revisions of materials the public catalogue shows."""
     with lib.engine.connect() as conn:
         rows = conn.execute(
-            select(events.c.id, events.c.kind, events.c.title, events.c.at, events.c.material_id,
-                   materials.c.published_at)
+            select(
+                events.c.id,
+                events.c.kind,
+                events.c.title,
+                events.c.at,
+                events.c.material_id,
+                materials.c.published_at,
+            )
             .join(materials, materials.c.id == events.c.material_id)
-            .where(events.c.kind.in_(("published", "revised")), materials.c.retired_at.is_(None),
-                   materials.c.published_at <= now())
-            .order_by(events.c.id.desc()).limit(limit)
+            .where(
+                events.c.kind.in_(("published", "revised")),
+                materials.c.retired_at.is_(None),
+                materials.c.published_at <= now(),
+            )
+            .order_by(events.c.id.desc())
+            .limit(limit)
         ).all()
-    return [FeedItem(r.id, r.kind, r.title, aware(r.at), r.material_id,  # type: ignore[arg-type]
-                     viewer.can_read(r.published_at)) for r in rows]
+    return [
+        FeedItem(
+            r.id,
+            r.kind,
+            r.title,
+            aware(r.at),
+            r.material_id,  # type: ignore[arg-type]
+            viewer.can_read(r.published_at),
+        )
+        for r in rows
+    ]
 
 
 def atom(lib: Library, token: str, base_url: str) -> str:
@@ -96,8 +118,7 @@ def atom(lib: Library, token: str, base_url: str) -> str:
         f"<title>公文库 · {escape(member.email)} 的订阅</title>"
         f"<id>tag:gongwen,2026:feed-{member.id}</id>"
         f"<updated>{updated}</updated>"
-        f'<link rel="alternate" href="{escape(base_url)}/"/>'
-        + "".join(entries) + "</feed>\n"
+        f'<link rel="alternate" href="{escape(base_url)}/"/>' + "".join(entries) + "</feed>\n"
     )
 
 
@@ -119,24 +140,44 @@ class Notification:
     read: bool
 
 
-def notifications_for(lib: Library, member: Member, unread_only: bool = False) -> list[Notification]:
+def notifications_for(
+    lib: Library, member: Member, unread_only: bool = False
+) -> list[Notification]:
     require_member(member)
     query = (
-        select(notifications.c.id, notifications.c.text, notifications.c.read_at, events.c.at,
-               events.c.material_id, events.c.request_id)
+        select(
+            notifications.c.id,
+            notifications.c.text,
+            notifications.c.read_at,
+            events.c.at,
+            events.c.material_id,
+            events.c.request_id,
+        )
         .join(events, events.c.id == notifications.c.event_id)
         .where(notifications.c.user_id == member.id)
-        .order_by(notifications.c.id.desc()).limit(100)
+        .order_by(notifications.c.id.desc())
+        .limit(100)
     )
     if unread_only:
         query = query.where(notifications.c.read_at.is_(None))
     with lib.engine.connect() as conn:
-        return [Notification(r.id, r.text, aware(r.at), r.material_id, r.request_id,  # type: ignore[arg-type]
-                             r.read_at is not None) for r in conn.execute(query)]
+        return [
+            Notification(
+                r.id,
+                r.text,
+                aware(r.at),
+                r.material_id,
+                r.request_id,  # type: ignore[arg-type]
+                r.read_at is not None,
+            )
+            for r in conn.execute(query)
+        ]
 
 
 def mark_read(lib: Library, member: Member) -> None:
     with lib.engine.begin() as conn:
-        conn.execute(update(notifications)
-                     .where(notifications.c.user_id == member.id, notifications.c.read_at.is_(None))
-                     .values(read_at=now()))
+        conn.execute(
+            update(notifications)
+            .where(notifications.c.user_id == member.id, notifications.c.read_at.is_(None))
+            .values(read_at=now())
+        )

@@ -31,21 +31,39 @@ EDITABLE = {"title", "organisation", "organisation_kind", "year", "period", "doc
 
 def _revision_event(conn: Connection, saved: Saved, note: str) -> Event | None:
     """A revision of a published material: an event, and a note to everyone who downloaded it."""
-    row = conn.execute(select(materials.c.published_at, materials.c.retired_at)
-                       .where(materials.c.id == saved.material_id)).one()
+    row = conn.execute(
+        select(materials.c.published_at, materials.c.retired_at).where(
+            materials.c.id == saved.material_id
+        )
+    ).one()
     if row.published_at is None or aware(row.published_at) > now() or row.retired_at is not None:  # type: ignore[operator]
         return None
-    event = store_event(conn, "revised", saved.title, material_id=saved.material_id,
-                        revision_id=saved.revision_id)
-    downloaders = set(conn.execute(
-        select(downloads.c.user_id).where(downloads.c.material_id == saved.material_id)
-    ).scalars())
-    notify(conn, event, downloaders, f"您下载过的《{saved.title}》有新版本" + (f"：{note}" if note else ""))
+    event = store_event(
+        conn, "revised", saved.title, material_id=saved.material_id, revision_id=saved.revision_id
+    )
+    downloaders = set(
+        conn.execute(
+            select(downloads.c.user_id).where(downloads.c.material_id == saved.material_id)
+        ).scalars()
+    )
+    notify(
+        conn,
+        event,
+        downloaders,
+        f"您下载过的《{saved.title}》有新版本" + (f"：{note}" if note else ""),
+    )
     return event
 
 
-def publish_upload(lib: Library, editor: Member, filename: str, data: bytes, *,
-                   publish_at: datetime | None | str = "now", note: str = "") -> list[Saved]:
+def publish_upload(
+    lib: Library,
+    editor: Member,
+    filename: str,
+    data: bytes,
+    *,
+    publish_at: datetime | None | str = "now",
+    note: str = "",
+) -> list[Saved]:
     """Publish an uploaded file (one or more documents). `publish_at`: "now", a time, or None."""
     require_editor(editor)
     if publish_at == "now":
@@ -59,8 +77,15 @@ def publish_upload(lib: Library, editor: Member, filename: str, data: bytes, *,
         path = Path(tmp) / f"upload{suffix}"
         path.write_bytes(data)
         sources = read_source(path)  # ReadError names the temporary file; say the real one
-    parsed = [parse_text(s.text, source_file=filename, title_hint=s.title_hint or Path(filename).stem,
-                         markdown=s.markdown) for s in sources]
+    parsed = [
+        parse_text(
+            s.text,
+            source_file=filename,
+            title_hint=s.title_hint or Path(filename).stem,
+            markdown=s.markdown,
+        )
+        for s in sources
+    ]
     stored: list[Event] = []
     saved_all: list[Saved] = []
     with lib.engine.begin() as conn:
@@ -71,8 +96,13 @@ def publish_upload(lib: Library, editor: Member, filename: str, data: bytes, *,
                 if saved.status == "revision":
                     event = _revision_event(conn, saved, note)
                     stored += [event] if event else []
-                audit.record(conn, editor.id, f"publish.{saved.status}", str(saved.material_id),
-                             {"title": saved.title, "file": filename, "publish_at": publish_at})
+                audit.record(
+                    conn,
+                    editor.id,
+                    f"publish.{saved.status}",
+                    str(saved.material_id),
+                    {"title": saved.title, "file": filename, "publish_at": publish_at},
+                )
         stored += _announce_due(conn)
     dispatch(lib, stored)
     return saved_all
@@ -86,7 +116,9 @@ def publish_revision(lib: Library, editor: Member, material_id: int, text: str, 
     if not text.strip():
         raise InvalidInput("text", "正文不能为空")
     with lib.engine.connect() as conn:
-        title = conn.execute(select(materials.c.title).where(materials.c.id == material_id)).scalar()
+        title = conn.execute(
+            select(materials.c.title).where(materials.c.id == material_id)
+        ).scalar()
     if title is None:
         raise NotFound(f"没有编号为 {material_id} 的材料")
     text = text.replace("\r\n", "\n")
@@ -123,11 +155,16 @@ def schedule(lib: Library, editor: Member, material_id: int, publish_at: datetim
     """Set when a material goes public (None: back to draft). Past or now publishes at once."""
     require_editor(editor)
     with lib.engine.begin() as conn:
-        done = conn.execute(update(materials).where(materials.c.id == material_id)
-                            .values(published_at=publish_at, announced_at=None)).rowcount
+        done = conn.execute(
+            update(materials)
+            .where(materials.c.id == material_id)
+            .values(published_at=publish_at, announced_at=None)
+        ).rowcount
         if not done:
             raise NotFound(f"没有编号为 {material_id} 的材料")
-        audit.record(conn, editor.id, "material.schedule", str(material_id), {"publish_at": publish_at})
+        audit.record(
+            conn, editor.id, "material.schedule", str(material_id), {"publish_at": publish_at}
+        )
         stored = _announce_due(conn)
     dispatch(lib, stored)
 
@@ -135,8 +172,9 @@ def schedule(lib: Library, editor: Member, material_id: int, publish_at: datetim
 def retire(lib: Library, editor: Member, material_id: int) -> None:
     require_editor(editor)
     with lib.engine.begin() as conn:
-        done = conn.execute(update(materials).where(materials.c.id == material_id)
-                            .values(retired_at=now())).rowcount
+        done = conn.execute(
+            update(materials).where(materials.c.id == material_id).values(retired_at=now())
+        ).rowcount
         if not done:
             raise NotFound(f"没有编号为 {material_id} 的材料")
         audit.record(conn, editor.id, "material.retire", str(material_id))
@@ -145,19 +183,31 @@ def retire(lib: Library, editor: Member, material_id: int) -> None:
 def _announce_due(conn: Connection) -> list[Event]:
     """Publication events for materials whose time has come and that were not announced yet."""
     due = conn.execute(
-        select(materials.c.id, materials.c.title, materials.c.current_revision_id)
-        .where(materials.c.published_at.is_not(None), materials.c.published_at <= now(),
-               materials.c.announced_at.is_(None), materials.c.retired_at.is_(None))
+        select(materials.c.id, materials.c.title, materials.c.current_revision_id).where(
+            materials.c.published_at.is_not(None),
+            materials.c.published_at <= now(),
+            materials.c.announced_at.is_(None),
+            materials.c.retired_at.is_(None),
+        )
     ).all()
     out = []
     for row in due:
         # The conditional update lets exactly one worker announce a scheduled material.
-        claimed = conn.execute(update(materials)
-                               .where(materials.c.id == row.id, materials.c.announced_at.is_(None))
-                               .values(announced_at=now())).rowcount
+        claimed = conn.execute(
+            update(materials)
+            .where(materials.c.id == row.id, materials.c.announced_at.is_(None))
+            .values(announced_at=now())
+        ).rowcount
         if claimed:
-            out.append(store_event(conn, "published", row.title, material_id=row.id,
-                                   revision_id=row.current_revision_id))
+            out.append(
+                store_event(
+                    conn,
+                    "published",
+                    row.title,
+                    material_id=row.id,
+                    revision_id=row.current_revision_id,
+                )
+            )
     return out
 
 
@@ -173,7 +223,8 @@ def material_text(lib: Library, editor: Member, material_id: int) -> str:
     require_editor(editor)
     with lib.engine.connect() as conn:
         text = conn.execute(
-            select(revisions.c.text).join(materials, materials.c.current_revision_id == revisions.c.id)
+            select(revisions.c.text)
+            .join(materials, materials.c.current_revision_id == revisions.c.id)
             .where(materials.c.id == material_id)
         ).scalar()
     if text is None:

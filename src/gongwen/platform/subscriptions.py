@@ -29,7 +29,9 @@ def _subscription(row: object) -> Subscription:
     return Subscription(r.id, r.user_id, r.plan, aware(r.starts_at), aware(r.ends_at), r.source)  # type: ignore[attr-defined,arg-type]
 
 
-def active_subscription(lib: Library, user_id: int, at: datetime | None = None) -> Subscription | None:
+def active_subscription(
+    lib: Library, user_id: int, at: datetime | None = None
+) -> Subscription | None:
     with lib.engine.connect() as conn:
         return _active(conn, user_id, at or now())
 
@@ -37,39 +39,74 @@ def active_subscription(lib: Library, user_id: int, at: datetime | None = None) 
 def _active(conn: Connection, user_id: int, at: datetime) -> Subscription | None:
     row = conn.execute(
         select(subscriptions)
-        .where(subscriptions.c.user_id == user_id, subscriptions.c.revoked_at.is_(None),
-               subscriptions.c.starts_at <= at, subscriptions.c.ends_at > at)
+        .where(
+            subscriptions.c.user_id == user_id,
+            subscriptions.c.revoked_at.is_(None),
+            subscriptions.c.starts_at <= at,
+            subscriptions.c.ends_at > at,
+        )
         .order_by(subscriptions.c.ends_at.desc())
     ).first()
     return _subscription(row) if row else None
 
 
-def _grant(conn: Connection, user_id: int, plan: str, start: datetime | None, source: str,
-           actor_id: int | None) -> Subscription:
+def _grant(
+    conn: Connection,
+    user_id: int,
+    plan: str,
+    start: datetime | None,
+    source: str,
+    actor_id: int | None,
+) -> Subscription:
     months = plan_months(plan)
     current = _active(conn, user_id, now())
     if current is not None and start is None:
         new_end = add_months(current.ends_at, months)
-        conn.execute(update(subscriptions).where(subscriptions.c.id == current.id)
-                     .values(ends_at=new_end))
-        audit.record(conn, actor_id, "subscription.extend", str(user_id),
-                     {"plan": plan, "ends_at": new_end, "source": source})
+        conn.execute(
+            update(subscriptions).where(subscriptions.c.id == current.id).values(ends_at=new_end)
+        )
+        audit.record(
+            conn,
+            actor_id,
+            "subscription.extend",
+            str(user_id),
+            {"plan": plan, "ends_at": new_end, "source": source},
+        )
         row = conn.execute(select(subscriptions).where(subscriptions.c.id == current.id)).one()
         return _subscription(row)
     starts = start or now()
     sub_id = conn.execute(
-        insert(subscriptions).values(
-            user_id=user_id, plan=plan, starts_at=starts, ends_at=add_months(starts, months),
+        insert(subscriptions)
+        .values(
+            user_id=user_id,
+            plan=plan,
+            starts_at=starts,
+            ends_at=add_months(starts, months),
             source=source,
-        ).returning(subscriptions.c.id)
+        )
+        .returning(subscriptions.c.id)
     ).scalar_one()
-    audit.record(conn, actor_id, "subscription.grant", str(user_id),
-                 {"plan": plan, "starts_at": starts, "source": source})
-    return _subscription(conn.execute(select(subscriptions).where(subscriptions.c.id == sub_id)).one())
+    audit.record(
+        conn,
+        actor_id,
+        "subscription.grant",
+        str(user_id),
+        {"plan": plan, "starts_at": starts, "source": source},
+    )
+    return _subscription(
+        conn.execute(select(subscriptions).where(subscriptions.c.id == sub_id)).one()
+    )
 
 
-def grant(lib: Library, user_id: int, plan: str, *, start: datetime | None = None,
-          source: str = "grant", actor_id: int | None = None) -> Subscription:
+def grant(
+    lib: Library,
+    user_id: int,
+    plan: str,
+    *,
+    start: datetime | None = None,
+    source: str = "grant",
+    actor_id: int | None = None,
+) -> Subscription:
     """Give a plan: extends the active subscription, or starts one (at `start`, default now)."""
     with lib.engine.begin() as conn:
         return _grant(conn, user_id, plan, start, source, actor_id)
@@ -87,7 +124,9 @@ def revoke(lib: Library, actor: Member, user_id: int) -> int:
         return result.rowcount
 
 
-def covers(sub: Subscription | None, published_at: datetime | None, at: datetime | None = None) -> bool:
+def covers(
+    sub: Subscription | None, published_at: datetime | None, at: datetime | None = None
+) -> bool:
     """Whether `sub`, now active, covers a material published at `published_at`."""
     if sub is None or published_at is None:
         return False
@@ -97,37 +136,52 @@ def covers(sub: Subscription | None, published_at: datetime | None, at: datetime
 
 # Redeem codes (卡密) ---------------------------------------------------------------------------
 
+
 def create_codes(lib: Library, plan: str, count: int, actor_id: int | None = None) -> list[str]:
     """New one-time codes; only their hashes are stored, so this is the only time they are seen."""
     plan_months(plan)
     if not 1 <= count <= 10_000:
         raise InvalidInput("count", "数量须在 1 到 10000 之间")
-    codes = ["-".join("".join(secrets.choice(CODE_ALPHABET) for _ in range(4)) for _ in range(4))
-             for _ in range(count)]
+    codes = [
+        "-".join("".join(secrets.choice(CODE_ALPHABET) for _ in range(4)) for _ in range(4))
+        for _ in range(count)
+    ]
     with lib.engine.begin() as conn:
-        conn.execute(insert(redeem_codes), [
-            {"code_hash": token_hash(c), "hint": c[-4:], "plan": plan, "created_by": actor_id,
-             "created_at": now()}
-            for c in codes
-        ])
+        conn.execute(
+            insert(redeem_codes),
+            [
+                {
+                    "code_hash": token_hash(c),
+                    "hint": c[-4:],
+                    "plan": plan,
+                    "created_by": actor_id,
+                    "created_at": now(),
+                }
+                for c in codes
+            ],
+        )
         audit.record(conn, actor_id, "codes.create", plan, {"count": count})
     return codes
 
 
 def normalise_code(code: str) -> str:
     cleaned = "".join(ch for ch in code.upper() if ch.isalnum())
-    return "-".join(cleaned[i:i + 4] for i in range(0, len(cleaned), 4))
+    return "-".join(cleaned[i : i + 4] for i in range(0, len(cleaned), 4))
 
 
 def redeem(lib: Library, member: Member, code: str) -> Subscription:
     """Turn a code into a subscription (or an extension). A code works once."""
     digest = token_hash(normalise_code(code))
     with lib.engine.connect() as conn:
-        known = conn.execute(select(redeem_codes.c.code_hash).where(redeem_codes.c.code_hash == digest)).first()
+        known = conn.execute(
+            select(redeem_codes.c.code_hash).where(redeem_codes.c.code_hash == digest)
+        ).first()
     if known is None:
         # Logged in a transaction of its own: the refusal must not roll the entry back.
         with lib.engine.begin() as conn:
-            audit.record(conn, member.id, "codes.redeem_failed", "", {"hint": code[-4:]}, flagged=True)
+            audit.record(
+                conn, member.id, "codes.redeem_failed", "", {"hint": code[-4:]}, flagged=True
+            )
         raise InvalidInput("code", "卡密无效")
     with lib.engine.begin() as conn:
         row = conn.execute(select(redeem_codes).where(redeem_codes.c.code_hash == digest)).one()
@@ -146,11 +200,20 @@ def redeem(lib: Library, member: Member, code: str) -> Subscription:
 
 def code_status(lib: Library) -> list[dict[str, object]]:
     with lib.engine.connect() as conn:
-        return [dict(r) for r in conn.execute(
-            select(redeem_codes.c.hint, redeem_codes.c.plan, redeem_codes.c.created_at,
-                   redeem_codes.c.redeemed_by, redeem_codes.c.redeemed_at)
-            .order_by(redeem_codes.c.created_at.desc()).limit(500)
-        ).mappings()]
+        return [
+            dict(r)
+            for r in conn.execute(
+                select(
+                    redeem_codes.c.hint,
+                    redeem_codes.c.plan,
+                    redeem_codes.c.created_at,
+                    redeem_codes.c.redeemed_by,
+                    redeem_codes.c.redeemed_at,
+                )
+                .order_by(redeem_codes.c.created_at.desc())
+                .limit(500)
+            ).mappings()
+        ]
 
 
 def require_subscription(lib: Library, member: Member) -> Subscription:

@@ -18,8 +18,12 @@ TIMEOUT_S = 5
 
 
 def message(event: Event, base_url: str) -> dict[str, object]:
-    verb = {"published": "新材料", "revised": "材料修订", "request": "需求进展"}.get(event.kind, event.kind)
-    link = f"{base_url}/materials/{event.material_id}" if event.material_id else f"{base_url}/requests"
+    verb = {"published": "新材料", "revised": "材料修订", "request": "需求进展"}.get(
+        event.kind, event.kind
+    )
+    link = (
+        f"{base_url}/materials/{event.material_id}" if event.material_id else f"{base_url}/requests"
+    )
     text = f"【公文库·{verb}】{event.title}\n{link}"
     # Both bots accept {"msgtype": "text", "text": {"content": …}}.
     return {"msgtype": "text", "text": {"content": text}}

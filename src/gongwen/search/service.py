@@ -129,19 +129,24 @@ def search(
     cap = lib.settings.search_candidates
     needles = [_needle(t) for t in terms]
     with lib.engine.connect() as conn:
-        count, top = _ranked_candidates(conn, terms, needles, filters.tokens(), cap, limit, visible_at)
+        count, top = _ranked_candidates(
+            conn, terms, needles, filters.tokens(), cap, limit, visible_at
+        )
         hits = _hits(conn, top, needles)
     return SearchResult(
         query, hits, count, count >= cap, (time.perf_counter() - started) * 1000, filters
     )
 
 
-def _candidate_ids_sql(conn: Connection, terms: list[Term], facets: list[str],
-                       params: dict[str, object]) -> str:
+def _candidate_ids_sql(
+    conn: Connection, terms: list[Term], facets: list[str], params: dict[str, object]
+) -> str:
     """A subquery for the newest ids matching every term and filter (exact phrases)."""
     if conn.dialect.name == "sqlite":
         params["match"] = fts5_match(terms, facets)
-        return "SELECT rowid FROM para_fts WHERE para_fts MATCH :match ORDER BY rowid DESC LIMIT :cap"
+        return (
+            "SELECT rowid FROM para_fts WHERE para_fts MATCH :match ORDER BY rowid DESC LIMIT :cap"
+        )
     where = ["grams @> CAST(:grams AS text[])"]
     params["grams"] = sorted({tok for t in terms for tok in t.tokens})
     if facets:
@@ -154,8 +159,13 @@ def _candidate_ids_sql(conn: Connection, terms: list[Term], facets: list[str],
 
 
 def _ranked_candidates(
-    conn: Connection, terms: list[Term], needles: list[str], facets: list[str], cap: int,
-    limit: int, visible_at: datetime | None,
+    conn: Connection,
+    terms: list[Term],
+    needles: list[str],
+    facets: list[str],
+    cap: int,
+    limit: int,
+    visible_at: datetime | None,
 ) -> tuple[int, list[Candidate]]:
     """(how many candidates, the top `limit`) by a BM25-style term frequency, length norm and
     title bonus.
@@ -184,8 +194,11 @@ def _ranked_candidates(
         " JOIN materials m ON m.id = r.material_id"
         f" WHERE p.id IN ({_candidate_ids_sql(conn, terms, [*facets], params)}){visible}"
     )
-    statement = text(sql).bindparams(bindparam("visible_at", type_=materials.c.published_at.type)) \
-        if visible_at is not None else text(sql)
+    statement = (
+        text(sql).bindparams(bindparam("visible_at", type_=materials.c.published_at.type))
+        if visible_at is not None
+        else text(sql)
+    )
     # Positional access, no typed columns: type processing would cost more than the ranking.
     rows = conn.execute(statement, params).all()
     if not rows:
@@ -206,7 +219,9 @@ def _ranked_candidates(
             score += tf * 2.2 / (tf + 1.2 * length) + (0.5 if title_hit else 0.0)
         scored.append((score, r[0], r))
     scored.sort(key=lambda s: (-s[0], -s[1]))
-    top = [Candidate(r[0], r[1], r[2], r[3], r[4], r[5], r[6], score) for score, _, r in scored[:limit]]
+    top = [
+        Candidate(r[0], r[1], r[2], r[3], r[4], r[5], r[6], score) for score, _, r in scored[:limit]
+    ]
     return len(rows), top
 
 
@@ -219,12 +234,19 @@ def _hits(conn: Connection, top: list[Candidate], needles: list[str]) -> list[Hi
     if not top:
         return []
     texts = dict(conn.execute(_TEXTS, {"ids": [c.paragraph_id for c in top]}).all())
-    paths = _heading_paths(conn, {(c.revision_id, c.section_ord) for c in top if c.section_ord is not None})
+    paths = _heading_paths(
+        conn, {(c.revision_id, c.section_ord) for c in top if c.section_ord is not None}
+    )
     return [
         Hit(
-            c.material_id, c.revision_id, c.paragraph_id, c.title,
+            c.material_id,
+            c.revision_id,
+            c.paragraph_id,
+            c.title,
             paths.get((c.revision_id, c.section_ord), []) if c.section_ord is not None else [],
-            snippet(texts[c.paragraph_id], needles), c.score, c.end,
+            snippet(texts[c.paragraph_id], needles),
+            c.score,
+            c.end,
         )
         for c in top
     ]
@@ -235,7 +257,9 @@ def _needle(term: Term) -> str:
     return term.text.strip("\"'“”‘’()（）[]【】《》,，.。;；:：!！?？") or term.text
 
 
-def _heading_paths(conn: Connection, wanted: set[tuple[int, int]]) -> dict[tuple[int, int], list[str]]:
+def _heading_paths(
+    conn: Connection, wanted: set[tuple[int, int]]
+) -> dict[tuple[int, int], list[str]]:
     """Heading paths of the given (revision, section) pairs, loading only them and their parents."""
     known: dict[tuple[int, int], tuple[str, int | None]] = {}
     missing = set(wanted)
@@ -243,16 +267,23 @@ def _heading_paths(conn: Connection, wanted: set[tuple[int, int]]) -> dict[tuple
         # Two plain IN lists (a superset, filtered here) use the revision index; a row-value
         # IN over (revision, ord) pairs makes SQLite scan the table.
         rows = conn.execute(
-            select(sections.c.revision_id, sections.c.ord, sections.c.label, sections.c.heading,
-                   sections.c.parent_ord)
-            .where(sections.c.revision_id.in_({rev for rev, _ in missing}),
-                   sections.c.ord.in_({o for _, o in missing}))
+            select(
+                sections.c.revision_id,
+                sections.c.ord,
+                sections.c.label,
+                sections.c.heading,
+                sections.c.parent_ord,
+            ).where(
+                sections.c.revision_id.in_({rev for rev, _ in missing}),
+                sections.c.ord.in_({o for _, o in missing}),
+            )
         ).all()
         rows = [r for r in rows if (r.revision_id, r.ord) in missing]
         for r in rows:
             known[(r.revision_id, r.ord)] = (f"{r.label}{r.heading}", r.parent_ord)
         missing = {
-            (rev, parent) for (rev, _), (_, parent) in known.items()
+            (rev, parent)
+            for (rev, _), (_, parent) in known.items()
             if parent is not None and (rev, parent) not in known
         } - missing
         if not rows:

@@ -25,7 +25,10 @@ from gongwen.util.clock import now
 
 SaveStatus = Literal["new", "revision", "unchanged"]
 _FACET_COLUMNS = (
-    materials.c.organisation_kind, materials.c.doc_type, materials.c.year, materials.c.period,
+    materials.c.organisation_kind,
+    materials.c.doc_type,
+    materials.c.year,
+    materials.c.period,
 )
 
 
@@ -113,9 +116,14 @@ def save_document(
         material_id = conn.execute(
             insert(materials)
             .values(
-                key=key, title=doc.title, organisation=doc.organisation,
-                organisation_kind=doc.organisation_kind, year=doc.year, period=doc.period,
-                doc_type=doc.doc_type, published_at=moment,
+                key=key,
+                title=doc.title,
+                organisation=doc.organisation,
+                organisation_kind=doc.organisation_kind,
+                year=doc.year,
+                period=doc.period,
+                doc_type=doc.doc_type,
+                published_at=moment,
                 announced_at=moment if not announce else None,
             )
             .returning(materials.c.id)
@@ -146,13 +154,22 @@ def save_document(
     # The index carries the material's stored facets (a revision keeps the material's, maybe
     # edited, metadata): an FTS5 'delete' later replays exactly these.
     doc_facets = (
-        {c.name: getattr(row, c.name) for c in _FACET_COLUMNS} if row is not None
-        else {"organisation_kind": doc.organisation_kind, "doc_type": doc.doc_type,
-              "year": doc.year, "period": doc.period}
+        {c.name: getattr(row, c.name) for c in _FACET_COLUMNS}
+        if row is not None
+        else {
+            "organisation_kind": doc.organisation_kind,
+            "doc_type": doc.doc_type,
+            "year": doc.year,
+            "period": doc.period,
+        }
     )
     kinds = [str(s.kind) for s in doc.sections]
     rows = [
-        (pid, body, paragraph_facets(doc_facets, kinds[p.section] if p.section is not None else None))
+        (
+            pid,
+            body,
+            paragraph_facets(doc_facets, kinds[p.section] if p.section is not None else None),
+        )
         for pid, body, p in zip(paragraph_ids, bodies, doc.paragraphs, strict=True)
     ]
     if index_sink is None:
@@ -175,19 +192,33 @@ def _insert_structure(conn: Connection, doc: Document, revision_id: int) -> list
     """Insert sections, paragraphs and placeholders; the paragraphs' ids in order."""
     if doc.sections:
         _insert_many(
-            conn, "sections",
+            conn,
+            "sections",
             ("revision_id", "ord", "level", "label", "heading", "kind", "start", "parent_ord"),
-            [(revision_id, i, s.level, s.label, s.heading, str(s.kind), s.start, s.parent)
-             for i, s in enumerate(doc.sections)],
+            [
+                (revision_id, i, s.level, s.label, s.heading, str(s.kind), s.start, s.parent)
+                for i, s in enumerate(doc.sections)
+            ],
         )
     paragraph_ids: list[int] = []
     if doc.paragraphs:
         _insert_many(
-            conn, "paragraphs", ("revision_id", "ord", "section_ord", "start", "text", "items"),
+            conn,
+            "paragraphs",
+            ("revision_id", "ord", "section_ord", "start", "text", "items"),
             [
-                (revision_id, i, p.section, p.start, p.text,
-                 json.dumps([[it.marker, it.start, it.end] for it in p.items], ensure_ascii=False)
-                 if p.items else "")
+                (
+                    revision_id,
+                    i,
+                    p.section,
+                    p.start,
+                    p.text,
+                    json.dumps(
+                        [[it.marker, it.start, it.end] for it in p.items], ensure_ascii=False
+                    )
+                    if p.items
+                    else "",
+                )
                 for i, p in enumerate(doc.paragraphs)
             ],
         )
@@ -206,8 +237,13 @@ def _insert_structure(conn: Connection, doc: Document, revision_id: int) -> list
             )
     if doc.placeholders:
         _insert_many(
-            conn, "placeholders", ("revision_id", "start", "end", "text", "label", "unit"),
-            [(revision_id, ph.start, ph.end, ph.text, ph.label, ph.unit) for ph in doc.placeholders],
+            conn,
+            "placeholders",
+            ("revision_id", "start", "end", "text", "label", "unit"),
+            [
+                (revision_id, ph.start, ph.end, ph.text, ph.label, ph.unit)
+                for ph in doc.placeholders
+            ],
         )
     return paragraph_ids
 
@@ -306,8 +342,11 @@ def set_metadata(conn: Connection, material_id: int, **fields: object) -> bool:
     if current is None:
         return False
     _unindex_revision(conn, current.current_revision_id)  # with the facets it was indexed under
-    conn.execute(update(materials).where(materials.c.id == material_id)
-                 .values(**fields, updated_at=func.now()))
+    conn.execute(
+        update(materials)
+        .where(materials.c.id == material_id)
+        .values(**fields, updated_at=func.now())
+    )
     if current.current_revision_id is not None:
         write_index_rows(conn, _index_rows(conn, current.current_revision_id))
     return True

@@ -141,6 +141,15 @@ audit_log = Table(
 )
 
 PLATFORM_TABLES = [
-    "users", "sessions", "login_failures", "subscriptions", "redeem_codes", "events",
-    "notifications", "downloads", "material_requests", "request_votes", "audit_log",
+    "users",
+    "sessions",
+    "login_failures",
+    "subscriptions",
+    "redeem_codes",
+    "events",
+    "notifications",
+    "downloads",
+    "material_requests",
+    "request_votes",
+    "audit_log",
 ]

@@ -20,6 +20,8 @@ from gongwen.web.live import Hub
 from gongwen.web.routes import account, admin, api, catalogue, editor, live, requests
 
 HERE = Path(__file__).parent
+
+
 def create_app(lib: Library, *, base_url: str = "", live_updates: bool = True) -> FastAPI:
     hub = Hub(lib)
 
@@ -42,8 +44,14 @@ def create_app(lib: Library, *, base_url: str = "", live_updates: bool = True) -
             await hub.stop()
             events.remove_listeners(lib)
 
-    app = FastAPI(title="公文库 gongwen", version="0.1.0", lifespan=lifespan,
-                  openapi_url="/api/v1/openapi.json", docs_url="/api/v1/docs", redoc_url=None)
+    app = FastAPI(
+        title="公文库 gongwen",
+        version="0.1.0",
+        lifespan=lifespan,
+        openapi_url="/api/v1/openapi.json",
+        docs_url="/api/v1/docs",
+        redoc_url=None,
+    )
     app.state.lib = lib
     app.state.hub = hub
     app.state.base_url = base_url
@@ -63,4 +71,6 @@ def app_from_env() -> FastAPI:
     """Factory for `uvicorn --factory` workers: settings from the environment."""
     import os
 
-    return create_app(Library.open(Settings.from_env()), base_url=os.environ.get("GONGWEN_BASE_URL", ""))
+    return create_app(
+        Library.open(Settings.from_env()), base_url=os.environ.get("GONGWEN_BASE_URL", "")
+    )

@@ -68,7 +68,8 @@ CtxDep = Annotated[Ctx, Depends(get_ctx)]
 def render(ctx: Ctx, template: str, status_code: int = 200, **values: Any) -> HTMLResponse:
     templates: Jinja2Templates = ctx.request.app.state.templates
     response = templates.TemplateResponse(
-        ctx.request, template,
+        ctx.request,
+        template,
         {"member": ctx.member, "csrf": ctx.csrf, "viewer": ctx.viewer, **values},
         status_code=status_code,
     )
@@ -86,6 +87,10 @@ def finish(ctx: Ctx, response: Any) -> Any:
 
 def set_session_cookie(ctx: Ctx, response: Any, token: str) -> None:
     response.set_cookie(
-        SESSION_COOKIE, token, httponly=True, samesite="lax", secure=ctx.lib.settings.secure_cookies,
+        SESSION_COOKIE,
+        token,
+        httponly=True,
+        samesite="lax",
+        secure=ctx.lib.settings.secure_cookies,
         max_age=ctx.lib.settings.session_days * 86400,
     )

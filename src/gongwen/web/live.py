@@ -96,9 +96,17 @@ class Hub:
                     data = json.loads(message["data"])
                     from datetime import datetime
 
-                    self.deliver(Event(data["id"], data["kind"], data["title"],
-                                       datetime.fromisoformat(data["at"]), data.get("material_id"),
-                                       None, data.get("request_id")))
+                    self.deliver(
+                        Event(
+                            data["id"],
+                            data["kind"],
+                            data["title"],
+                            datetime.fromisoformat(data["at"]),
+                            data.get("material_id"),
+                            None,
+                            data.get("request_id"),
+                        )
+                    )
             except asyncio.CancelledError:
                 raise
             except Exception as err:  # Redis went away: the poll loop still delivers

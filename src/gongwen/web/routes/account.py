@@ -35,8 +35,9 @@ async def register_form(ctx: CtxDep) -> Response:
 
 
 @router.post("/register", response_class=HTMLResponse)
-async def register(ctx: CtxDep, email: FormStr, password: FormStr, password2: FormStr,
-                   csrf: FormStr = "") -> Response:
+async def register(
+    ctx: CtxDep, email: FormStr, password: FormStr, password2: FormStr, csrf: FormStr = ""
+) -> Response:
     ctx.check_csrf(csrf)
     try:
         if password != password2:
@@ -53,15 +54,22 @@ async def login_form(ctx: CtxDep, next: str = "/") -> Response:
 
 
 @router.post("/login", response_class=HTMLResponse)
-async def login(ctx: CtxDep, email: FormStr, password: FormStr, csrf: FormStr = "",
-                next: FormStr = "/") -> Response:
+async def login(
+    ctx: CtxDep, email: FormStr, password: FormStr, csrf: FormStr = "", next: FormStr = "/"
+) -> Response:
     ctx.check_csrf(csrf)
     try:
         member = accounts.authenticate(ctx.lib, email, password, ctx.ip)
     except AccessError as err:
         status = 429 if type(err).__name__ == "RateLimited" else 401
-        return render(ctx, "login.html", status_code=status, error=str(err), email=email,
-                      next=_safe_next(next))
+        return render(
+            ctx,
+            "login.html",
+            status_code=status,
+            error=str(err),
+            email=email,
+            next=_safe_next(next),
+        )
     return _logged_in(ctx, member, next)
 
 
@@ -76,10 +84,16 @@ async def logout(ctx: CtxDep, csrf: FormStr = "") -> Response:
 
 def _account_page(ctx: CtxDep, **extra: object) -> Response:
     member = require_member(ctx.member)
-    return render(ctx, "account.html", subscription=ctx.viewer.subscription,
-                  notifications=feeds.notifications_for(ctx.lib, member),
-                  message=extra.pop("message", ""), error=extra.pop("error", ""),
-                  feed_url=extra.pop("feed_url", ""), **extra)
+    return render(
+        ctx,
+        "account.html",
+        subscription=ctx.viewer.subscription,
+        notifications=feeds.notifications_for(ctx.lib, member),
+        message=extra.pop("message", ""),
+        error=extra.pop("error", ""),
+        feed_url=extra.pop("feed_url", ""),
+        **extra,
+    )
 
 
 @router.get("/account", response_class=HTMLResponse)
@@ -103,8 +117,9 @@ async def redeem(ctx: CtxDep, code: FormStr, csrf: FormStr = "") -> Response:
 
 
 @router.post("/account/password", response_class=HTMLResponse)
-async def change_password(ctx: CtxDep, old_password: FormStr, new_password: FormStr,
-                          csrf: FormStr = "") -> Response:
+async def change_password(
+    ctx: CtxDep, old_password: FormStr, new_password: FormStr, csrf: FormStr = ""
+) -> Response:
     ctx.check_csrf(csrf)
     member = require_member(ctx.member)
     try:
@@ -119,8 +134,11 @@ async def rotate_feed(ctx: CtxDep, csrf: FormStr = "") -> Response:
     ctx.check_csrf(csrf)
     token = feeds.rotate_feed_token(ctx.lib, require_member(ctx.member))
     base = str(ctx.request.base_url).rstrip("/")
-    return _account_page(ctx, feed_url=f"{base}/feed/{token}.atom",
-                         message="新的订阅源地址如下（只显示这一次，旧地址已失效）")
+    return _account_page(
+        ctx,
+        feed_url=f"{base}/feed/{token}.atom",
+        message="新的订阅源地址如下（只显示这一次，旧地址已失效）",
+    )
 
 
 @router.post("/account/feed/revoke", response_class=HTMLResponse)
@@ -145,5 +163,7 @@ async def atom(ctx: CtxDep, token: str) -> Response:
     try:
         body = feeds.atom(ctx.lib, token, base)
     except AccessError:  # feed readers cannot log in: an unknown token is simply not there
-        return Response("订阅源地址无效或已撤销", status_code=404, media_type="text/plain; charset=utf-8")
+        return Response(
+            "订阅源地址无效或已撤销", status_code=404, media_type="text/plain; charset=utf-8"
+        )
     return Response(body, media_type="application/atom+xml; charset=utf-8")

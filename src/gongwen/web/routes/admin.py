@@ -23,8 +23,14 @@ async def dashboard(ctx: CtxDep, codes: str = "") -> Response:
     require_admin(ctx.member)
     members = accounts.list_members(ctx.lib)
     subs = {m.id: subscriptions.active_subscription(ctx.lib, m.id) for m in members}
-    return render(ctx, "admin.html", members=members, subs=subs, new_codes=[],
-                  codes=subscriptions.code_status(ctx.lib))
+    return render(
+        ctx,
+        "admin.html",
+        members=members,
+        subs=subs,
+        new_codes=[],
+        codes=subscriptions.code_status(ctx.lib),
+    )
 
 
 @router.post("/users/{user_id}/role")
@@ -38,8 +44,9 @@ async def set_role(ctx: CtxDep, user_id: int, role: FormStr, csrf: FormStr = "")
 
 
 @router.post("/users/{user_id}/subscription")
-async def grant(ctx: CtxDep, user_id: int, plan: FormStr, start: FormStr = "",
-                csrf: FormStr = "") -> Response:
+async def grant(
+    ctx: CtxDep, user_id: int, plan: FormStr, start: FormStr = "", csrf: FormStr = ""
+) -> Response:
     ctx.check_csrf(csrf)
     admin = require_admin(ctx.member)
     starts = None
@@ -68,8 +75,9 @@ async def suspend(ctx: CtxDep, user_id: int, reason: FormStr = "", csrf: FormStr
 
 
 @router.post("/codes", response_class=HTMLResponse)
-async def create_codes(ctx: CtxDep, plan: FormStr, count: FormStr = "10",
-                       csrf: FormStr = "") -> Response:
+async def create_codes(
+    ctx: CtxDep, plan: FormStr, count: FormStr = "10", csrf: FormStr = ""
+) -> Response:
     ctx.check_csrf(csrf)
     admin = require_admin(ctx.member)
     if not count.isdigit():
@@ -77,8 +85,14 @@ async def create_codes(ctx: CtxDep, plan: FormStr, count: FormStr = "10",
     new_codes = subscriptions.create_codes(ctx.lib, plan, int(count), admin.id)
     members = accounts.list_members(ctx.lib)
     subs = {m.id: subscriptions.active_subscription(ctx.lib, m.id) for m in members}
-    return render(ctx, "admin.html", members=members, subs=subs, new_codes=new_codes,
-                  codes=subscriptions.code_status(ctx.lib))
+    return render(
+        ctx,
+        "admin.html",
+        members=members,
+        subs=subs,
+        new_codes=new_codes,
+        codes=subscriptions.code_status(ctx.lib),
+    )
 
 
 @router.get("/audit", response_class=HTMLResponse)

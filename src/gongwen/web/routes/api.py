@@ -29,19 +29,39 @@ async def me(ctx: CtxDep) -> dict[str, Any]:
     member = require_member(ctx.member)
     sub = ctx.viewer.subscription
     return {
-        "id": member.id, "email": member.email, "role": str(member.role),
-        "subscription": None if sub is None else {
-            "plan": sub.plan, "starts_at": sub.starts_at.isoformat(), "ends_at": sub.ends_at.isoformat(),
+        "id": member.id,
+        "email": member.email,
+        "role": str(member.role),
+        "subscription": None
+        if sub is None
+        else {
+            "plan": sub.plan,
+            "starts_at": sub.starts_at.isoformat(),
+            "ends_at": sub.ends_at.isoformat(),
         },
     }
 
 
 @router.get("/materials")
-async def materials(ctx: CtxDep, kind: str = "", type: str = "", year: str = "", period: str = "",
-                    limit: int = 50, offset: int = 0) -> list[dict[str, Any]]:
-    cards = catalogue.browse(ctx.lib, ctx.viewer, organisation_kind=kind or None,
-                             doc_type=type or None, year=int(year) if year.isdigit() else None,
-                             period=period or None, limit=min(max(limit, 1), 200), offset=max(offset, 0))
+async def materials(
+    ctx: CtxDep,
+    kind: str = "",
+    type: str = "",
+    year: str = "",
+    period: str = "",
+    limit: int = 50,
+    offset: int = 0,
+) -> list[dict[str, Any]]:
+    cards = catalogue.browse(
+        ctx.lib,
+        ctx.viewer,
+        organisation_kind=kind or None,
+        doc_type=type or None,
+        year=int(year) if year.isdigit() else None,
+        period=period or None,
+        limit=min(max(limit, 1), 200),
+        offset=max(offset, 0),
+    )
     return [_card(c) for c in cards]
 
 
@@ -67,21 +87,37 @@ async def material(ctx: CtxDep, material_id: int) -> dict[str, Any]:
 
 
 @router.get("/search")
-async def search(ctx: CtxDep, q: str, kind: str = "", type: str = "", year: str = "",
-                 period: str = "", section: str = "", limit: int = 20) -> dict[str, Any]:
-    result = catalogue.search_catalogue(ctx.lib, ctx.viewer, q,
-                                        _filters(kind, type, year, period, section),
-                                        limit=min(max(limit, 1), 50))
+async def search(
+    ctx: CtxDep,
+    q: str,
+    kind: str = "",
+    type: str = "",
+    year: str = "",
+    period: str = "",
+    section: str = "",
+    limit: int = 20,
+) -> dict[str, Any]:
+    result = catalogue.search_catalogue(
+        ctx.lib,
+        ctx.viewer,
+        q,
+        _filters(kind, type, year, period, section),
+        limit=min(max(limit, 1), 50),
+    )
     return result.as_json()
 
 
 @router.get("/materials/{material_id}/download")
 async def download(ctx: CtxDep, material_id: int, fmt: str = "txt") -> Response:
     rendered = catalogue.download(ctx.lib, ctx.viewer, material_id, parse_format(fmt))
-    return Response(rendered.data, media_type=rendered.media_type, headers={
-        "Content-Disposition": f"attachment; filename*=UTF-8''{quote(rendered.filename)}",
-        "Cache-Control": "no-store",
-    })
+    return Response(
+        rendered.data,
+        media_type=rendered.media_type,
+        headers={
+            "Content-Disposition": f"attachment; filename*=UTF-8''{quote(rendered.filename)}",
+            "Cache-Control": "no-store",
+        },
+    )
 
 
 @router.get("/requests")
@@ -95,8 +131,9 @@ async def request_list(ctx: CtxDep) -> list[dict[str, Any]]:
 @router.post("/requests", status_code=201)
 async def request_post(ctx: CtxDep, payload: dict[str, str] = Body(...)) -> dict[str, int]:  # noqa: B008
     ctx.check_csrf(None)  # scripts send the X-CSRF-Token header
-    request_id = requests.post(ctx.lib, require_member(ctx.member), payload.get("title", ""),
-                               payload.get("body", ""))
+    request_id = requests.post(
+        ctx.lib, require_member(ctx.member), payload.get("title", ""), payload.get("body", "")
+    )
     return {"id": request_id}
 
 

@@ -19,8 +19,13 @@ router = APIRouter()
 
 
 def _filters(kind: str, doc_type: str, year: str, period: str, section: str) -> Filters:
-    return Filters(kind or None, doc_type or None, int(year) if year.isdigit() else None,
-                   period or None, section or None)
+    return Filters(
+        kind or None,
+        doc_type or None,
+        int(year) if year.isdigit() else None,
+        period or None,
+        section or None,
+    )
 
 
 @router.get("/", response_class=HTMLResponse)
@@ -30,30 +35,57 @@ async def home(ctx: CtxDep) -> Response:
 
 
 @router.get("/materials", response_class=HTMLResponse)
-async def browse(ctx: CtxDep, kind: str = "", type: str = "", year: str = "", period: str = "",
-                 page: int = 1) -> Response:
+async def browse(
+    ctx: CtxDep, kind: str = "", type: str = "", year: str = "", period: str = "", page: int = 1
+) -> Response:
     page = max(1, page)
-    cards = service.browse(ctx.lib, ctx.viewer, organisation_kind=kind or None,
-                           doc_type=type or None, year=int(year) if year.isdigit() else None,
-                           period=period or None, limit=50, offset=(page - 1) * 50)
-    return render(ctx, "browse.html", cards=cards, facets=service.facets(ctx.lib),
-                  selected={"kind": kind, "type": type, "year": year, "period": period}, page=page)
+    cards = service.browse(
+        ctx.lib,
+        ctx.viewer,
+        organisation_kind=kind or None,
+        doc_type=type or None,
+        year=int(year) if year.isdigit() else None,
+        period=period or None,
+        limit=50,
+        offset=(page - 1) * 50,
+    )
+    return render(
+        ctx,
+        "browse.html",
+        cards=cards,
+        facets=service.facets(ctx.lib),
+        selected={"kind": kind, "type": type, "year": year, "period": period},
+        page=page,
+    )
 
 
 @router.get("/search", response_class=HTMLResponse)
-async def search(ctx: CtxDep, q: str = "", kind: str = "", type: str = "", year: str = "",
-                 period: str = "", section: str = "") -> Response:
+async def search(
+    ctx: CtxDep,
+    q: str = "",
+    kind: str = "",
+    type: str = "",
+    year: str = "",
+    period: str = "",
+    section: str = "",
+) -> Response:
     result, error = None, ""
     if q.strip():
         try:
-            result = service.search_catalogue(ctx.lib, ctx.viewer, q,
-                                              _filters(kind, type, year, period, section))
+            result = service.search_catalogue(
+                ctx.lib, ctx.viewer, q, _filters(kind, type, year, period, section)
+            )
         except QueryError as err:
             error = str(err)
-    return render(ctx, "search.html", q=q, result=result, error=error,
-                  facets=service.facets(ctx.lib),
-                  selected={"kind": kind, "type": type, "year": year, "period": period,
-                            "section": section})
+    return render(
+        ctx,
+        "search.html",
+        q=q,
+        result=result,
+        error=error,
+        facets=service.facets(ctx.lib),
+        selected={"kind": kind, "type": type, "year": year, "period": period, "section": section},
+    )
 
 
 @router.get("/materials/{material_id}", response_class=HTMLResponse)
@@ -91,16 +123,23 @@ def _body_html(library_id: int, revision: service.RevisionView) -> Markup:
 async def download(ctx: CtxDep, material_id: int, fmt: str = "txt") -> Response:
     rendered = service.download(ctx.lib, ctx.viewer, material_id, parse_format(fmt))
     disposition = f"attachment; filename*=UTF-8''{quote(rendered.filename)}"
-    response = Response(rendered.data, media_type=rendered.media_type,
-                        headers={"Content-Disposition": disposition, "Cache-Control": "no-store"})
+    response = Response(
+        rendered.data,
+        media_type=rendered.media_type,
+        headers={"Content-Disposition": disposition, "Cache-Control": "no-store"},
+    )
     return finish(ctx, response)
 
 
 @router.get("/materials/{material_id}/revisions", response_class=HTMLResponse)
 async def revisions(ctx: CtxDep, material_id: int) -> Response:
     view = service.material_view(ctx.lib, ctx.viewer, material_id)
-    return render(ctx, "revisions.html", view=view,
-                  revisions=service.revision_list(ctx.lib, ctx.viewer, material_id))
+    return render(
+        ctx,
+        "revisions.html",
+        view=view,
+        revisions=service.revision_list(ctx.lib, ctx.viewer, material_id),
+    )
 
 
 @router.get("/materials/{material_id}/revisions/{number}", response_class=HTMLResponse)

@@ -40,8 +40,13 @@ async def dashboard(ctx: CtxDep, message: str = "", error: str = "") -> Response
 
 
 @router.post("/upload", response_class=HTMLResponse)
-async def upload(ctx: CtxDep, files: Annotated[list[UploadFile], File()],
-                 publish_at: FormStr = "", note: FormStr = "", csrf: FormStr = "") -> Response:
+async def upload(
+    ctx: CtxDep,
+    files: Annotated[list[UploadFile], File()],
+    publish_at: FormStr = "",
+    note: FormStr = "",
+    csrf: FormStr = "",
+) -> Response:
     ctx.check_csrf(csrf)
     editor = require_editor(ctx.member)
     when = _when(publish_at)
@@ -49,13 +54,16 @@ async def upload(ctx: CtxDep, files: Annotated[list[UploadFile], File()],
     for upload_file in files:  # a batch goes on past a bad file
         name = upload_file.filename or "upload"
         try:
-            saved = publishing.publish_upload(ctx.lib, editor, name, await upload_file.read(),
-                                              publish_at=when, note=note)
+            saved = publishing.publish_upload(
+                ctx.lib, editor, name, await upload_file.read(), publish_at=when, note=note
+            )
         except GongwenError as err:
             errors.append(f"{name}：{getattr(err, 'reason', str(err))}")
             continue
-        lines += [f"{name}：{s.title}（{ {'new': '新材料', 'revision': '新版本', 'unchanged': '未变'}[s.status] }）"
-                  for s in saved]
+        lines += [
+            f"{name}：{s.title}（{ {'new': '新材料', 'revision': '新版本', 'unchanged': '未变'}[s.status] }）"
+            for s in saved
+        ]
     # Redirect after the post, so that a reload does not upload the files again.
     query = urlencode({"message": "；".join(lines), "error": "；".join(errors)})
     return RedirectResponse(f"/editor?{query}", status_code=303)
@@ -65,38 +73,61 @@ async def upload(ctx: CtxDep, files: Annotated[list[UploadFile], File()],
 async def edit(ctx: CtxDep, material_id: int) -> Response:
     editor = require_editor(ctx.member)
     view = catalogue.material_view(ctx.lib, ctx.viewer, material_id)
-    return render(ctx, "editor_material.html", view=view,
-                  text=publishing.material_text(ctx.lib, editor, material_id))
+    return render(
+        ctx,
+        "editor_material.html",
+        view=view,
+        text=publishing.material_text(ctx.lib, editor, material_id),
+    )
 
 
 @router.post("/materials/{material_id}/metadata")
-async def metadata(ctx: CtxDep, material_id: int, title: FormStr, organisation: FormStr = "",
-                   organisation_kind: FormStr = "", year: FormStr = "", period: FormStr = "",
-                   doc_type: FormStr = "", csrf: FormStr = "") -> Response:
+async def metadata(
+    ctx: CtxDep,
+    material_id: int,
+    title: FormStr,
+    organisation: FormStr = "",
+    organisation_kind: FormStr = "",
+    year: FormStr = "",
+    period: FormStr = "",
+    doc_type: FormStr = "",
+    csrf: FormStr = "",
+) -> Response:
     ctx.check_csrf(csrf)
-    publishing.edit_metadata(ctx.lib, require_editor(ctx.member), material_id, title=title,
-                             organisation=organisation, organisation_kind=organisation_kind,
-                             year=year or None, period=period, doc_type=doc_type)
+    publishing.edit_metadata(
+        ctx.lib,
+        require_editor(ctx.member),
+        material_id,
+        title=title,
+        organisation=organisation,
+        organisation_kind=organisation_kind,
+        year=year or None,
+        period=period,
+        doc_type=doc_type,
+    )
     return RedirectResponse(f"/editor/materials/{material_id}", status_code=303)
 
 
 @router.post("/materials/{material_id}/revision")
-async def revise(ctx: CtxDep, material_id: int, text: FormStr, note: FormStr = "",
-                 csrf: FormStr = "") -> Response:
+async def revise(
+    ctx: CtxDep, material_id: int, text: FormStr, note: FormStr = "", csrf: FormStr = ""
+) -> Response:
     ctx.check_csrf(csrf)
     publishing.publish_revision(ctx.lib, require_editor(ctx.member), material_id, text, note)
     return RedirectResponse(f"/materials/{material_id}/revisions", status_code=303)
 
 
 @router.post("/materials/{material_id}/schedule")
-async def schedule(ctx: CtxDep, material_id: int, publish_at: FormStr = "",
-                   csrf: FormStr = "") -> Response:
+async def schedule(
+    ctx: CtxDep, material_id: int, publish_at: FormStr = "", csrf: FormStr = ""
+) -> Response:
     ctx.check_csrf(csrf)
     when = _when(publish_at)
     from gongwen.util.clock import now
 
-    publishing.schedule(ctx.lib, require_editor(ctx.member), material_id,
-                        now() if when == "now" else when)  # type: ignore[arg-type]
+    publishing.schedule(
+        ctx.lib, require_editor(ctx.member), material_id, now() if when == "now" else when
+    )  # type: ignore[arg-type]
     return RedirectResponse(f"/editor/materials/{material_id}", status_code=303)
 
 

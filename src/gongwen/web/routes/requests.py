@@ -18,8 +18,13 @@ FormStr = Annotated[str, Form()]
 
 @router.get("", response_class=HTMLResponse)
 async def listing(ctx: CtxDep, error: str = "") -> Response:
-    return render(ctx, "requests.html", items=service.listing(ctx.lib, ctx.member),
-                  statuses=service.STATUSES, error=error)
+    return render(
+        ctx,
+        "requests.html",
+        items=service.listing(ctx.lib, ctx.member),
+        statuses=service.STATUSES,
+        error=error,
+    )
 
 
 @router.post("", response_class=HTMLResponse)
@@ -29,8 +34,14 @@ async def post(ctx: CtxDep, title: FormStr, body: FormStr = "", csrf: FormStr = 
     try:
         service.post(ctx.lib, member, title, body)
     except InvalidInput as err:
-        return render(ctx, "requests.html", status_code=400, items=service.listing(ctx.lib, member),
-                      statuses=service.STATUSES, error=err.reason)
+        return render(
+            ctx,
+            "requests.html",
+            status_code=400,
+            items=service.listing(ctx.lib, member),
+            statuses=service.STATUSES,
+            error=err.reason,
+        )
     return RedirectResponse("/requests", status_code=303)
 
 
@@ -42,9 +53,15 @@ async def vote(ctx: CtxDep, request_id: int, csrf: FormStr = "") -> Response:
 
 
 @router.post("/{request_id}/status")
-async def status(ctx: CtxDep, request_id: int, status: FormStr, material_id: FormStr = "",
-                 csrf: FormStr = "") -> Response:
+async def status(
+    ctx: CtxDep, request_id: int, status: FormStr, material_id: FormStr = "", csrf: FormStr = ""
+) -> Response:
     ctx.check_csrf(csrf)
-    service.set_status(ctx.lib, ctx.member, request_id, status,  # type: ignore[arg-type]
-                       int(material_id) if material_id.strip().isdigit() else None)
+    service.set_status(
+        ctx.lib,
+        ctx.member,
+        request_id,
+        status,  # type: ignore[arg-type]
+        int(material_id) if material_id.strip().isdigit() else None,
+    )
     return RedirectResponse("/requests", status_code=303)
