@@ -36,6 +36,22 @@ def active_subscription(
         return _active(conn, user_id, at or now())
 
 
+def active_by_user(lib: Library, at: datetime | None = None) -> dict[int, Subscription]:
+    """Every member's active subscription, in one query (the admin's user list)."""
+    moment = at or now()
+    with lib.engine.connect() as conn:
+        rows = conn.execute(
+            select(subscriptions)
+            .where(
+                subscriptions.c.revoked_at.is_(None),
+                subscriptions.c.starts_at <= moment,
+                subscriptions.c.ends_at > moment,
+            )
+            .order_by(subscriptions.c.ends_at)
+        ).all()
+    return {r.user_id: _subscription(r) for r in rows}  # the latest end wins
+
+
 def _active(conn: Connection, user_id: int, at: datetime) -> Subscription | None:
     row = conn.execute(
         select(subscriptions)

@@ -18,19 +18,21 @@ router = APIRouter(prefix="/admin")
 FormStr = Annotated[str, Form()]
 
 
-@router.get("", response_class=HTMLResponse)
-async def dashboard(ctx: CtxDep, codes: str = "") -> Response:
-    require_admin(ctx.member)
-    members = accounts.list_members(ctx.lib)
-    subs = {m.id: subscriptions.active_subscription(ctx.lib, m.id) for m in members}
+def _admin_page(ctx: CtxDep, new_codes: list[str]) -> Response:
     return render(
         ctx,
         "admin.html",
-        members=members,
-        subs=subs,
-        new_codes=[],
+        members=accounts.list_members(ctx.lib),
+        subs=subscriptions.active_by_user(ctx.lib),
+        new_codes=new_codes,
         codes=subscriptions.code_status(ctx.lib),
     )
+
+
+@router.get("", response_class=HTMLResponse)
+async def dashboard(ctx: CtxDep) -> Response:
+    require_admin(ctx.member)
+    return _admin_page(ctx, [])
 
 
 @router.post("/users/{user_id}/role")
@@ -83,16 +85,7 @@ async def create_codes(
     if not count.isdigit():
         raise InvalidInput("count", "数量须为数字")
     new_codes = subscriptions.create_codes(ctx.lib, plan, int(count), admin.id)
-    members = accounts.list_members(ctx.lib)
-    subs = {m.id: subscriptions.active_subscription(ctx.lib, m.id) for m in members}
-    return render(
-        ctx,
-        "admin.html",
-        members=members,
-        subs=subs,
-        new_codes=new_codes,
-        codes=subscriptions.code_status(ctx.lib),
-    )
+    return _admin_page(ctx, new_codes)  # shown once: only their hashes are stored
 
 
 @router.get("/audit", response_class=HTMLResponse)

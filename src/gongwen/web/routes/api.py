@@ -13,7 +13,7 @@ from gongwen.platform import catalogue, requests
 from gongwen.platform.accounts import require_member
 from gongwen.platform.events import events_after
 from gongwen.web.deps import CtxDep
-from gongwen.web.routes.catalogue import _filters
+from gongwen.web.routes.catalogue import browse_args, search_filters
 
 router = APIRouter(prefix="/api/v1", tags=["api"])
 
@@ -55,10 +55,7 @@ async def materials(
     cards = catalogue.browse(
         ctx.lib,
         ctx.viewer,
-        organisation_kind=kind or None,
-        doc_type=type or None,
-        year=int(year) if year.isdigit() else None,
-        period=period or None,
+        **browse_args(kind, type, year, period),
         limit=min(max(limit, 1), 200),
         offset=max(offset, 0),
     )
@@ -101,7 +98,7 @@ async def search(
         ctx.lib,
         ctx.viewer,
         q,
-        _filters(kind, type, year, period, section),
+        search_filters(kind, type, year, period, section),
         limit=min(max(limit, 1), 50),
     )
     return result.as_json()

@@ -18,14 +18,18 @@ from gongwen.web.deps import CtxDep, finish, render
 router = APIRouter()
 
 
-def _filters(kind: str, doc_type: str, year: str, period: str, section: str) -> Filters:
-    return Filters(
-        kind or None,
-        doc_type or None,
-        int(year) if year.isdigit() else None,
-        period or None,
-        section or None,
-    )
+def browse_args(kind: str, doc_type: str, year: str, period: str) -> dict[str, object]:
+    """Query-string filters (empty = any) as service arguments."""
+    return {
+        "organisation_kind": kind or None,
+        "doc_type": doc_type or None,
+        "year": int(year) if year.isdigit() else None,
+        "period": period or None,
+    }
+
+
+def search_filters(kind: str, doc_type: str, year: str, period: str, section: str) -> Filters:
+    return Filters(**browse_args(kind, doc_type, year, period), section_kind=section or None)  # type: ignore[arg-type]
 
 
 @router.get("/", response_class=HTMLResponse)
@@ -42,10 +46,7 @@ async def browse(
     cards = service.browse(
         ctx.lib,
         ctx.viewer,
-        organisation_kind=kind or None,
-        doc_type=type or None,
-        year=int(year) if year.isdigit() else None,
-        period=period or None,
+        **browse_args(kind, type, year, period),
         limit=50,
         offset=(page - 1) * 50,
     )
@@ -73,7 +74,7 @@ async def search(
     if q.strip():
         try:
             result = service.search_catalogue(
-                ctx.lib, ctx.viewer, q, _filters(kind, type, year, period, section)
+                ctx.lib, ctx.viewer, q, search_filters(kind, type, year, period, section)
             )
         except QueryError as err:
             error = str(err)
