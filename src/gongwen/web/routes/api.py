@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from dataclasses import asdict
 from typing import Any
-from urllib.parse import quote
 
 from fastapi import APIRouter, Body, Response
 
@@ -13,7 +12,7 @@ from gongwen.platform import catalogue, requests
 from gongwen.platform.accounts import require_member
 from gongwen.platform.events import events_after
 from gongwen.web.deps import CtxDep
-from gongwen.web.routes.catalogue import browse_args, search_filters
+from gongwen.web.routes.catalogue import attachment, browse_args, search_filters
 
 router = APIRouter(prefix="/api/v1", tags=["api"])
 
@@ -106,15 +105,7 @@ async def search(
 
 @router.get("/materials/{material_id}/download")
 async def download(ctx: CtxDep, material_id: int, fmt: str = "txt") -> Response:
-    rendered = catalogue.download(ctx.lib, ctx.viewer, material_id, parse_format(fmt))
-    return Response(
-        rendered.data,
-        media_type=rendered.media_type,
-        headers={
-            "Content-Disposition": f"attachment; filename*=UTF-8''{quote(rendered.filename)}",
-            "Cache-Control": "no-store",
-        },
-    )
+    return attachment(catalogue.download(ctx.lib, ctx.viewer, material_id, parse_format(fmt)))
 
 
 @router.get("/requests")

@@ -10,7 +10,7 @@ from fastapi.responses import HTMLResponse
 from markupsafe import Markup, escape
 
 from gongwen.errors import QueryError
-from gongwen.export.render import parse_format
+from gongwen.export.render import Rendered, parse_format
 from gongwen.platform import catalogue as service
 from gongwen.search.service import Filters
 from gongwen.web.deps import CtxDep, finish, render
@@ -123,13 +123,17 @@ def _body_html(library_id: int, revision: service.RevisionView) -> Markup:
 @router.get("/materials/{material_id}/download")
 async def download(ctx: CtxDep, material_id: int, fmt: str = "txt") -> Response:
     rendered = service.download(ctx.lib, ctx.viewer, material_id, parse_format(fmt))
+    return finish(ctx, attachment(rendered))
+
+
+def attachment(rendered: Rendered) -> Response:
+    """A member's copy as a download (never cached by a proxy)."""
     disposition = f"attachment; filename*=UTF-8''{quote(rendered.filename)}"
-    response = Response(
+    return Response(
         rendered.data,
         media_type=rendered.media_type,
         headers={"Content-Disposition": disposition, "Cache-Control": "no-store"},
     )
-    return finish(ctx, response)
 
 
 @router.get("/materials/{material_id}/revisions", response_class=HTMLResponse)
