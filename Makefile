@@ -36,6 +36,10 @@ test: sync
 lint: sync
 	.venv/bin/ruff check src tests bench
 	.venv/bin/ruff format --check src tests bench
+	.venv/bin/mypy --ignore-missing-imports src/gongwen
+	.venv/bin/mypy --strict --ignore-missing-imports src/gongwen/parse src/gongwen/model \
+	  src/gongwen/search/tokens.py src/gongwen/search/query.py src/gongwen/errors.py \
+	  src/gongwen/config.py src/gongwen/util
 
 bench-search: sync
 	.venv/bin/python bench/search.py

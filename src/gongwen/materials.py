@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import asdict, dataclass, field
+from typing import Any
 
 from sqlalchemy import func, select
 
@@ -50,7 +51,7 @@ class MaterialDetail:
     source_file: str
     text: str
     sections: list[SectionOut] = field(default_factory=list)
-    paragraphs: list[dict[str, object]] = field(default_factory=list)
+    paragraphs: list[dict[str, Any]] = field(default_factory=list)
     placeholders: list[PlaceholderOut] = field(default_factory=list)
 
     def as_json(self) -> dict[str, object]:

@@ -101,3 +101,12 @@ def test_requests_page_post_and_vote(world: World) -> None:
     assert "2021年述职报告（科技馆）" in page
     visitor_page = world.client(None).get("/requests").text
     assert "2021年述职报告（科技馆）" in visitor_page and "登录</a>后可以提交需求" in visitor_page
+
+
+def test_schedule_times_are_beijing_time() -> None:
+    from datetime import UTC, datetime
+
+    from gongwen.web.routes.editor import _when
+
+    assert _when("2026-12-01T09:00") == datetime(2026, 12, 1, 1, 0, tzinfo=UTC)
+    assert _when("") == "now" and _when("draft") is None

@@ -7,6 +7,7 @@ import re
 import secrets
 from datetime import timedelta
 from functools import cache
+from typing import Any
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
@@ -43,7 +44,7 @@ def token_hash(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
-def member_from_row(row: object) -> Member:
+def member_from_row(row: Any) -> Member:
     r = row  # a Row with the users columns
     return Member(
         r.id,
@@ -144,7 +145,7 @@ def authenticate(lib: Library, email: str, password: str, ip: str = "") -> Membe
         if not ok:
             conn.execute(insert(login_failures), [{"key": k, "at": now()} for k in keys])
             audit.record(conn, row.id if row else None, "login.failed", email, {"ip": ip})
-    if not ok:
+    if not ok or row is None:
         raise NotAuthenticated("邮箱或密码错误")
     member = member_from_row(row)
     if member.suspended:

@@ -11,6 +11,7 @@ import difflib
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from functools import lru_cache
+from typing import TypedDict
 
 from sqlalchemy import and_, bindparam, func, insert, or_, select
 
@@ -134,6 +135,13 @@ def _status(published_at: datetime | None, retired_at: datetime | None) -> str:
     if published_at is None:
         return "draft"
     return "scheduled" if aware(published_at) > now() else "published"  # type: ignore[operator]
+
+
+class BrowseFilters(TypedDict):
+    organisation_kind: str | None
+    doc_type: str | None
+    year: int | None
+    period: str | None
 
 
 def browse(

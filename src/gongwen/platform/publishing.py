@@ -9,6 +9,7 @@ from __future__ import annotations
 import tempfile
 from datetime import datetime
 from pathlib import Path
+from typing import Literal
 
 from sqlalchemy import Connection, select, update
 
@@ -61,7 +62,7 @@ def publish_upload(
     filename: str,
     data: bytes,
     *,
-    publish_at: datetime | None | str = "now",
+    publish_at: datetime | None | Literal["now"] = "now",
     note: str = "",
 ) -> list[Saved]:
     """Publish an uploaded file (one or more documents). `publish_at`: "now", a time, or None."""

@@ -32,7 +32,7 @@ def parse_query(query: str) -> list[Term]:
     if len(query) > MAX_QUERY_CHARS:
         raise QueryError(f"检索词过长：最多 {MAX_QUERY_CHARS} 个字符，收到 {len(query)} 个")
     terms: list[Term] = []
-    seen: set[tuple[str, ...]] = set()
+    seen: set[tuple[tuple[str, ...], bool]] = set()
     for m in _PART.finditer(query):
         raw = m.group(1) if m.group(1) is not None else m.group(2)
         if raw == "AND":

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Literal
@@ -248,7 +249,7 @@ def _insert_structure(conn: Connection, doc: Document, revision_id: int) -> list
     return paragraph_ids
 
 
-def paragraph_facets(doc_row: dict[str, object], section_kind: str | None) -> list[str]:
+def paragraph_facets(doc_row: Mapping[str, object], section_kind: str | None) -> list[str]:
     """Filter tokens of a paragraph: its document's facets and its section's kind."""
     facets = [
         facet_token("kind", doc_row["organisation_kind"]),

@@ -12,6 +12,7 @@ import contextlib
 import json
 import logging
 from collections import deque
+from typing import Any
 
 from gongwen.library import Library
 from gongwen.platform.events import Event, events_after, latest_event_id
@@ -30,7 +31,7 @@ class Hub:
         self.seen: deque[int] = deque(maxlen=4096)
         self.last_id = 0
         self.loop: asyncio.AbstractEventLoop | None = None
-        self.redis = None
+        self.redis: Any = None  # redis.asyncio.Redis when GONGWEN_REDIS is set
         self.tasks: list[asyncio.Task[None]] = []
 
     def subscribe(self) -> asyncio.Queue[Event]:

@@ -82,17 +82,16 @@ async def logout(ctx: CtxDep, csrf: FormStr = "") -> Response:
     return response
 
 
-def _account_page(ctx: CtxDep, **extra: object) -> Response:
+def _account_page(ctx: CtxDep, message: str = "", error: str = "", feed_url: str = "") -> Response:
     member = require_member(ctx.member)
     return render(
         ctx,
         "account.html",
         subscription=ctx.viewer.subscription,
         notifications=feeds.notifications_for(ctx.lib, member),
-        message=extra.pop("message", ""),
-        error=extra.pop("error", ""),
-        feed_url=extra.pop("feed_url", ""),
-        **extra,
+        message=message,
+        error=error,
+        feed_url=feed_url,
     )
 
 

@@ -18,7 +18,7 @@ from gongwen.web.deps import CtxDep, finish, render
 router = APIRouter()
 
 
-def browse_args(kind: str, doc_type: str, year: str, period: str) -> dict[str, object]:
+def browse_args(kind: str, doc_type: str, year: str, period: str) -> service.BrowseFilters:
     """Query-string filters (empty = any) as service arguments."""
     return {
         "organisation_kind": kind or None,
@@ -29,7 +29,7 @@ def browse_args(kind: str, doc_type: str, year: str, period: str) -> dict[str, o
 
 
 def search_filters(kind: str, doc_type: str, year: str, period: str, section: str) -> Filters:
-    return Filters(**browse_args(kind, doc_type, year, period), section_kind=section or None)  # type: ignore[arg-type]
+    return Filters(**browse_args(kind, doc_type, year, period), section_kind=section or None)
 
 
 @router.get("/", response_class=HTMLResponse)

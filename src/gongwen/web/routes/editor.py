@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
-from typing import Annotated
+from datetime import datetime
+from typing import Annotated, Literal
 from urllib.parse import urlencode
 
 from fastapi import APIRouter, File, Form, Response, UploadFile
@@ -12,14 +12,17 @@ from fastapi.responses import HTMLResponse, RedirectResponse
 from gongwen.errors import GongwenError, InvalidInput
 from gongwen.platform import catalogue, publishing
 from gongwen.platform.accounts import require_editor
+from gongwen.util.clock import now
+from gongwen.web.app_support import BEIJING
 from gongwen.web.deps import CtxDep, render
 
 router = APIRouter(prefix="/editor")
 FormStr = Annotated[str, Form()]
 
 
-def _when(value: str) -> datetime | None | str:
-    """The schedule field: empty = now; "draft" = unpublished; else a local date-time (UTC)."""
+def _when(value: str) -> datetime | None | Literal["now"]:
+    """The schedule field: empty = now; "draft" = unpublished; else a Beijing date-time (the
+    time the pages show)."""
     value = value.strip()
     if not value:
         return "now"
@@ -29,7 +32,7 @@ def _when(value: str) -> datetime | None | str:
         moment = datetime.fromisoformat(value)
     except ValueError:
         raise InvalidInput("publish_at", "发布时间格式应为 2026-12-01T09:00") from None
-    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+    return moment if moment.tzinfo else moment.replace(tzinfo=BEIJING)
 
 
 @router.get("", response_class=HTMLResponse)
@@ -123,11 +126,9 @@ async def schedule(
 ) -> Response:
     ctx.check_csrf(csrf)
     when = _when(publish_at)
-    from gongwen.util.clock import now
-
     publishing.schedule(
         ctx.lib, require_editor(ctx.member), material_id, now() if when == "now" else when
-    )  # type: ignore[arg-type]
+    )
     return RedirectResponse(f"/editor/materials/{material_id}", status_code=303)
 
 

@@ -9,7 +9,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse
 
 from gongwen.errors import InvalidInput
 from gongwen.platform import requests as service
-from gongwen.platform.accounts import require_member
+from gongwen.platform.accounts import require_editor, require_member
 from gongwen.web.deps import CtxDep, render
 
 router = APIRouter(prefix="/requests")
@@ -59,9 +59,9 @@ async def status(
     ctx.check_csrf(csrf)
     service.set_status(
         ctx.lib,
-        ctx.member,
+        require_editor(ctx.member),
         request_id,
-        status,  # type: ignore[arg-type]
+        status,
         int(material_id) if material_id.strip().isdigit() else None,
     )
     return RedirectResponse("/requests", status_code=303)
