@@ -9,6 +9,7 @@ from gongwen.errors import AccountSuspended, InvalidInput, NotAuthenticated, Rat
 from gongwen.library import Library
 from gongwen.model.member import Member
 from gongwen.platform import accounts
+from gongwen.platform.catalogue import viewer_for_session
 from gongwen.store.platform_schema import users
 
 from .conftest import PASSWORD
@@ -39,9 +40,9 @@ def test_login_is_rate_limited_per_email(seeded: Library, member: Member) -> Non
 
 def test_suspension_ends_sessions_and_refuses_login(seeded: Library, member: Member) -> None:
     token, _ = accounts.start_session(seeded, member)
-    assert accounts.resolve_session(seeded, token) is not None
+    assert viewer_for_session(seeded, token) is not None
     accounts.suspend(seeded, None, member.id, "倒卖会员资料")
-    assert accounts.resolve_session(seeded, token) is None
+    assert viewer_for_session(seeded, token) is None
     with pytest.raises(AccountSuspended, match="倒卖"):
         accounts.authenticate(seeded, member.email, PASSWORD)
 
@@ -51,7 +52,7 @@ def test_password_change_ends_every_session(seeded: Library, member: Member) -> 
     with pytest.raises(InvalidInput):
         accounts.change_password(seeded, member, "not-the-old-one", "new-password-123")
     accounts.change_password(seeded, member, PASSWORD, "new-password-123")
-    assert accounts.resolve_session(seeded, token) is None
+    assert viewer_for_session(seeded, token) is None
     assert accounts.authenticate(seeded, member.email, "new-password-123").id == member.id
 
 

@@ -243,22 +243,6 @@ def _begin_visit(conn: Connection, user_id: int) -> None:
     )
 
 
-_SESSION = select(users, sessions.c.csrf_token, sessions.c.expires_at).join(
-    sessions, sessions.c.user_id == users.c.id
-)
-
-
-def resolve_session(lib: Library, token: str | None) -> tuple[Member, str] | None:
-    """(member, CSRF token) for a session cookie, or None if it is unknown or expired."""
-    if not token:
-        return None
-    with lib.engine.connect() as conn:
-        row = conn.execute(_SESSION.where(sessions.c.token_hash == token_hash(token))).first()
-    if row is None or aware(row.expires_at) < now() or row.suspended_at is not None:  # type: ignore[operator]
-        return None
-    return member_from_row(row), row.csrf_token
-
-
 VISIT_GAP = timedelta(minutes=30)
 
 

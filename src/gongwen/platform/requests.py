@@ -14,7 +14,7 @@ from gongwen.model.member import Member
 from gongwen.platform import audit
 from gongwen.platform.accounts import require_editor, require_member
 from gongwen.platform.events import dispatch, notify, store_event
-from gongwen.store.platform_schema import material_requests, request_votes, users
+from gongwen.store.platform_schema import material_requests, request_votes
 from gongwen.store.schema import materials
 from gongwen.util.clock import aware, now
 
@@ -175,15 +175,3 @@ def set_status(
             {"status": status, "material_id": material_id},
         )
     dispatch(lib, [event])
-
-
-def requester_email(lib: Library, request_id: int) -> str:
-    with lib.engine.connect() as conn:
-        return (
-            conn.execute(
-                select(users.c.email)
-                .join(material_requests, material_requests.c.user_id == users.c.id)
-                .where(material_requests.c.id == request_id)
-            ).scalar()
-            or ""
-        )

@@ -12,7 +12,7 @@ from datetime import datetime
 
 from sqlalchemy import Connection, insert, select, update
 
-from gongwen.errors import InvalidInput, NotFound
+from gongwen.errors import InvalidInput
 from gongwen.library import Library
 from gongwen.model.member import Member, Subscription
 from gongwen.platform import audit
@@ -230,10 +230,3 @@ def code_status(lib: Library) -> list[dict[str, object]]:
                 .limit(500)
             ).mappings()
         ]
-
-
-def require_subscription(lib: Library, member: Member) -> Subscription:
-    sub = active_subscription(lib, member.id)
-    if sub is None:
-        raise NotFound("没有有效的订阅")
-    return sub

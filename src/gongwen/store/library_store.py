@@ -365,10 +365,3 @@ def optimize_index(conn: Connection) -> None:
         conn.exec_driver_sql("INSERT INTO para_fts(para_fts) VALUES ('optimize')")
     else:
         conn.execute(text("ANALYZE para_terms"))
-
-
-def get_material(conn: Connection, material_id: int) -> dict[str, object]:
-    row = conn.execute(select(materials).where(materials.c.id == material_id)).mappings().first()
-    if row is None:
-        raise NotFound(f"没有编号为 {material_id} 的材料")
-    return dict(row)
