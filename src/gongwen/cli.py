@@ -1,31 +1,63 @@
-"""The `gongwen` command: parse arguments, make one service call, print (or --json)."""
+"""The `gongwen` command: parse arguments, make one service call, print (or --json).
+
+Start-up is kept short (a search from the shell should take a fraction of a second): heavy
+modules (rich, SQLAlchemy, Alembic, jieba, the web stack) are imported inside the commands that
+need them, and the database is migrated only when its schema is not the newest. Commands that
+change users, subscriptions or codes act as the operator (model.member.OPERATOR): whoever runs
+`gongwen` on the server owns the database anyway.
+"""
 
 from __future__ import annotations
 
 import json
 import sys
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
-from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
-from rich.table import Table
 
 from gongwen.config import Settings
 from gongwen.errors import GongwenError
-from gongwen.library import Library
+
+if TYPE_CHECKING:
+    from rich.console import Console
+
+    from gongwen.library import Library
 
 app = typer.Typer(
     help="公文库 gongwen: 公文范文库的入库、结构解析与检索。",
     no_args_is_help=True,
     add_completion=False,
     pretty_exceptions_enable=False,
+    rich_markup_mode=None,
 )
-out = Console(highlight=False)
-err = Console(stderr=True, highlight=False)
-
 JsonOpt = Annotated[bool, typer.Option("--json", help="输出 JSON（格式见 docs/cli.md）")]
+
+
+class _Consoles:
+    """rich consoles, made on first use (importing rich costs 0.1 s)."""
+
+    _out: Console | None = None
+    _err: Console | None = None
+
+    @property
+    def out(self) -> Console:
+        if self._out is None:
+            from rich.console import Console
+
+            self._out = Console(highlight=False)
+        return self._out
+
+    @property
+    def err(self) -> Console:
+        if self._err is None:
+            from rich.console import Console
+
+            self._err = Console(stderr=True, highlight=False)
+        return self._err
+
+
+consoles = _Consoles()
 
 
 class State:
@@ -38,6 +70,8 @@ state = State()
 
 def library() -> Library:
     if state.lib is None:
+        from gongwen.library import Library
+
         state.lib = Library.open(Settings.from_env(state.db))
     return state.lib
 
@@ -62,13 +96,23 @@ def ingest(
     announce: Annotated[
         bool, typer.Option(help="新材料向会员推送通知（批量导入往期资料时用 --no-announce）")
     ] = True,
+    batch_files: Annotated[int, typer.Option(min=1, help="每个事务提交的文件数")] = 64,
     as_json: JsonOpt = False,
 ) -> None:
     """入库 .txt/.md/.docx/.pdf/.jsonl/.csv 文件；坏文件逐个报告，其余照常入库。"""
+    from rich.progress import (
+        BarColumn,
+        MofNCompleteColumn,
+        Progress,
+        TextColumn,
+        TimeElapsedColumn,
+    )
+
     from gongwen.ingest.service import expand_paths
     from gongwen.ingest.service import ingest as run_ingest
 
     lib = library()
+    out, err = consoles.out, consoles.err
     files = expand_paths(paths)
     results = []
     failed = 0
@@ -82,16 +126,16 @@ def ingest(
         disable=as_json or not err.is_terminal,
     ) as progress:
         task = progress.add_task("", total=len(files))
-        for result in run_ingest(lib, files, announce=announce):
+        for result in run_ingest(lib, files, announce=announce, batch_files=batch_files):
             progress.advance(task)
             results.append(result)
             if not result.ok:
                 failed += 1
-                err.print(f"[red]失败[/red] {result.error}")
+                err.print(f"[red]失败[/red] {result.error}", markup=True)
             elif not as_json:
                 for d in result.documents:
                     status = {"new": "新增", "revision": "新版本", "unchanged": "未变"}[d.status]
-                    out.print(f"{status} #{d.material_id} {d.title}")
+                    out.print(f"{status} #{d.material_id} {d.title}", markup=False)
     counts = {
         s: sum(d.status == s for r in results for d in r.documents)
         for s in ("new", "revision", "unchanged")
@@ -134,6 +178,8 @@ def list_cmd(
     if as_json:
         emit_json([asdict(r) for r in rows])
         return
+    from rich.table import Table
+
     table = Table("编号", "标题", "机构", "类别", "年份", "时段", "文种", "版本")
     for r in rows:
         table.add_row(
@@ -146,7 +192,7 @@ def list_cmd(
             r.doc_type,
             str(r.revisions),
         )
-    out.print(table)
+    consoles.out.print(table)
 
 
 @app.command()
@@ -156,17 +202,19 @@ def show(
     revision: Annotated[int | None, typer.Option(help="版本号（默认最新）")] = None,
 ) -> None:
     """显示一篇材料的全文。"""
-    from gongwen.materials import material_detail, render_markdown
+    from gongwen.materials import material_detail
 
+    if fmt not in ("txt", "md", "json"):
+        raise GongwenError(f"--format 只能是 txt、md 或 json，收到 {fmt!r}")
     detail = material_detail(library(), material_id, revision)
     if fmt == "json":
         emit_json(detail.as_json())
     elif fmt == "md":
+        from gongwen.export.render import render_markdown
+
         sys.stdout.write(render_markdown(detail))
-    elif fmt == "txt":
-        sys.stdout.write(detail.text if detail.text.endswith("\n") else detail.text + "\n")
     else:
-        raise GongwenError(f"--format 只能是 txt、md 或 json，收到 {fmt!r}")
+        sys.stdout.write(detail.text if detail.text.endswith("\n") else detail.text + "\n")
 
 
 @app.command()
@@ -190,21 +238,15 @@ def outline(
             }
         )
         return
+    out = consoles.out
     out.print(f"[bold]{detail.summary.title}[/bold]")
     for s in detail.sections:
         out.print(f"{'  ' * s.level}{s.label}{s.heading}  [dim]{s.kind}[/dim]")
     if detail.placeholders:
-        out.print(
-            f"占位符 {len(detail.placeholders)} 处："
-            + "、".join(
-                sorted(
-                    {
-                        f"{p.label}" + (f"（{p.unit}）" if p.unit else "")
-                        for p in detail.placeholders
-                    }
-                )
-            )
+        labels = sorted(
+            {f"{p.label}" + (f"（{p.unit}）" if p.unit else "") for p in detail.placeholders}
         )
+        out.print(f"占位符 {len(detail.placeholders)} 处：" + "、".join(labels))
 
 
 @app.command()
@@ -223,13 +265,14 @@ def search(
     as_json: JsonOpt = False,
 ) -> None:
     """全文检索：精确短语，多词同时出现，可按类别过滤。"""
-    from gongwen.search.service import Filters
+    from gongwen.model.search import Filters
     from gongwen.search.service import search as run_search
 
     result = run_search(library(), query, Filters(kind, doc_type, year, period, section), limit)
     if as_json:
         emit_json(result.as_json())
         return
+    out = consoles.out
     more = "+" if result.capped else ""
     out.print(f"“{query}”：{result.candidates}{more} 段命中，用时 {result.took_ms:.1f} ms")
     for h in result.hits:
@@ -251,6 +294,7 @@ def demo() -> None:
     from gongwen.materials import count_materials, list_materials
 
     lib = library()
+    out = consoles.out
     out.print(
         f"[bold]公文库[/bold] 数据库：{lib.settings.db_url}，共 {count_materials(lib)} 篇材料"
     )
@@ -283,16 +327,17 @@ def user_add(
     as_json: JsonOpt = False,
 ) -> None:
     """添加用户。密码从标准输入读取；没有输入时生成一个并只打印这一次。"""
-    from gongwen.model.member import Role
+    from gongwen.model.member import OPERATOR, Role
     from gongwen.platform.accounts import create_user
 
+    try:
+        role_value = Role(role)
+    except ValueError:
+        raise GongwenError(f"--role 只能是 member、editor 或 admin，收到 {role!r}") from None
     password = "" if sys.stdin is None or sys.stdin.isatty() else sys.stdin.readline().strip()
     generated = not password
     password = password or _new_password()
-    try:
-        member = create_user(library(), email, password, Role(role))
-    except ValueError:
-        raise GongwenError(f"--role 只能是 member、editor 或 admin，收到 {role!r}") from None
+    member = create_user(library(), OPERATOR, email, password, role_value)
     if as_json:
         emit_json(
             {
@@ -303,9 +348,9 @@ def user_add(
             }
         )
     else:
-        out.print(f"已添加 {member.email}（{member.role}）")
+        consoles.out.print(f"已添加 {member.email}（{member.role}）")
         if generated:
-            out.print(f"密码（只显示这一次）：{password}")
+            consoles.out.print(f"密码（只显示这一次）：{password}")
 
 
 @subscription_app.command("grant")
@@ -320,12 +365,16 @@ def subscription_grant(
     """开通或延长订阅。"""
     from datetime import UTC, datetime
 
+    from gongwen.model.member import OPERATOR
     from gongwen.platform.accounts import find_member
     from gongwen.platform.subscriptions import grant
 
-    starts = datetime.fromisoformat(start).replace(tzinfo=UTC) if start else None
-    member = find_member(library(), email)
-    sub = grant(library(), member.id, plan, start=starts)
+    try:
+        starts = datetime.fromisoformat(start).replace(tzinfo=UTC) if start else None
+    except ValueError:
+        raise GongwenError(f"--start 应为 YYYY-MM-DD，收到 {start!r}") from None
+    member = find_member(library(), OPERATOR, email)
+    sub = grant(library(), OPERATOR, member.id, plan, start=starts)
     if as_json:
         emit_json(
             {
@@ -336,7 +385,9 @@ def subscription_grant(
             }
         )
     else:
-        out.print(f"{member.email}：{sub.plan}，{sub.starts_at:%Y-%m-%d} 至 {sub.ends_at:%Y-%m-%d}")
+        consoles.out.print(
+            f"{member.email}：{sub.plan}，{sub.starts_at:%Y-%m-%d} 至 {sub.ends_at:%Y-%m-%d}"
+        )
 
 
 @codes_app.command("create")
@@ -346,14 +397,15 @@ def codes_create(
     as_json: JsonOpt = False,
 ) -> None:
     """生成一次性卡密（只显示这一次，库中只存摘要）。"""
+    from gongwen.model.member import OPERATOR
     from gongwen.platform.subscriptions import create_codes
 
-    codes = create_codes(library(), plan, count)
+    codes = create_codes(library(), OPERATOR, plan, count)
     if as_json:
         emit_json({"plan": plan, "codes": codes})
     else:
         for code in codes:
-            out.print(code)
+            consoles.out.print(code)
 
 
 @codes_app.command("redeem")
@@ -363,36 +415,77 @@ def codes_redeem(
     as_json: JsonOpt = False,
 ) -> None:
     """替会员兑换卡密。"""
+    from gongwen.model.member import OPERATOR
     from gongwen.platform.accounts import find_member
     from gongwen.platform.subscriptions import redeem
 
-    sub = redeem(library(), find_member(library(), email), code)
+    sub = redeem(library(), find_member(library(), OPERATOR, email), code)
     if as_json:
         emit_json({"email": email, "plan": sub.plan, "ends_at": sub.ends_at.isoformat()})
     else:
-        out.print(f"{email}：订阅至 {sub.ends_at:%Y-%m-%d}")
+        consoles.out.print(f"{email}：订阅至 {sub.ends_at:%Y-%m-%d}")
 
 
 @app.command()
 def bootstrap() -> None:
     """确保有一个管理员账号（首次运行时创建，并打印它的密码，同时写入 var/first-admin.txt）。"""
-    from gongwen.model.member import Role
-    from gongwen.platform.accounts import create_user, list_members
+    from gongwen.model.member import OPERATOR, Role
+    from gongwen.platform.accounts import create_user, first_admin
 
     lib = library()
-    admins = [m for m in list_members(lib) if m.is_admin]
+    out = consoles.out
+    admin = first_admin(lib)
     note = lib.settings.var_dir / "first-admin.txt"
-    if admins:
-        out.print(
-            f"管理员：{admins[0].email}" + (f"（初始密码见 {note}）" if note.exists() else "")
-        )
+    if admin is not None:
+        out.print(f"管理员：{admin.email}" + (f"（初始密码见 {note}）" if note.exists() else ""))
         return
     password = _new_password()
-    member = create_user(lib, "admin@gongwen.local", password, Role.ADMIN)
+    member = create_user(lib, OPERATOR, "admin@gongwen.local", password, Role.ADMIN)
     lib.settings.var_dir.mkdir(parents=True, exist_ok=True)
     note.write_text(f"{member.email}\n{password}\n", encoding="utf-8")
     note.chmod(0o600)
     out.print(f"[bold]首个管理员[/bold]：{member.email}  密码：{password}（也写在 {note}）")
+
+
+@app.command()
+def backup(
+    path: Annotated[
+        Path,
+        typer.Argument(
+            help="备份文件路径（SQLite 为数据库副本，PostgreSQL 为 pg_dump 自定义格式）"
+        ),
+    ],
+    as_json: JsonOpt = False,
+) -> None:
+    """在线备份数据库（SQLite 在线备份；PostgreSQL 用 pg_dump），不停服务。"""
+    from gongwen.store.backup import backup as run_backup
+
+    done = run_backup(library().db, path)
+    if as_json:
+        emit_json(done.as_json())
+    else:
+        consoles.out.print(f"已备份到 {done.path}（{done.bytes:,} 字节，{done.seconds:.1f} 秒）")
+
+
+@app.command()
+def restore(
+    path: Annotated[Path, typer.Argument(help="gongwen backup 生成的备份文件")],
+    force: Annotated[bool, typer.Option("--force", help="目标数据库不为空时也覆盖")] = False,
+    as_json: JsonOpt = False,
+) -> None:
+    """把备份恢复到 --db 指定的数据库（默认拒绝覆盖已有数据）。"""
+    from gongwen.store.backup import restore as run_restore
+    from gongwen.store.db import Database
+
+    target = Database(Settings.from_env(state.db).db_url)
+    try:
+        done = run_restore(target, path, force=force)
+    finally:
+        target.close()
+    if as_json:
+        emit_json(done.as_json())
+    else:
+        consoles.out.print(f"已从 {done.path} 恢复（{done.seconds:.1f} 秒）")
 
 
 @app.command()
@@ -409,7 +502,7 @@ def serve(
     os.environ["GONGWEN_DB"] = Settings.from_env(state.db).db_url
     os.environ.setdefault("GONGWEN_BASE_URL", f"http://{host}:{port}")
     library()  # migrate once, before the workers start
-    out.print(
+    consoles.out.print(
         f"公文库网站：http://{host}:{port}/  （{workers} 个进程，数据库 {os.environ['GONGWEN_DB']}）"
     )
     uvicorn.run(
@@ -420,15 +513,17 @@ def serve(
         workers=workers,
         log_level="warning",
         access_log=False,
-        timeout_graceful_shutdown=3,
-    )  # open live streams never end by themselves
+        # The app decides which forwarded addresses to believe (GONGWEN_TRUSTED_PROXIES).
+        proxy_headers=False,
+        timeout_graceful_shutdown=3,  # open live streams never end by themselves
+    )
 
 
 def main() -> None:
     try:
         app()
     except GongwenError as e:
-        err.print(f"[red]错误[/red] {e}")
+        consoles.err.print(f"[red]错误[/red] {e}", markup=True, highlight=False)
         sys.exit(2)
 
 

@@ -3,10 +3,22 @@
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
+from gongwen.errors import ConfigError
+
 DEFAULT_DB = "sqlite:///var/gongwen.sqlite3"
+
+
+def _int(env: dict[str, str] | os._Environ[str], name: str, default: int) -> int:
+    raw = env.get(name, "")
+    if raw == "":
+        return default
+    try:
+        return int(raw)
+    except ValueError:
+        raise ConfigError(f"环境变量 {name} 须为整数，收到 {raw!r}") from None
 
 
 @dataclass(frozen=True, slots=True)
@@ -14,7 +26,8 @@ class Settings:
     db_url: str = DEFAULT_DB
     search_candidates: int = 1000  # matches ranked per query (newest first); see search/service.py
     var_dir: Path = Path("var")
-    redis_url: str = ""  # set: live events fan out through Redis pub/sub across workers
+    base_url: str = ""  # how members reach the site (links in feeds and the group bot)
+    redis_url: str = ""  # set: live events and rate limits are shared across workers via Redis
     webhook_url: str = ""  # members' group bot (WeCom/DingTalk style JSON POST)
     daily_download_limit: int = 30  # per member; more is bulk downloading, refused and flagged
     preview_chars: int = 300  # what visitors see of a material
@@ -22,15 +35,28 @@ class Settings:
     secure_cookies: bool = False  # set when served over HTTPS
     login_attempts: int = 5  # failures per email per 15 minutes before login is refused
     live_poll_seconds: int = 1  # how often each worker reads new events from the database
+    # Searches per minute, per session (or visitor cookie) and per client address; 0 = no limit.
+    # A writer searches a few times a minute; a script rebuilding hidden text needs thousands.
+    search_per_minute: int = 30
+    search_per_minute_per_address: int = 120
+    registrations_per_hour_per_address: int = 5
+    # Reverse proxies whose X-Forwarded-For is believed (exact addresses); nobody else's is.
+    trusted_proxies: frozenset[str] = field(default_factory=frozenset)
 
     @classmethod
     def from_env(cls, db_url: str | None = None) -> Settings:
         env = os.environ
+        proxies = frozenset(p.strip() for p in env.get("GONGWEN_TRUSTED_PROXIES", "").split(","))
         return cls(
             db_url=db_url or env.get("GONGWEN_DB") or DEFAULT_DB,
+            base_url=env.get("GONGWEN_BASE_URL", "").rstrip("/"),
             redis_url=env.get("GONGWEN_REDIS", ""),
             webhook_url=env.get("GONGWEN_WEBHOOK", ""),
-            daily_download_limit=int(env.get("GONGWEN_DAILY_DOWNLOADS", "30")),
+            daily_download_limit=_int(env, "GONGWEN_DAILY_DOWNLOADS", 30),
             secure_cookies=env.get("GONGWEN_SECURE_COOKIES", "") == "1",
-            live_poll_seconds=int(env.get("GONGWEN_LIVE_POLL", "1")),
+            live_poll_seconds=max(1, _int(env, "GONGWEN_LIVE_POLL", 1)),
+            search_per_minute=_int(env, "GONGWEN_SEARCH_PER_MINUTE", 30),
+            search_per_minute_per_address=_int(env, "GONGWEN_SEARCH_PER_MINUTE_PER_ADDRESS", 120),
+            registrations_per_hour_per_address=_int(env, "GONGWEN_REGISTRATIONS_PER_HOUR", 5),
+            trusted_proxies=proxies - {""},
         )

@@ -1,30 +1,105 @@
-"""Library: settings + database, opened once and passed explicitly to every service."""
+"""Library: settings, database, search index, and the state that lives as long as they do.
+
+Opened once and passed explicitly to every service. What it owns, nothing else keeps in module
+globals: event listeners, caches, the rate limiter. Nothing here starts a thread or a loop; the
+server (and the tests) start the scheduler and the live hub themselves.
+"""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import logging
+import threading
+from collections.abc import Callable, Hashable
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any, TypeVar
 
-from sqlalchemy import Engine
+from cachetools import LRUCache, TTLCache
 
 from gongwen.config import Settings
-from gongwen.store.db import make_engine, migrate
+from gongwen.store.db import Database
+from gongwen.store.index import SearchIndex, index_for
+from gongwen.util.ratelimit import RateLimiter
+
+if TYPE_CHECKING:
+    from sqlalchemy import Engine
+
+    from gongwen.model.platform import Event
+
+log = logging.getLogger(__name__)
+T = TypeVar("T")
+Listener = Callable[["Event"], None]
 
 
-@dataclass(slots=True, eq=False)  # identity: a Library is a resource, usable as a cache key
+class Caches:
+    """Per-process caches, with one lock: revisions never change, so what is built from one
+    revision (page data, rendered HTML) is kept; browse facets are kept a minute."""
+
+    def __init__(self) -> None:
+        self.revisions: LRUCache[Hashable, Any] = LRUCache(maxsize=8192)
+        self.fragments: LRUCache[Hashable, Any] = LRUCache(maxsize=8192)
+        self.facets: TTLCache[Hashable, Any] = TTLCache(maxsize=4, ttl=60)
+        self._lock = threading.Lock()
+
+    def get(self, cache: Any, key: Hashable, make: Callable[[], T]) -> T:
+        with self._lock:
+            found = cache.get(key, _MISSING)
+        if found is not _MISSING:
+            return found  # type: ignore[no-any-return]
+        value = make()  # outside the lock: two threads may both build it, both get the same
+        with self._lock:
+            cache[key] = value
+        return value
+
+    def clear(self) -> None:
+        with self._lock:
+            self.revisions.clear()
+            self.fragments.clear()
+            self.facets.clear()
+
+
+_MISSING = object()
+
+
+@dataclass(eq=False)  # identity: a Library is a resource
 class Library:
     settings: Settings
-    engine: Engine
+    db: Database
+    index: SearchIndex
+    listeners: list[Listener] = field(default_factory=list)
+    caches: Caches = field(default_factory=Caches)
+    limiter: RateLimiter = field(default_factory=RateLimiter)
 
     @classmethod
     def open(cls, settings: Settings | None = None) -> Library:
+        """Open the database, migrating it only if its schema is not the newest."""
         settings = settings or Settings.from_env()
-        engine = make_engine(settings.db_url)
-        migrate(engine)
-        return cls(settings, engine)
+        db = Database(settings.db_url)
+        db.migrate(preview_chars=settings.preview_chars)
+        return cls(settings, db, index_for(db.dialect), limiter=RateLimiter(settings.redis_url))
+
+    @property
+    def engine(self) -> Engine:
+        return self.db.engine
 
     @property
     def dialect(self) -> str:
-        return self.engine.dialect.name
+        return self.db.dialect
+
+    def add_listener(self, listener: Listener) -> None:
+        self.listeners.append(listener)
+
+    def remove_listener(self, listener: Listener) -> None:
+        if listener in self.listeners:
+            self.listeners.remove(listener)
+
+    def dispatch(self, events: list[Event]) -> None:
+        """Hand committed events to the listeners; their failures are logged, never raised."""
+        for event in events:
+            for listener in list(self.listeners):
+                try:
+                    listener(event)
+                except Exception:  # a broken listener must not break publishing
+                    log.exception("event listener failed for event %s", event.id)
 
     def close(self) -> None:
-        self.engine.dispose()
+        self.db.close()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import signal
 import subprocess
@@ -21,7 +22,6 @@ from gongwen.ingest.service import ingest
 from gongwen.library import Library
 from gongwen.materials import list_materials, material_detail
 from gongwen.search.service import search
-from gongwen.store.library_store import check_index
 from gongwen.store.schema import materials, paragraphs, revisions
 
 CODE_CHARS = "甲乙丙丁戊己庚辛壬癸子丑寅卯辰巳午未申酉"
@@ -146,7 +146,7 @@ def _consistent(db_url: str, expected_paragraphs: int) -> tuple[int, list[str]]:
                 count = conn.execute(
                     select(func.count())
                     .select_from(paragraphs)
-                    .where(paragraphs.c.revision_id == rev)
+                    .where(paragraphs.c.revision_id == rev, paragraphs.c.kind == "body")
                 ).scalar_one()
                 if count != expected_paragraphs:
                     problems.append(f"material {mid}: {count} paragraphs")
@@ -161,8 +161,8 @@ def _consistent(db_url: str, expected_paragraphs: int) -> tuple[int, list[str]]:
             ).scalar_one()
             if orphans:
                 problems.append(f"{orphans} orphan revisions")
-        with lib.engine.begin() as conn:
-            check_index(conn)  # raises if the FTS index was left damaged
+        with lib.db.write() as conn:
+            lib.index.check(conn)  # raises if the FTS index was left damaged
         return len(rows), problems
     finally:
         lib.close()
@@ -178,8 +178,36 @@ def _count_materials(db_path: Path) -> int:
         return 0
 
 
-@pytest.mark.parametrize("delay", [0.0, 0.05, 0.3])
-def test_kill_minus_nine_leaves_materials_complete_or_absent(tmp_path: Path, delay: float) -> None:
+def _start_ingest(db_url: str, folder: Path, *args: str) -> subprocess.Popen[str]:
+    """`gongwen ingest` in a session of its own; it prints one line per committed document."""
+    cmd = [sys.executable, "-m", "gongwen", "--db", db_url, "ingest", *args, str(folder)]
+    env = {**os.environ, "PYTHONUNBUFFERED": "1", "COLUMNS": "200"}
+    return subprocess.Popen(
+        cmd,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.DEVNULL,
+        text=True,
+        env=env,
+        start_new_session=True,
+    )
+
+
+def _wait_for_lines(proc: subprocess.Popen[str], count: int) -> None:
+    """Block until the ingest has reported `count` committed documents."""
+    assert proc.stdout is not None
+    for seen in range(count):
+        line = proc.stdout.readline()
+        assert line.startswith("新增"), f"ingest ended after {seen} documents: {line!r}"
+
+
+@pytest.mark.parametrize(
+    ("batch_files", "committed"),
+    [(64, 1), (7, 21), (1, 50)],
+    ids=["after-first-batch", "after-third-small-batch", "file-by-file"],
+)
+def test_kill_minus_nine_leaves_materials_complete_or_absent(
+    tmp_path: Path, batch_files: int, committed: int
+) -> None:
     folder = tmp_path / "docs"
     folder.mkdir()
     total = 400
@@ -187,25 +215,73 @@ def test_kill_minus_nine_leaves_materials_complete_or_absent(tmp_path: Path, del
         _write_doc(folder, n)
     db_url = f"sqlite:///{tmp_path / 'kill.sqlite3'}"
     Library.open(Settings(db_url=db_url)).close()  # migrate first, so the kill lands in ingest
-    cmd = [sys.executable, "-m", "gongwen", "--db", db_url, "ingest", "--json", str(folder)]
-    proc = subprocess.Popen(
-        cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True
-    )
-    deadline = time.monotonic() + 60
-    while _count_materials(tmp_path / "kill.sqlite3") == 0 and time.monotonic() < deadline:
-        time.sleep(0.01)  # wait for the first commit, then kill at a different moment each run
-    time.sleep(delay)
-    os.killpg(proc.pid, signal.SIGKILL)  # the ingest and its parsing worker, mid-flight
-    proc.wait()
+    proc = _start_ingest(db_url, folder, "--batch-files", str(batch_files))
+    try:
+        # Kill once `committed` documents are known to be stored: the next batch is then being
+        # parsed or written, wherever the scheduler happens to be.
+        _wait_for_lines(proc, committed)
+    finally:
+        os.killpg(proc.pid, signal.SIGKILL)  # the ingest and its parsing worker, mid-flight
+        proc.wait()
+        proc.stdout.close()  # type: ignore[union-attr]
     stored, problems = _consistent(db_url, expected_paragraphs=PARAGRAPHS)
     assert problems == []
-    assert 0 < stored < total, f"the kill should land mid-ingest, {stored} of {total} stored"
+    assert committed <= stored < total, f"the kill should land mid-ingest: {stored} of {total}"
 
     # Running the ingest again completes the library without duplicating anything.
-    subprocess.run(cmd, check=True, stdout=subprocess.DEVNULL)
+    rerun = _start_ingest(db_url, folder, "--json")
+    rerun.communicate(timeout=300)
+    assert rerun.returncode == 0
     stored, problems = _consistent(db_url, expected_paragraphs=PARAGRAPHS)
     assert (stored, problems) == (total, [])
     engine = create_engine(db_url)
     with engine.connect() as conn:
         assert conn.execute(text("SELECT COUNT(*) FROM revisions")).scalar_one() == total
     engine.dispose()
+
+
+def _children(pid: int) -> set[int]:
+    found = set()
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except (OSError, IndexError):
+            continue  # the process ended while we looked
+        if int(fields[1]) == pid:
+            found.add(int(stat.parent.name))
+    return found
+
+
+def _alive(pid: int) -> bool:
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except (OSError, IndexError):
+        return False
+    return state != "Z"
+
+
+@pytest.mark.skipif(not Path("/proc").is_dir(), reason="needs /proc to see the worker")
+def test_the_parse_worker_exits_when_the_ingest_is_killed(tmp_path: Path) -> None:
+    folder = tmp_path / "docs"
+    folder.mkdir()
+    for n in range(200):
+        _write_doc(folder, n)
+    db_url = f"sqlite:///{tmp_path / 'orphan.sqlite3'}"
+    Library.open(Settings(db_url=db_url)).close()
+    proc = _start_ingest(db_url, folder, "--batch-files", "1")
+    workers: set[int] = set()
+    try:
+        _wait_for_lines(proc, 3)  # the worker has parsed files: it exists and is busy
+        workers = _children(proc.pid)
+        assert workers, "the ingest should parse in a worker process"
+        os.kill(proc.pid, signal.SIGKILL)  # only the parent: the worker is left behind
+        proc.wait()
+        deadline = time.monotonic() + 15
+        while any(_alive(w) for w in workers) and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert not any(_alive(w) for w in workers), "the parse worker outlived its parent"
+    finally:
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(proc.pid, signal.SIGKILL)
+        proc.wait()
+        proc.stdout.close()  # type: ignore[union-attr]

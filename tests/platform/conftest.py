@@ -6,7 +6,7 @@ import pytest
 
 from gongwen.ingest.service import ingest
 from gongwen.library import Library
-from gongwen.model.member import Member, Role
+from gongwen.model.member import OPERATOR, Member, Role
 from gongwen.platform.accounts import create_user
 
 from ..conftest import SEED
@@ -23,9 +23,9 @@ def seeded(lib: Library) -> Library:
 
 @pytest.fixture
 def editor(seeded: Library) -> Member:
-    return create_user(seeded, "editor@example.cn", PASSWORD, Role.EDITOR)
+    return create_user(seeded, OPERATOR, "editor@example.cn", PASSWORD, Role.EDITOR)
 
 
 @pytest.fixture
 def member(seeded: Library) -> Member:
-    return create_user(seeded, "member@example.cn", PASSWORD)
+    return create_user(seeded, OPERATOR, "member@example.cn", PASSWORD, Role.MEMBER)

@@ -9,7 +9,7 @@ from sqlalchemy import select
 
 from gongwen.errors import InvalidInput
 from gongwen.library import Library
-from gongwen.model.member import Member
+from gongwen.model.member import OPERATOR, Member
 from gongwen.platform import audit
 from gongwen.platform.plans import add_months, back_catalogue_start
 from gongwen.platform.subscriptions import (
@@ -37,14 +37,14 @@ def test_calendar_months(start: datetime, months: int, end: datetime) -> None:
 
 
 def test_extending_an_active_subscription_adds_to_its_end(seeded: Library, member: Member) -> None:
-    first = grant(seeded, member.id, "month")
-    extended = grant(seeded, member.id, "year")
+    first = grant(seeded, OPERATOR, member.id, "month")
+    extended = grant(seeded, OPERATOR, member.id, "year")
     assert extended.id == first.id and extended.starts_at == first.starts_at
     assert extended.ends_at == add_months(first.ends_at, 12)
 
 
 def test_back_catalogue_is_three_years_before_the_start(seeded: Library, member: Member) -> None:
-    sub = grant(seeded, member.id, "year", start=datetime(2026, 6, 1, tzinfo=UTC))
+    sub = grant(seeded, OPERATOR, member.id, "year", start=datetime(2026, 6, 1, tzinfo=UTC))
     at = datetime(2026, 12, 1, tzinfo=UTC)
     assert back_catalogue_start(sub.starts_at) == datetime(2023, 6, 1, tzinfo=UTC)
     assert covers(sub, datetime(2023, 6, 1, tzinfo=UTC), at)
@@ -55,7 +55,7 @@ def test_back_catalogue_is_three_years_before_the_start(seeded: Library, member:
 
 
 def test_a_code_works_once_and_is_stored_only_as_a_hash(seeded: Library, member: Member) -> None:
-    [code] = create_codes(seeded, "quarter", 1)
+    [code] = create_codes(seeded, OPERATOR, "quarter", 1)
     with seeded.engine.connect() as conn:
         stored = conn.execute(select(redeem_codes)).one()
     assert code not in str(dict(stored._mapping)) and stored.hint == code[-4:]
@@ -65,9 +65,9 @@ def test_a_code_works_once_and_is_stored_only_as_a_hash(seeded: Library, member:
         redeem(seeded, member, code)
     with pytest.raises(InvalidInput, match="无效"):
         redeem(seeded, member, "AAAA-BBBB-CCCC-DDDD")
-    flagged = audit.entries(seeded, flagged=True)
+    flagged = audit.entries(seeded, OPERATOR, flagged=True)
     assert [e.action for e in flagged] == ["codes.redeem_failed"]
-    assert {e.action for e in audit.entries(seeded)} >= {
+    assert {e.action for e in audit.entries(seeded, OPERATOR)} >= {
         "codes.create",
         "codes.redeem",
         "subscription.grant",
@@ -75,7 +75,7 @@ def test_a_code_works_once_and_is_stored_only_as_a_hash(seeded: Library, member:
 
 
 def test_redeeming_while_subscribed_extends(seeded: Library, member: Member) -> None:
-    sub = grant(seeded, member.id, "month")
-    [code] = create_codes(seeded, "year", 1)
+    sub = grant(seeded, OPERATOR, member.id, "month")
+    [code] = create_codes(seeded, OPERATOR, "year", 1)
     assert redeem(seeded, member, code).ends_at == add_months(sub.ends_at, 12)
     assert active_subscription(seeded, member.id, now()).ends_at > now()

@@ -10,7 +10,7 @@ from http.server import BaseHTTPRequestHandler, HTTPServer
 
 from gongwen.library import Library
 from gongwen.model.member import Member
-from gongwen.platform import events, publishing, webhook
+from gongwen.platform import publishing, webhook
 
 PLAN = "2020年下半年工作计划（科技局）\n一、总体思路\n推进科技创新。\n"
 
@@ -37,12 +37,12 @@ def _receiver() -> tuple[HTTPServer, queue.Queue[dict[str, object]]]:
 def test_publication_posts_to_the_group_bot(seeded: Library, editor: Member) -> None:
     server, received = _receiver()
     url = f"http://127.0.0.1:{server.server_address[1]}/cgi-bin/webhook/send?key=k"
-    events.add_listener(seeded, webhook.listener(url, "http://gongwen.test"))
+    seeded.add_listener(webhook.listener(url, "http://gongwen.test"))
     try:
         [saved] = publishing.publish_upload(seeded, editor, "plan.txt", PLAN.encode())
         message = received.get(timeout=5)
     finally:
-        events.remove_listeners(seeded)
+        seeded.listeners.clear()
         server.shutdown()
         server.server_close()
     assert message["type"] == "application/json"
@@ -56,9 +56,9 @@ def test_a_dead_bot_does_not_block_publishing(seeded: Library, editor: Member) -
     with socket.socket() as s:  # a port with nobody listening
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]
-    events.add_listener(seeded, webhook.listener(f"http://127.0.0.1:{port}/hook", ""))
+    seeded.add_listener(webhook.listener(f"http://127.0.0.1:{port}/hook", ""))
     try:
         [saved] = publishing.publish_upload(seeded, editor, "plan.txt", PLAN.encode())
     finally:
-        events.remove_listeners(seeded)
+        seeded.listeners.clear()
     assert saved.status == "new"

@@ -23,13 +23,15 @@ def seeded(lib: Library) -> Library:
 
 
 def _current_paragraphs(lib: Library) -> list[tuple[int, str]]:
+    """Every passage an editor's search covers: body paragraphs, headings and titles (preview
+    passages repeat body text for viewers who may not read it)."""
     with lib.engine.connect() as conn:
         return [
             (r.id, r.text)
             for r in conn.execute(
-                select(paragraphs.c.id, paragraphs.c.text).join(
-                    materials, materials.c.current_revision_id == paragraphs.c.revision_id
-                )
+                select(paragraphs.c.id, paragraphs.c.text)
+                .join(materials, materials.c.current_revision_id == paragraphs.c.revision_id)
+                .where(paragraphs.c.kind != "preview")
             )
         ]
 

@@ -38,3 +38,81 @@ def test_audit_log_is_append_only(lib: Library) -> None:
     for statement in ("UPDATE audit_log SET action = 'forged'", "DELETE FROM audit_log"):
         with pytest.raises(DatabaseError, match="append-only"), lib.engine.begin() as conn:
             conn.execute(text(statement))
+
+
+def test_the_schema_version_in_code_is_alembics_head() -> None:
+    from alembic.config import Config
+    from alembic.script import ScriptDirectory
+
+    from gongwen.store.db import MIGRATIONS, SCHEMA_VERSION
+
+    cfg = Config()
+    cfg.set_main_option("script_location", str(MIGRATIONS))
+    assert ScriptDirectory.from_config(cfg).get_current_head() == SCHEMA_VERSION
+
+
+def test_a_database_of_the_first_release_is_upgraded_and_reindexed(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    """A 0001 library (body paragraphs indexed without scopes) gets its public passages and a
+    rebuilt index when a newer gongwen opens it."""
+    from alembic import command
+    from alembic.config import Config
+    from sqlalchemy import create_engine, text
+
+    from gongwen.config import Settings
+    from gongwen.model.search import Scope
+    from gongwen.search.service import search
+    from gongwen.store.db import MIGRATIONS
+    from gongwen.util.clock import now
+
+    url = f"sqlite:///{tmp_path / 'old.sqlite3'}"
+    engine = create_engine(url)
+    cfg = Config()
+    cfg.set_main_option("script_location", str(MIGRATIONS))
+    with engine.begin() as conn:
+        cfg.attributes["connection"] = conn
+        command.upgrade(cfg, "0001")
+        body = "坚持项目为本，全年完成投资十亿元。"
+        doc = f"2020年工作总结（交通局）\n一、主要工作\n{body}\n"
+        conn.execute(
+            text(
+                "INSERT INTO materials (id, key, title, organisation, organisation_kind, period,"
+                " doc_type, current_revision_id, published_at)"
+                " VALUES (1, 'k', '2020年工作总结（交通局）', '交通局', '交通局', '', '工作总结', 1, :at)"
+            ),
+            {"at": now().strftime("%Y-%m-%d %H:%M:%S.%f")},
+        )
+        conn.execute(
+            text(
+                "INSERT INTO revisions (id, material_id, number, content_hash, source_file, text, note)"
+                " VALUES (1, 1, 1, 'h', 'a.txt', :doc, '')"
+            ),
+            {"doc": doc},
+        )
+        conn.execute(
+            text(
+                "INSERT INTO sections (revision_id, ord, level, label, heading, kind, start)"
+                " VALUES (1, 0, 1, '一、', '主要工作', '工作情况', :start)"
+            ),
+            {"start": doc.index("一、")},
+        )
+        conn.execute(
+            text(
+                "INSERT INTO paragraphs (id, revision_id, ord, section_ord, start, text, items)"
+                " VALUES (1, 1, 0, 0, :start, :body, '')"
+            ),
+            {"start": doc.index(body), "body": body},
+        )
+        conn.execute(text("INSERT INTO para_fts(rowid, body, facets) VALUES (1, '坚持 持项', 'x')"))
+    engine.dispose()
+    lib = Library.open(Settings(db_url=url))
+    try:
+        assert lib.db.schema_version() == "0002"
+        visitor = Scope(at=now())
+        assert [h.kind for h in search(lib, "交通局", scope=visitor).hits] == ["title"]
+        assert [h.kind for h in search(lib, "完成投资", scope=visitor).hits] == ["preview"]
+        assert [h.kind for h in search(lib, "完成投资").hits] == ["body"]
+        assert [h.kind for h in search(lib, "主要工作").hits] == ["heading"]
+        with lib.db.write() as conn:
+            lib.index.check(conn)
+    finally:
+        lib.close()

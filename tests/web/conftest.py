@@ -19,7 +19,7 @@ from sqlalchemy import create_engine, text, update
 from gongwen.config import Settings
 from gongwen.ingest.service import ingest
 from gongwen.library import Library
-from gongwen.model.member import Role
+from gongwen.model.member import OPERATOR, Role
 from gongwen.platform.accounts import create_user
 from gongwen.platform.plans import add_months
 from gongwen.platform.subscriptions import grant
@@ -80,12 +80,12 @@ def _build(lib: Library) -> World:
             update(materials).where(materials.c.id == 2).values(published_at=add_months(now(), -24))
         )
     ids = {
-        name: create_user(lib, f"{name}@example.cn", PASSWORD, role).id
+        name: create_user(lib, OPERATOR, f"{name}@example.cn", PASSWORD, role).id
         for name, role in USERS.items()
     }
-    grant(lib, ids["covered"], "year")
-    grant(lib, ids["other"], "year")
-    grant(lib, ids["expired"], "month", start=add_months(now(), -3))
+    grant(lib, OPERATOR, ids["covered"], "year")
+    grant(lib, OPERATOR, ids["other"], "year")
+    grant(lib, OPERATOR, ids["expired"], "month", start=add_months(now(), -3))
     deep = {}
     with lib.engine.connect() as conn:
         for mid in range(1, 7):
@@ -93,7 +93,7 @@ def _build(lib: Library) -> World:
                 conn.execute(
                     text(
                         "SELECT p.text FROM paragraphs p JOIN materials m ON m.current_revision_id = p.revision_id "
-                        "WHERE m.id = :m ORDER BY p.ord DESC"
+                        "WHERE m.id = :m AND p.kind = 'body' ORDER BY p.ord DESC"
                     ),
                     {"m": mid},
                 )

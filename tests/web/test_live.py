@@ -126,10 +126,14 @@ def _listen(
     clients.append(client)
     try:
         with client.stream("GET", f"{base}/events") as response:
+            hello = False
             for line in response.iter_lines():
-                if m := re.match(r": worker (\d+)", line):
-                    pids.add(m.group(1))
-                if line.startswith("data: "):
+                if line == "event: hello":
+                    hello = True  # the next data line names the worker that holds the page
+                elif line.startswith("data: ") and hello:
+                    pids.add(str(json.loads(line[6:])["worker"]))
+                    hello = False
+                elif line.startswith("data: "):
                     frames.append(json.loads(line[6:]))
     except (httpx.HTTPError, RuntimeError, ValueError):
         pass  # closed by the test when it is done listening

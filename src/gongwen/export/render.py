@@ -1,4 +1,4 @@
-"""Member-facing bytes of a material: txt, md, docx. Only platform.catalogue.download calls this."""
+"""Member-facing bytes of a material: txt, md, docx. Only platform.downloads.download serves them."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 
 from gongwen.errors import InvalidInput
-from gongwen.materials import MaterialDetail, body_blocks, render_markdown
+from gongwen.model.material import MaterialDetail, body_blocks
 
 
 class Format(StrEnum):
@@ -54,6 +54,14 @@ def render(detail: MaterialDetail, fmt: Format) -> Rendered:
     else:
         data = _docx(detail)
     return Rendered(data, filename_for(detail, fmt), MEDIA_TYPES[fmt])
+
+
+def render_markdown(detail: MaterialDetail) -> str:
+    """The material as Markdown: title, headings by level, paragraphs, in text order."""
+    out = [f"# {detail.summary.title}", ""]
+    for kind, level, text in body_blocks(detail):
+        out += ["#" * min(6, level + 1) + f" {text}" if kind == "heading" else text, ""]
+    return "\n".join(out).rstrip() + "\n"
 
 
 def _docx(detail: MaterialDetail) -> bytes:

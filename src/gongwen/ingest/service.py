@@ -9,6 +9,11 @@ reported and skipped; if a batch fails in the database, its files are retried on
 from __future__ import annotations
 
 import hashlib
+import os
+import signal
+import sys
+import threading
+import time
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
@@ -22,14 +27,10 @@ from gongwen.ingest.readers import READERS, read_source
 from gongwen.library import Library
 from gongwen.model import Document
 from gongwen.parse.structure import parse_text
-from gongwen.search.tokens import tokens
-from gongwen.store.library_store import (
-    Saved,
-    optimize_index,
-    record_source,
-    save_document,
-    write_index_rows,
-)
+from gongwen.parse.tokens import tokens
+from gongwen.store import materials
+from gongwen.store.index import IndexRow
+from gongwen.store.materials import Saved
 
 BATCH_FILES = 64
 BATCH_CHARS = 2_000_000
@@ -82,6 +83,32 @@ class Prepared:
     chars: int
 
 
+def exit_with_parent(parent_pid: int) -> None:
+    """Make a worker process end when the process that started it dies (even by kill -9):
+    otherwise it waits forever on a pipe nobody will write to.
+
+    Linux delivers SIGKILL on the parent's death (prctl PR_SET_PDEATHSIG); elsewhere, and in
+    case the parent died before the prctl, a watchdog thread notices the re-parenting.
+    """
+    if sys.platform.startswith("linux"):
+        try:
+            import ctypes
+
+            libc = ctypes.CDLL(None, use_errno=True)
+            libc.prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG = 1
+        except (OSError, AttributeError):
+            pass
+    if os.getppid() != parent_pid:
+        os._exit(1)
+
+    def watch() -> None:
+        while os.getppid() == parent_pid:
+            time.sleep(1)
+        os._exit(1)
+
+    threading.Thread(target=watch, name="parent-watchdog", daemon=True).start()
+
+
 def expand_paths(paths: Iterable[Path]) -> list[Path]:
     """Files named, and files under folders named (recursively, sorted, known types only)."""
     files: list[Path] = []
@@ -129,21 +156,29 @@ def prepare(path: Path) -> Prepared | FileResult:
 
 
 def _store(lib: Library, batch: list[Prepared], announce: bool = True) -> list[FileResult]:
-    with lib.engine.begin() as conn:
+    with lib.db.write() as conn:
         results = []
-        index_rows: list[tuple[int, str, list[str]]] = []
+        index_rows: list[IndexRow] = []
         for prep in batch:
             saved: list[Saved] = []
             for source in prep.sources:
-                record_source(conn, source.name, source.digest, source.encoding, source.preamble)
+                materials.record_source(
+                    conn, source.name, source.digest, source.encoding, source.preamble
+                )
                 for doc, doc_bodies in zip(source.documents, source.bodies, strict=True):
                     saved.append(
-                        save_document(
-                            conn, doc, bodies=doc_bodies, announce=announce, index_sink=index_rows
+                        materials.save_document(
+                            conn,
+                            lib.index,
+                            doc,
+                            bodies=doc_bodies,
+                            preview_chars=lib.settings.preview_chars,
+                            announce=announce,
+                            index_sink=index_rows,
                         )
                     )
             results.append(FileResult(prep.path, True, documents=saved))
-        write_index_rows(conn, index_rows)  # once per batch, last: see save_document
+        lib.index.add(conn, index_rows)  # once per batch, last: see save_document
     return results
 
 
@@ -190,10 +225,12 @@ def ingest(
     on_file: Callable[[FileResult], None] | None = None,
     *,
     announce: bool = True,
+    batch_files: int = BATCH_FILES,
 ) -> Iterator[FileResult]:
     """Ingest every file under `paths`, yielding one result per file once it is committed.
 
     New materials are published at once; with `announce` the platform tells members about them.
+    `batch_files` files (or BATCH_CHARS characters) are committed together.
     """
     files = expand_paths(paths)
     stored = False
@@ -206,7 +243,11 @@ def ingest(
                 on_file(result)
             yield result
 
-    pool = ProcessPoolExecutor(max_workers=1) if len(files) >= POOL_THRESHOLD else None
+    pool = (
+        ProcessPoolExecutor(max_workers=1, initializer=exit_with_parent, initargs=(os.getpid(),))
+        if len(files) >= POOL_THRESHOLD
+        else None
+    )
     try:
         prepared = _bounded_map(pool, files) if pool else map(prepare, files)
         batch: list[Prepared] = []
@@ -217,7 +258,7 @@ def ingest(
                 continue
             batch.append(item)
             chars += item.chars
-            if len(batch) >= BATCH_FILES or chars >= BATCH_CHARS:
+            if len(batch) >= batch_files or chars >= BATCH_CHARS:
                 yield from emit(_store_batch(lib, batch, announce))
                 batch, chars = [], 0
         if batch:
@@ -226,5 +267,5 @@ def ingest(
         if pool:
             pool.shutdown(cancel_futures=True)
     if stored:
-        with lib.engine.begin() as conn:
-            optimize_index(conn)
+        with lib.db.write() as conn:
+            lib.index.optimize(conn)

@@ -1,37 +1,30 @@
-"""Accounts and sessions: argon2 passwords, server-side sessions, login rate limiting."""
+"""Accounts and sessions: argon2 passwords, server-side sessions, login and sign-up limits."""
 
 from __future__ import annotations
 
 import hashlib
 import re
 import secrets
+import unicodedata
 from datetime import timedelta
 from functools import cache
-from typing import Any
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
-from sqlalchemy import Connection, delete, func, insert, select, update
-from sqlalchemy.exc import IntegrityError
 
-from gongwen.errors import (
-    AccountSuspended,
-    Forbidden,
-    InvalidInput,
-    NotAuthenticated,
-    NotFound,
-    RateLimited,
-)
+from gongwen.errors import AccountSuspended, InvalidInput, NotAuthenticated, NotFound, RateLimited
 from gongwen.library import Library
 from gongwen.model.member import Member, Role
-from gongwen.platform import audit
-from gongwen.store.platform_schema import login_failures, sessions, users
-from gongwen.util.clock import aware, now
+from gongwen.platform.access import NOWHERE, Client, Viewer, require_admin, require_member
+from gongwen.store import accounts as store
+from gongwen.store import audit
+from gongwen.util.clock import now
 
 _EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")
 MIN_PASSWORD = 8
 RATE_WINDOW = timedelta(minutes=15)
 IP_ATTEMPTS = 30
+VISIT_GAP = timedelta(minutes=30)
 
 
 @cache
@@ -41,24 +34,20 @@ def _hasher() -> PasswordHasher:
 
 def token_hash(token: str) -> str:
     """Secrets are stored hashed: a leaked table does not leak sessions, feeds or codes."""
-    return hashlib.sha256(token.encode()).hexdigest()
+    return hashlib.sha256(token.encode("utf-8", "surrogatepass")).hexdigest()
 
 
-def member_from_row(row: Any) -> Member:
-    r = row  # a Row with the users columns
-    return Member(
-        r.id,
-        r.email,
-        Role(r.role),
-        r.suspended_at is not None,  # type: ignore[attr-defined]
-        aware(r.last_seen_at),
-        aware(r.previous_seen_at),  # type: ignore[attr-defined]
-    )
+def normalise_email(email: str) -> str:
+    """One spelling per address: NFKC (full-width ｍ → m), no format characters (zero-width
+    spaces and joiners, bidi marks), no surrounding space, lower case."""
+    folded = unicodedata.normalize("NFKC", email)
+    folded = "".join(ch for ch in folded if unicodedata.category(ch) != "Cf")
+    return folded.strip().lower()
 
 
 def _check_email(email: str) -> str:
-    email = email.strip().lower()
-    if not _EMAIL.fullmatch(email) or len(email) > 254:
+    email = normalise_email(email)
+    if not _EMAIL.fullmatch(email) or len(email) > 254 or not email.isprintable():
         raise InvalidInput("email", "邮箱格式不正确")
     return email
 
@@ -70,61 +59,82 @@ def _check_password(password: str) -> None:
         raise InvalidInput("password", "密码过长")
 
 
-def create_user(
-    lib: Library, email: str, password: str, role: Role = Role.MEMBER, actor_id: int | None = None
-) -> Member:
-    """Register (a member) or add (any role, by an operator)."""
+def _hash(password: str) -> str:
+    return _hasher().hash(password.encode("utf-8", "surrogatepass"))
+
+
+def _verify(stored: str, password: str) -> bool:
+    try:
+        return _hasher().verify(stored, password.encode("utf-8", "surrogatepass"))
+    except (VerifyMismatchError, VerificationError, InvalidHashError):
+        return False
+
+
+def register(lib: Library, email: str, password: str, client: Client) -> Member:
+    """A visitor signs up as a member; sign-ups are limited per address."""
     email = _check_email(email)
     _check_password(password)
-    try:
-        with lib.engine.begin() as conn:
-            user_id = conn.execute(
-                insert(users)
-                .values(
-                    email=email,
-                    password_hash=_hasher().hash(password),
-                    role=str(role),
-                    suspended_reason="",
+    limit = lib.settings.registrations_per_hour_per_address
+    if client.address and not lib.limiter.hit("register", client.address, limit, "hour"):
+        if lib.limiter.first_refusal("register", client.address):
+            with lib.db.write() as conn:
+                audit.record(
+                    conn, None, "register.rate_limited", email, {"ip": client.address}, True
                 )
-                .returning(users.c.id)
-            ).scalar_one()
-            audit.record(conn, actor_id or user_id, "user.create", email, {"role": str(role)})
-    except IntegrityError:
-        raise InvalidInput("email", "该邮箱已注册") from None
+        raise RateLimited("该网络地址注册过于频繁，请一小时后再试")
+    return _create(lib, email, password, Role.MEMBER, None)
+
+
+def create_user(lib: Library, actor: Member, email: str, password: str, role: Role) -> Member:
+    """An admin (or the operator) adds a user of any role."""
+    require_admin(actor)
+    email = _check_email(email)
+    _check_password(password)
+    return _create(lib, email, password, role, actor.id)
+
+
+def _create(lib: Library, email: str, password: str, role: Role, actor_id: int | None) -> Member:
+    hashed = _hash(password)
+    with lib.db.write() as conn:
+        user_id = store.insert(conn, email, hashed, role)
+        if user_id is None:
+            raise InvalidInput("email", "该邮箱已注册")
+        audit.record(conn, actor_id or user_id, "user.create", email, {"role": str(role)})
     return get_member(lib, user_id)
 
 
 def get_member(lib: Library, user_id: int) -> Member:
-    with lib.engine.connect() as conn:
-        row = conn.execute(select(users).where(users.c.id == user_id)).first()
-    if row is None:
+    with lib.db.read() as conn:
+        found = store.by_id(conn, user_id)
+    if found is None:
         raise NotFound(f"没有编号为 {user_id} 的用户")
-    return member_from_row(row)
+    return found.member
 
 
-def find_member(lib: Library, email: str) -> Member:
-    with lib.engine.connect() as conn:
-        row = conn.execute(select(users).where(users.c.email == email.strip().lower())).first()
-    if row is None:
+def find_member(lib: Library, actor: Member, email: str) -> Member:
+    require_admin(actor)
+    with lib.db.read() as conn:
+        found = store.by_email(conn, normalise_email(email))
+    if found is None:
         raise NotFound(f"没有用户 {email}")
-    return member_from_row(row)
+    return found.member
 
 
-def _too_many(conn: Connection, key: str, limit: int) -> bool:
-    since = now() - RATE_WINDOW
-    count = conn.execute(
-        select(func.count())
-        .select_from(login_failures)
-        .where(login_failures.c.key == key, login_failures.c.at >= since)
-    ).scalar_one()
-    return count >= limit
+def first_admin(lib: Library) -> Member | None:
+    with lib.db.read() as conn:
+        return store.has_admin(conn)
 
 
-def authenticate(lib: Library, email: str, password: str, ip: str = "") -> Member:
+def _too_many(conn: object, key: str, limit: int) -> bool:
+    return store.failures_since(conn, key, now() - RATE_WINDOW) >= limit
+
+
+def authenticate(lib: Library, email: str, password: str, client: Client = NOWHERE) -> Member:
     """The member with these credentials; failures are counted per email and per address."""
-    email = email.strip().lower()
+    email = normalise_email(email)
+    ip = client.address
     keys = [f"email:{email}"] + ([f"ip:{ip}"] if ip else [])
-    with lib.engine.begin() as conn:
+    with lib.db.write() as conn:
         limited = _too_many(conn, keys[0], lib.settings.login_attempts) or bool(
             ip and _too_many(conn, keys[1], IP_ATTEMPTS)
         )
@@ -132,82 +142,70 @@ def authenticate(lib: Library, email: str, password: str, ip: str = "") -> Membe
             audit.record(conn, None, "login.rate_limited", email, {"ip": ip}, flagged=True)
     if limited:  # raised after the commit, so the audit entry stays
         raise RateLimited("登录尝试过于频繁，请 15 分钟后再试")
-    with lib.engine.begin() as conn:
-        row = conn.execute(select(users).where(users.c.email == email)).first()
+    with lib.db.read() as conn:
+        found = store.by_email(conn, email)
+    if found is not None:
+        ok = _verify(found.password_hash, password)
+    else:
+        _hash(password)  # same cost as a real check: no user enumeration by timing
         ok = False
-        if row is not None:
-            try:
-                ok = _hasher().verify(row.password_hash, password)
-            except (VerifyMismatchError, VerificationError, InvalidHashError):
-                ok = False
-        else:
-            _hasher().hash(password)  # same cost as a real check: no user enumeration by timing
-        if not ok:
-            conn.execute(insert(login_failures), [{"key": k, "at": now()} for k in keys])
-            audit.record(conn, row.id if row else None, "login.failed", email, {"ip": ip})
-    if not ok or row is None:
+    if not ok or found is None:
+        with lib.db.write() as conn:
+            store.add_failures(conn, keys)
+            audit.record(
+                conn, found.member.id if found else None, "login.failed", email, {"ip": ip}
+            )
         raise NotAuthenticated("邮箱或密码错误")
-    member = member_from_row(row)
+    member = found.member
     if member.suspended:
         raise AccountSuspended(
-            "账号已被停用" + (f"：{row.suspended_reason}" if row.suspended_reason else "")
+            "账号已被停用" + (f"：{found.suspended_reason}" if found.suspended_reason else "")
         )
-    with lib.engine.begin() as conn:
-        conn.execute(delete(login_failures).where(login_failures.c.key == keys[0]))
-        if _hasher().check_needs_rehash(row.password_hash):
-            conn.execute(
-                update(users)
-                .where(users.c.id == row.id)
-                .values(password_hash=_hasher().hash(password))
-            )
+    rehash = _hash(password) if _hasher().check_needs_rehash(found.password_hash) else None
+    with lib.db.write() as conn:
+        store.clear_failures(conn, keys[0])
+        if rehash:
+            store.update_user(conn, member.id, password_hash=rehash)
         audit.record(conn, member.id, "login", email, {"ip": ip})
     return member
 
 
 def change_password(lib: Library, member: Member, old: str, new: str) -> None:
+    require_member(member)
     _check_password(new)
-    with lib.engine.connect() as conn:
-        stored = conn.execute(
-            select(users.c.password_hash).where(users.c.id == member.id)
-        ).scalar_one()
-    try:
-        _hasher().verify(stored, old)
-    except (VerifyMismatchError, VerificationError, InvalidHashError):
-        raise InvalidInput("old_password", "原密码不正确") from None
-    with lib.engine.begin() as conn:
-        conn.execute(
-            update(users).where(users.c.id == member.id).values(password_hash=_hasher().hash(new))
-        )
+    with lib.db.read() as conn:
+        found = store.by_id(conn, member.id)
+    if found is None or not _verify(found.password_hash, old):
+        raise InvalidInput("old_password", "原密码不正确")
+    hashed = _hash(new)
+    with lib.db.write() as conn:
+        store.update_user(conn, member.id, password_hash=hashed)
         # Every other session ends: a changed password should lock out whoever knew the old one.
-        conn.execute(delete(sessions).where(sessions.c.user_id == member.id))
+        store.end_sessions(conn, member.id)
         audit.record(conn, member.id, "password.change", member.email)
 
 
 def set_role(lib: Library, actor: Member, user_id: int, role: Role) -> None:
     require_admin(actor)
-    with lib.engine.begin() as conn:
-        conn.execute(update(users).where(users.c.id == user_id).values(role=str(role)))
+    with lib.db.write() as conn:
+        if not store.update_user(conn, user_id, role=str(role)):
+            raise NotFound(f"没有编号为 {user_id} 的用户")
         audit.record(conn, actor.id, "user.role", str(user_id), {"role": str(role)})
 
 
-def suspend(lib: Library, actor_id: int | None, user_id: int, reason: str) -> None:
+def suspend(lib: Library, actor: Member, user_id: int, reason: str) -> None:
     """Suspend an account (used for leakers): its sessions end at once."""
-    with lib.engine.begin() as conn:
-        conn.execute(
-            update(users)
-            .where(users.c.id == user_id)
-            .values(suspended_at=now(), suspended_reason=reason)
-        )
-        conn.execute(delete(sessions).where(sessions.c.user_id == user_id))
-        audit.record(conn, actor_id, "user.suspend", str(user_id), {"reason": reason})
+    require_admin(actor)
+    with lib.db.write() as conn:
+        if not store.suspend(conn, user_id, reason):
+            raise NotFound(f"没有编号为 {user_id} 的用户")
+        audit.record(conn, actor.id, "user.suspend", str(user_id), {"reason": reason})
 
 
-def list_members(lib: Library, limit: int = 500) -> list[Member]:
-    with lib.engine.connect() as conn:
-        return [
-            member_from_row(r)
-            for r in conn.execute(select(users).order_by(users.c.id).limit(limit))
-        ]
+def list_members(lib: Library, actor: Member, limit: int = 500) -> list[Member]:
+    require_admin(actor)
+    with lib.db.read() as conn:
+        return store.all_users(conn, limit)
 
 
 # Sessions -------------------------------------------------------------------------------------
@@ -215,35 +213,31 @@ def list_members(lib: Library, limit: int = 500) -> list[Member]:
 
 def start_session(lib: Library, member: Member) -> tuple[str, str]:
     """A new session: (cookie token, CSRF token). Only the token's hash is stored."""
+    require_member(member)
     token = secrets.token_urlsafe(32)
     csrf = secrets.token_urlsafe(24)
-    with lib.engine.begin() as conn:
-        conn.execute(
-            insert(sessions).values(
-                token_hash=token_hash(token),
-                user_id=member.id,
-                csrf_token=csrf,
-                created_at=now(),
-                expires_at=now() + timedelta(days=lib.settings.session_days),
-            )
+    with lib.db.write() as conn:
+        store.insert_session(
+            conn,
+            token_hash(token),
+            member.id,
+            csrf,
+            now() + timedelta(days=lib.settings.session_days),
         )
-        _begin_visit(conn, member.id)  # a login always starts a visit
+        store.begin_visit(conn, member.id)  # a login always starts a visit
     return token, csrf
 
 
-def _begin_visit(conn: Connection, user_id: int) -> None:
-    """Remember where the previous visit ended, for "new since your last visit"."""
-    conn.execute(
-        update(users)
-        .where(users.c.id == user_id)
-        .values(
-            previous_seen_at=func.coalesce(users.c.last_seen_at, users.c.created_at),
-            last_seen_at=now(),
-        )
-    )
-
-
-VISIT_GAP = timedelta(minutes=30)
+def viewer_for_session(lib: Library, token: str | None) -> tuple[Viewer, str] | None:
+    """(viewer, CSRF token) for a session cookie in one query, or None if it is not valid."""
+    if not token:
+        return None
+    moment = now()
+    with lib.db.read() as conn:
+        found = store.session(conn, token_hash(token), moment)
+    if found is None or found.expires_at < moment or found.member.suspended:
+        return None
+    return Viewer(found.member, found.subscription), found.csrf
 
 
 def touch(lib: Library, member: Member) -> None:
@@ -254,33 +248,11 @@ def touch(lib: Library, member: Member) -> None:
     """
     if member.last_seen_at is not None and now() - member.last_seen_at < VISIT_GAP:
         return
-    with lib.engine.begin() as conn:
-        _begin_visit(conn, member.id)
+    with lib.db.write() as conn:
+        store.begin_visit(conn, member.id)
 
 
 def end_session(lib: Library, token: str | None) -> None:
     if token:
-        with lib.engine.begin() as conn:
-            conn.execute(delete(sessions).where(sessions.c.token_hash == token_hash(token)))
-
-
-def require_member(member: Member | None) -> Member:
-    if member is None:
-        raise NotAuthenticated("请先登录")
-    if member.suspended:
-        raise AccountSuspended("账号已被停用")
-    return member
-
-
-def require_editor(member: Member | None) -> Member:
-    member = require_member(member)
-    if not member.is_editor:
-        raise Forbidden("需要编辑权限")
-    return member
-
-
-def require_admin(member: Member | None) -> Member:
-    member = require_member(member)
-    if not member.is_admin:
-        raise Forbidden("需要管理员权限")
-    return member
+        with lib.db.write() as conn:
+            store.end_session(conn, token_hash(token))

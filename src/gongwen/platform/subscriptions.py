@@ -1,73 +1,60 @@
-"""Subscriptions: grant, extend, revoke, redeem codes, and what a subscription covers.
+"""Subscriptions: grant, extend, revoke, redeem codes.
 
 A member may read a material when they hold an active subscription whose window covers the
-material's publication date: from 3 years before the subscription started until it ends.
-Extending an active subscription moves its end; it does not start a new window.
+material's publication date: from 3 years before the subscription started until it ends
+(`access.covers`). Extending an active subscription moves its end; it does not start a new
+window.
 """
 
 from __future__ import annotations
 
 import secrets
 from datetime import datetime
+from typing import Any
 
-from sqlalchemy import Connection, insert, select, update
-
-from gongwen.errors import InvalidInput
+from gongwen.errors import InvalidInput, NotFound
 from gongwen.library import Library
 from gongwen.model.member import Member, Subscription
-from gongwen.platform import audit
-from gongwen.platform.accounts import require_admin, token_hash
-from gongwen.platform.plans import add_months, back_catalogue_start, plan_months
-from gongwen.store.platform_schema import redeem_codes, subscriptions
-from gongwen.util.clock import aware, now
+from gongwen.platform.access import covers, require_admin, require_member
+from gongwen.platform.accounts import token_hash
+from gongwen.platform.plans import add_months, plan_months
+from gongwen.store import accounts as users
+from gongwen.store import audit
+from gongwen.store import subscriptions as store
+from gongwen.util.clock import now
 
 CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I: codes are typed by hand
+SOURCES = ("grant", "code", "reward")
 
-
-def _subscription(row: object) -> Subscription:
-    r = row
-    return Subscription(r.id, r.user_id, r.plan, aware(r.starts_at), aware(r.ends_at), r.source)  # type: ignore[attr-defined,arg-type]
+__all__ = [
+    "active_by_user",
+    "active_subscription",
+    "code_status",
+    "covers",
+    "create_codes",
+    "grant",
+    "normalise_code",
+    "redeem",
+    "revoke",
+]
 
 
 def active_subscription(
     lib: Library, user_id: int, at: datetime | None = None
 ) -> Subscription | None:
-    with lib.engine.connect() as conn:
-        return _active(conn, user_id, at or now())
+    with lib.db.read() as conn:
+        return store.active_for(conn, user_id, at or now())
 
 
-def active_by_user(lib: Library, at: datetime | None = None) -> dict[int, Subscription]:
+def active_by_user(lib: Library, actor: Member) -> dict[int, Subscription]:
     """Every member's active subscription, in one query (the admin's user list)."""
-    moment = at or now()
-    with lib.engine.connect() as conn:
-        rows = conn.execute(
-            select(subscriptions)
-            .where(
-                subscriptions.c.revoked_at.is_(None),
-                subscriptions.c.starts_at <= moment,
-                subscriptions.c.ends_at > moment,
-            )
-            .order_by(subscriptions.c.ends_at)
-        ).all()
-    return {r.user_id: _subscription(r) for r in rows}  # the latest end wins
-
-
-def _active(conn: Connection, user_id: int, at: datetime) -> Subscription | None:
-    row = conn.execute(
-        select(subscriptions)
-        .where(
-            subscriptions.c.user_id == user_id,
-            subscriptions.c.revoked_at.is_(None),
-            subscriptions.c.starts_at <= at,
-            subscriptions.c.ends_at > at,
-        )
-        .order_by(subscriptions.c.ends_at.desc())
-    ).first()
-    return _subscription(row) if row else None
+    require_admin(actor)
+    with lib.db.read() as conn:
+        return store.active_by_user(conn, now())
 
 
 def _grant(
-    conn: Connection,
+    conn: Any,
     user_id: int,
     plan: str,
     start: datetime | None,
@@ -75,12 +62,10 @@ def _grant(
     actor_id: int | None,
 ) -> Subscription:
     months = plan_months(plan)
-    current = _active(conn, user_id, now())
+    current = store.active_for(conn, user_id, now())
     if current is not None and start is None:
         new_end = add_months(current.ends_at, months)
-        conn.execute(
-            update(subscriptions).where(subscriptions.c.id == current.id).values(ends_at=new_end)
-        )
+        store.set_end(conn, current.id, new_end)
         audit.record(
             conn,
             actor_id,
@@ -88,20 +73,9 @@ def _grant(
             str(user_id),
             {"plan": plan, "ends_at": new_end, "source": source},
         )
-        row = conn.execute(select(subscriptions).where(subscriptions.c.id == current.id)).one()
-        return _subscription(row)
+        return store.by_id(conn, current.id)
     starts = start or now()
-    sub_id = conn.execute(
-        insert(subscriptions)
-        .values(
-            user_id=user_id,
-            plan=plan,
-            starts_at=starts,
-            ends_at=add_months(starts, months),
-            source=source,
-        )
-        .returning(subscriptions.c.id)
-    ).scalar_one()
+    sub_id = store.insert(conn, user_id, plan, starts, add_months(starts, months), source)
     audit.record(
         conn,
         actor_id,
@@ -109,52 +83,42 @@ def _grant(
         str(user_id),
         {"plan": plan, "starts_at": starts, "source": source},
     )
-    return _subscription(
-        conn.execute(select(subscriptions).where(subscriptions.c.id == sub_id)).one()
-    )
+    return store.by_id(conn, sub_id)
 
 
 def grant(
     lib: Library,
+    actor: Member,
     user_id: int,
     plan: str,
     *,
     start: datetime | None = None,
     source: str = "grant",
-    actor_id: int | None = None,
 ) -> Subscription:
     """Give a plan: extends the active subscription, or starts one (at `start`, default now)."""
-    with lib.engine.begin() as conn:
-        return _grant(conn, user_id, plan, start, source, actor_id)
+    require_admin(actor)
+    if source not in SOURCES:
+        raise InvalidInput("source", f"来源只能是 {', '.join(SOURCES)}")
+    with lib.db.write() as conn:
+        if users.by_id(conn, user_id) is None:
+            raise NotFound(f"没有编号为 {user_id} 的用户")
+        return _grant(conn, user_id, plan, start, source, actor.id)
 
 
 def revoke(lib: Library, actor: Member, user_id: int) -> int:
     require_admin(actor)
-    with lib.engine.begin() as conn:
-        result = conn.execute(
-            update(subscriptions)
-            .where(subscriptions.c.user_id == user_id, subscriptions.c.revoked_at.is_(None))
-            .values(revoked_at=now())
-        )
+    with lib.db.write() as conn:
+        count = store.revoke_all(conn, user_id)
         audit.record(conn, actor.id, "subscription.revoke", str(user_id))
-        return result.rowcount
-
-
-def covers(
-    sub: Subscription | None, published_at: datetime | None, at: datetime | None = None
-) -> bool:
-    """Whether `sub`, now active, covers a material published at `published_at`."""
-    if sub is None or published_at is None:
-        return False
-    moment = at or now()
-    return sub.is_active(moment) and sub.covers(published_at, back_catalogue_start(sub.starts_at))
+        return count
 
 
 # Redeem codes (卡密) ---------------------------------------------------------------------------
 
 
-def create_codes(lib: Library, plan: str, count: int, actor_id: int | None = None) -> list[str]:
+def create_codes(lib: Library, actor: Member, plan: str, count: int) -> list[str]:
     """New one-time codes; only their hashes are stored, so this is the only time they are seen."""
+    require_admin(actor)
     plan_months(plan)
     if not 1 <= count <= 10_000:
         raise InvalidInput("count", "数量须在 1 到 10000 之间")
@@ -162,71 +126,52 @@ def create_codes(lib: Library, plan: str, count: int, actor_id: int | None = Non
         "-".join("".join(secrets.choice(CODE_ALPHABET) for _ in range(4)) for _ in range(4))
         for _ in range(count)
     ]
-    with lib.engine.begin() as conn:
-        conn.execute(
-            insert(redeem_codes),
+    with lib.db.write() as conn:
+        store.insert_codes(
+            conn,
             [
                 {
                     "code_hash": token_hash(c),
                     "hint": c[-4:],
                     "plan": plan,
-                    "created_by": actor_id,
+                    "created_by": None if actor.is_operator else actor.id,
                     "created_at": now(),
                 }
                 for c in codes
             ],
         )
-        audit.record(conn, actor_id, "codes.create", plan, {"count": count})
+        audit.record(conn, actor.id, "codes.create", plan, {"count": count})
     return codes
 
 
 def normalise_code(code: str) -> str:
-    cleaned = "".join(ch for ch in code.upper() if ch.isalnum())
+    cleaned = "".join(ch for ch in code.upper() if ch.isascii() and ch.isalnum())
     return "-".join(cleaned[i : i + 4] for i in range(0, len(cleaned), 4))
 
 
 def redeem(lib: Library, member: Member, code: str) -> Subscription:
     """Turn a code into a subscription (or an extension). A code works once."""
+    require_member(member)
     digest = token_hash(normalise_code(code))
-    with lib.engine.connect() as conn:
-        known = conn.execute(
-            select(redeem_codes.c.code_hash).where(redeem_codes.c.code_hash == digest)
-        ).first()
+    with lib.db.read() as conn:
+        known = store.code(conn, digest)
     if known is None:
         # Logged in a transaction of its own: the refusal must not roll the entry back.
-        with lib.engine.begin() as conn:
+        with lib.db.write() as conn:
             audit.record(
                 conn, member.id, "codes.redeem_failed", "", {"hint": code[-4:]}, flagged=True
             )
         raise InvalidInput("code", "卡密无效")
-    with lib.engine.begin() as conn:
-        row = conn.execute(select(redeem_codes).where(redeem_codes.c.code_hash == digest)).one()
-        # The conditional update makes a double redemption race lose cleanly.
-        claimed = conn.execute(
-            update(redeem_codes)
-            .where(redeem_codes.c.code_hash == digest, redeem_codes.c.redeemed_by.is_(None))
-            .values(redeemed_by=member.id, redeemed_at=now())
-        ).rowcount
-        if not claimed:
+    plan, hint, _ = known
+    with lib.db.write() as conn:
+        if not store.claim_code(conn, digest, member.id):
             raise InvalidInput("code", "该卡密已被使用")
-        sub = _grant(conn, member.id, row.plan, None, "code", member.id)
-        audit.record(conn, member.id, "codes.redeem", row.hint, {"plan": row.plan})
+        sub = _grant(conn, member.id, plan, None, "code", member.id)
+        audit.record(conn, member.id, "codes.redeem", hint, {"plan": plan})
         return sub
 
 
-def code_status(lib: Library) -> list[dict[str, object]]:
-    with lib.engine.connect() as conn:
-        return [
-            dict(r)
-            for r in conn.execute(
-                select(
-                    redeem_codes.c.hint,
-                    redeem_codes.c.plan,
-                    redeem_codes.c.created_at,
-                    redeem_codes.c.redeemed_by,
-                    redeem_codes.c.redeemed_at,
-                )
-                .order_by(redeem_codes.c.created_at.desc())
-                .limit(500)
-            ).mappings()
-        ]
+def code_status(lib: Library, actor: Member) -> list[dict[str, object]]:
+    require_admin(actor)
+    with lib.db.read() as conn:
+        return store.code_status(conn)

@@ -11,7 +11,7 @@ import logging
 import threading
 import urllib.request
 
-from gongwen.platform.events import Event
+from gongwen.model.platform import Event
 
 log = logging.getLogger(__name__)
 TIMEOUT_S = 5
@@ -21,8 +21,11 @@ def message(event: Event, base_url: str) -> dict[str, object]:
     verb = {"published": "新材料", "revised": "材料修订", "request": "需求进展"}.get(
         event.kind, event.kind
     )
+    # A request's answer may still be a draft: the group is pointed at the requests board.
     link = (
-        f"{base_url}/materials/{event.material_id}" if event.material_id else f"{base_url}/requests"
+        f"{base_url}/materials/{event.material_id}"
+        if event.material_id and event.kind != "request"
+        else f"{base_url}/requests"
     )
     text = f"【公文库·{verb}】{event.title}\n{link}"
     # Both bots accept {"msgtype": "text", "text": {"content": …}}.

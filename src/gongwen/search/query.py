@@ -7,21 +7,16 @@ what happens anyway); every other character is text to find, never syntax for th
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 
 from gongwen.errors import QueryError
-from gongwen.search.tokens import normalize, query_tokens
+from gongwen.model.search import Term
+from gongwen.parse.tokens import normalize, query_tokens
 
 MAX_QUERY_CHARS = 200
 MAX_TERMS = 8
 _PART = re.compile(r'"([^"]*)"|(\S+)')
 
-
-@dataclass(frozen=True, slots=True)
-class Term:
-    text: str  # as typed, width- and case-folded
-    tokens: tuple[str, ...]
-    prefix: bool  # the last token is a one-character prefix
+__all__ = ["MAX_QUERY_CHARS", "MAX_TERMS", "Term", "parse_query", "needle"]
 
 
 def parse_query(query: str) -> list[Term]:
@@ -49,13 +44,6 @@ def parse_query(query: str) -> list[Term]:
     return terms
 
 
-def fts5_match(terms: list[Term], facets: list[str]) -> str:
-    """An FTS5 MATCH expression. Tokens hold only letters, digits and Han, so quoting is safe."""
-    parts = [f'body:"{" ".join(t.tokens)}"' + ("*" if t.prefix else "") for t in terms]
-    parts += [f"facets:{f}" for f in facets]
-    return " AND ".join(parts)
-
-
-def stream_needle(term: Term) -> str:
-    """The substring of a paragraph's token stream that means the phrase matches."""
-    return " " + " ".join(term.tokens) + ("" if term.prefix else " ")
+def needle(term: Term) -> str:
+    """What to look for in the normalised text: the term without its surrounding punctuation."""
+    return term.text.strip("\"'“”‘’()（）[]【】《》,，.。;；:：!！?？") or term.text

@@ -5,7 +5,6 @@ from __future__ import annotations
 from sqlalchemy import (
     Boolean,
     Column,
-    DateTime,
     ForeignKey,
     Integer,
     PrimaryKeyConstraint,
@@ -16,6 +15,7 @@ from sqlalchemy import (
 )
 
 from gongwen.store.schema import metadata
+from gongwen.store.types import UTCDateTime
 
 users = Table(
     "users",
@@ -24,12 +24,12 @@ users = Table(
     Column("email", String(254), nullable=False, unique=True),
     Column("password_hash", Text, nullable=False),  # argon2id
     Column("role", String(16), nullable=False, default="member"),  # member | editor | admin
-    Column("suspended_at", DateTime(timezone=True)),
+    Column("suspended_at", UTCDateTime()),
     Column("suspended_reason", Text, nullable=False, default=""),
     Column("feed_token_hash", String(64), unique=True),  # sha256 of the private feed token
-    Column("last_seen_at", DateTime(timezone=True)),  # "new since your last visit"
-    Column("previous_seen_at", DateTime(timezone=True)),
-    Column("created_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
+    Column("last_seen_at", UTCDateTime()),  # "new since your last visit"
+    Column("previous_seen_at", UTCDateTime()),
+    Column("created_at", UTCDateTime(), nullable=False, server_default=func.now()),
 )
 
 sessions = Table(
@@ -38,8 +38,8 @@ sessions = Table(
     Column("token_hash", String(64), primary_key=True),  # sha256 of the cookie value
     Column("user_id", Integer, ForeignKey("users.id"), nullable=False, index=True),
     Column("csrf_token", String(64), nullable=False),
-    Column("created_at", DateTime(timezone=True), nullable=False),
-    Column("expires_at", DateTime(timezone=True), nullable=False),
+    Column("created_at", UTCDateTime(), nullable=False),
+    Column("expires_at", UTCDateTime(), nullable=False),
 )
 
 login_failures = Table(
@@ -47,7 +47,7 @@ login_failures = Table(
     metadata,
     Column("id", Integer, primary_key=True),
     Column("key", String(300), nullable=False, index=True),  # "email:…" or "ip:…"
-    Column("at", DateTime(timezone=True), nullable=False),
+    Column("at", UTCDateTime(), nullable=False),
 )
 
 subscriptions = Table(
@@ -56,11 +56,11 @@ subscriptions = Table(
     Column("id", Integer, primary_key=True),
     Column("user_id", Integer, ForeignKey("users.id"), nullable=False, index=True),
     Column("plan", String(16), nullable=False),
-    Column("starts_at", DateTime(timezone=True), nullable=False),
-    Column("ends_at", DateTime(timezone=True), nullable=False),
+    Column("starts_at", UTCDateTime(), nullable=False),
+    Column("ends_at", UTCDateTime(), nullable=False),
     Column("source", String(16), nullable=False),  # grant | code | reward
-    Column("revoked_at", DateTime(timezone=True)),
-    Column("created_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
+    Column("revoked_at", UTCDateTime()),
+    Column("created_at", UTCDateTime(), nullable=False, server_default=func.now()),
 )
 
 redeem_codes = Table(
@@ -70,9 +70,9 @@ redeem_codes = Table(
     Column("hint", String(8), nullable=False),  # last characters, to tell codes apart
     Column("plan", String(16), nullable=False),
     Column("created_by", Integer, ForeignKey("users.id")),
-    Column("created_at", DateTime(timezone=True), nullable=False),
+    Column("created_at", UTCDateTime(), nullable=False),
     Column("redeemed_by", Integer, ForeignKey("users.id")),
-    Column("redeemed_at", DateTime(timezone=True)),
+    Column("redeemed_at", UTCDateTime()),
 )
 
 events = Table(
@@ -84,7 +84,7 @@ events = Table(
     Column("revision_id", Integer),
     Column("request_id", Integer),
     Column("title", Text, nullable=False),
-    Column("at", DateTime(timezone=True), nullable=False, index=True),
+    Column("at", UTCDateTime(), nullable=False, index=True),
 )
 
 notifications = Table(
@@ -94,7 +94,7 @@ notifications = Table(
     Column("user_id", Integer, ForeignKey("users.id"), nullable=False, index=True),
     Column("event_id", Integer, ForeignKey("events.id"), nullable=False),
     Column("text", Text, nullable=False),
-    Column("read_at", DateTime(timezone=True)),
+    Column("read_at", UTCDateTime()),
 )
 
 downloads = Table(
@@ -105,7 +105,7 @@ downloads = Table(
     Column("material_id", Integer, nullable=False, index=True),
     Column("revision_id", Integer, nullable=False),
     Column("format", String(8), nullable=False),
-    Column("at", DateTime(timezone=True), nullable=False),
+    Column("at", UTCDateTime(), nullable=False),
 )
 
 material_requests = Table(
@@ -117,7 +117,7 @@ material_requests = Table(
     Column("body", Text, nullable=False, default=""),
     Column("status", String(16), nullable=False, default="open"),  # open | planned | done
     Column("material_id", Integer),
-    Column("created_at", DateTime(timezone=True), nullable=False),
+    Column("created_at", UTCDateTime(), nullable=False),
 )
 
 request_votes = Table(
@@ -132,7 +132,7 @@ audit_log = Table(
     "audit_log",
     metadata,
     Column("id", Integer, primary_key=True),
-    Column("at", DateTime(timezone=True), nullable=False, index=True),
+    Column("at", UTCDateTime(), nullable=False, index=True),
     Column("actor_id", Integer),
     Column("action", String(40), nullable=False, index=True),
     Column("target", Text, nullable=False, default=""),

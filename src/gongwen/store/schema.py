@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from sqlalchemy import (
     Column,
-    DateTime,
     ForeignKey,
     Index,
     Integer,
@@ -17,6 +16,8 @@ from sqlalchemy import (
 )
 from sqlalchemy.dialects.postgresql import ARRAY
 
+from gongwen.store.types import UTCDateTime
+
 metadata = MetaData()
 
 source_files = Table(
@@ -27,7 +28,7 @@ source_files = Table(
     Column("content_hash", String(64), nullable=False, unique=True),
     Column("encoding", String(32), nullable=False),
     Column("preamble", Text, nullable=False, default=""),
-    Column("ingested_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
+    Column("ingested_at", UTCDateTime(), nullable=False, server_default=func.now()),
 )
 
 materials = Table(
@@ -42,12 +43,12 @@ materials = Table(
     Column("period", Text, nullable=False, default=""),
     Column("doc_type", Text, nullable=False, default=""),
     Column("current_revision_id", Integer),
-    Column("created_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
-    Column("updated_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
+    Column("created_at", UTCDateTime(), nullable=False, server_default=func.now()),
+    Column("updated_at", UTCDateTime(), nullable=False, server_default=func.now()),
     # Platform (migration 0002): when members may see it. NULL = draft; future = scheduled.
-    Column("published_at", DateTime(timezone=True), index=True),
-    Column("announced_at", DateTime(timezone=True)),  # publication event sent (once)
-    Column("retired_at", DateTime(timezone=True)),
+    Column("published_at", UTCDateTime(), index=True),
+    Column("announced_at", UTCDateTime()),  # publication event sent (once)
+    Column("retired_at", UTCDateTime()),
 )
 
 revisions = Table(
@@ -60,7 +61,7 @@ revisions = Table(
     Column("source_file", Text, nullable=False, default=""),
     Column("text", Text, nullable=False),
     Column("note", Text, nullable=False, default=""),
-    Column("created_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
+    Column("created_at", UTCDateTime(), nullable=False, server_default=func.now()),
     Column("author_id", Integer),  # migration 0002: the editor who published it, if any
     UniqueConstraint("material_id", "content_hash"),
     UniqueConstraint("material_id", "number"),
@@ -80,11 +81,14 @@ sections = Table(
     Column("parent_ord", Integer),
 )
 
+# Body paragraphs of a revision, and the passages a viewer without a subscription may search
+# (kind title, heading, preview: the parts of the text the material's page shows everyone).
 paragraphs = Table(
     "paragraphs",
     metadata,
     Column("id", Integer, primary_key=True),  # also the search index rowid
     Column("revision_id", Integer, ForeignKey("revisions.id"), nullable=False, index=True),
+    Column("kind", String(8), nullable=False, server_default="body"),  # see model.PassageKind
     Column("ord", Integer, nullable=False),
     Column("section_ord", Integer),
     Column("start", Integer, nullable=False),

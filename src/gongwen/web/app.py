@@ -13,7 +13,8 @@ from fastapi.templating import Jinja2Templates
 
 from gongwen.config import Settings
 from gongwen.library import Library
-from gongwen.platform import events, webhook
+from gongwen.platform import webhook
+from gongwen.platform.scheduler import Scheduler
 from gongwen.web import errors
 from gongwen.web.app_support import local
 from gongwen.web.live import Hub
@@ -22,16 +23,26 @@ from gongwen.web.routes import account, admin, api, catalogue, editor, live, req
 HERE = Path(__file__).parent
 
 
-def create_app(lib: Library, *, base_url: str = "", live_updates: bool = True) -> FastAPI:
+def create_app(lib: Library, *, live_updates: bool = True) -> FastAPI:
+    """The site and its API over `lib`. With `live_updates`, the app's lifespan runs the live
+    hub (SSE fan-out, Redis, event poll) and the scheduler; tests that drive those themselves
+    turn it off."""
     hub = Hub(lib)
+    scheduler = Scheduler(lib)
+    base_url = lib.settings.base_url
 
     @contextlib.asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        events.add_listener(lib, hub.on_local_event)
-        if lib.settings.webhook_url:
-            events.add_listener(lib, webhook.listener(lib.settings.webhook_url, base_url))
+        bot = (
+            webhook.listener(lib.settings.webhook_url, base_url)
+            if lib.settings.webhook_url
+            else None
+        )
+        if bot is not None:
+            lib.add_listener(bot)
         if live_updates:
             await hub.start()
+            scheduler.start()
         # Everything built so far lives as long as the process: keep it out of every future
         # collection, and collect less often (full collections of the page caches stalled
         # the event loop for 100+ ms).
@@ -41,12 +52,15 @@ def create_app(lib: Library, *, base_url: str = "", live_updates: bool = True) -
         try:
             yield
         finally:
+            scheduler.stop()
             await hub.stop()
-            events.remove_listeners(lib)
+            if bot is not None:
+                lib.remove_listener(bot)
 
     app = FastAPI(
         title="公文库 gongwen",
-        version="0.1.0",
+        version="0.2.0",
+        description="公文库会员平台的 JSON 接口。页面（HTML）不在此文档中。",
         lifespan=lifespan,
         openapi_url="/api/v1/openapi.json",
         docs_url="/api/v1/docs",
@@ -54,7 +68,7 @@ def create_app(lib: Library, *, base_url: str = "", live_updates: bool = True) -
     )
     app.state.lib = lib
     app.state.hub = hub
-    app.state.base_url = base_url
+    app.state.scheduler = scheduler
     templates = Jinja2Templates(directory=HERE / "templates")
     # Readers are in China: times show in Beijing time, stored times stay UTC.
     templates.env.filters["dt"] = lambda v: local(v).strftime("%Y-%m-%d %H:%M") if v else ""
@@ -69,8 +83,4 @@ def create_app(lib: Library, *, base_url: str = "", live_updates: bool = True) -
 
 def app_from_env() -> FastAPI:
     """Factory for `uvicorn --factory` workers: settings from the environment."""
-    import os
-
-    return create_app(
-        Library.open(Settings.from_env()), base_url=os.environ.get("GONGWEN_BASE_URL", "")
-    )
+    return create_app(Library.open(Settings.from_env()))

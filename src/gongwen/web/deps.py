@@ -1,24 +1,49 @@
-"""Request-scoped helpers: who is asking, CSRF, rendering. No SQL here."""
+"""Request-scoped helpers: who is asking, from where, CSRF, rendering. No SQL here.
+
+Handlers that touch the database, hash passwords, parse or render files are plain `def`:
+FastAPI runs them in its thread pool, so the event loop (and every open live stream) never
+waits for them.
+"""
 
 from __future__ import annotations
 
+import hashlib
 import hmac
 import secrets
 from dataclasses import dataclass
 from typing import Annotated, Any
 
-from fastapi import Depends, Request
+from fastapi import Depends, Path, Query, Request
 from fastapi.responses import HTMLResponse
 from fastapi.templating import Jinja2Templates
 
+from gongwen.config import Settings
 from gongwen.errors import CsrfError
 from gongwen.library import Library
 from gongwen.model.member import Member
-from gongwen.platform.accounts import touch
-from gongwen.platform.catalogue import Viewer, viewer_for_session
+from gongwen.platform.access import Client, Viewer
+from gongwen.platform.accounts import touch, viewer_for_session
 
 SESSION_COOKIE = "gw_session"
 CSRF_COOKIE = "gw_csrf"
+MAX_ID = 2**31 - 1  # ids are 32-bit in both databases: a larger number names nothing
+
+# Path and query integers within what the database can hold (a 23-digit id is a 4xx, not a 500).
+Id = Annotated[int, Path(ge=1, le=MAX_ID, description="编号")]
+PageNumber = Annotated[int, Query(ge=1, le=100_000, description="页码")]
+
+
+def client_address(request: Request, settings: Settings) -> str:
+    """The client's address. X-Forwarded-For is believed only when the connection comes from
+    a configured proxy; then the nearest address not itself a trusted proxy is the client."""
+    peer = request.client.host if request.client else ""
+    if peer not in settings.trusted_proxies:
+        return peer
+    forwarded = [a.strip() for a in request.headers.get("x-forwarded-for", "").split(",")]
+    for address in reversed([a for a in forwarded if a]):
+        if address not in settings.trusted_proxies:
+            return address
+    return peer
 
 
 @dataclass(slots=True)
@@ -30,6 +55,7 @@ class Ctx:
     viewer: Viewer
     csrf: str
     new_csrf_cookie: bool
+    session_key: str
 
     @property
     def member(self) -> Member | None:
@@ -37,29 +63,36 @@ class Ctx:
 
     @property
     def ip(self) -> str:
-        return self.request.client.host if self.request.client else ""
+        return client_address(self.request, self.lib.settings)
+
+    @property
+    def client(self) -> Client:
+        return Client(self.session_key, self.ip)
 
     def check_csrf(self, submitted: str | None) -> None:
         """Forms carry the token in a field, scripts in the X-CSRF-Token header."""
         token = submitted or self.request.headers.get("x-csrf-token", "")
-        if not token or not hmac.compare_digest(token, self.csrf):
+        # Compared as bytes: a token with non-ASCII characters is simply wrong, not an error.
+        given = token.encode("utf-8", "surrogatepass")
+        if not token or not hmac.compare_digest(given, self.csrf.encode()):
             raise CsrfError("表单已过期或来源不明（CSRF 校验失败），请刷新页面后重试")
 
 
-async def get_ctx(request: Request) -> Ctx:
-    # async on purpose: a sync dependency would hop to the threadpool on every request.
+def get_ctx(request: Request) -> Ctx:
     lib: Library = request.app.state.lib
-    resolved = viewer_for_session(lib, request.cookies.get(SESSION_COOKIE))
+    cookie = request.cookies.get(SESSION_COOKIE)
+    resolved = viewer_for_session(lib, cookie)
     if resolved is not None:
         viewer, csrf = resolved
         touch(lib, viewer.member)  # type: ignore[arg-type]
-        return Ctx(lib, request, viewer, csrf, False)
+        key = hashlib.sha256((cookie or "").encode()).hexdigest()[:32]
+        return Ctx(lib, request, viewer, csrf, False, key)
     # Visitors get a double-submit token: a random cookie that forms must echo.
     csrf = request.cookies.get(CSRF_COOKIE) or ""
-    fresh = len(csrf) < 20
+    fresh = len(csrf) < 20 or not csrf.isascii()
     if fresh:
         csrf = secrets.token_urlsafe(24)
-    return Ctx(lib, request, Viewer(), csrf, fresh)
+    return Ctx(lib, request, Viewer(), csrf, fresh, csrf)
 
 
 CtxDep = Annotated[Ctx, Depends(get_ctx)]

@@ -7,22 +7,26 @@ from typing import Annotated
 from fastapi import APIRouter, Form, Response
 from fastapi.responses import HTMLResponse, RedirectResponse
 
-from gongwen.errors import AccessError, InvalidInput
+from gongwen.errors import AccessError, InvalidInput, RateLimited
+from gongwen.model.member import Member
 from gongwen.platform import accounts, feeds, subscriptions
-from gongwen.platform.accounts import require_member
+from gongwen.platform.access import require_member
 from gongwen.web.app_support import local
 from gongwen.web.deps import SESSION_COOKIE, CtxDep, render, set_session_cookie
 
-router = APIRouter()
+router = APIRouter(include_in_schema=False)
 FormStr = Annotated[str, Form()]
 
 
 def _safe_next(target: str) -> str:
     # Only same-site paths: never an open redirect to another host.
-    return target if target.startswith("/") and not target.startswith("//") else "/"
+    # ("/\\evil.example" is "//evil.example" to a browser; control characters are stripped.)
+    safe = target.startswith("/") and not target.startswith("//")
+    safe = safe and "\\" not in target and target.isprintable()
+    return target if safe else "/"
 
 
-def _logged_in(ctx: CtxDep, member: accounts.Member, target: str) -> Response:
+def _logged_in(ctx: CtxDep, member: Member, target: str) -> Response:
     token, _ = accounts.start_session(ctx.lib, member)
     response = RedirectResponse(_safe_next(target), status_code=303)
     set_session_cookie(ctx, response, token)
@@ -30,38 +34,40 @@ def _logged_in(ctx: CtxDep, member: accounts.Member, target: str) -> Response:
 
 
 @router.get("/register", response_class=HTMLResponse)
-async def register_form(ctx: CtxDep) -> Response:
+def register_form(ctx: CtxDep) -> Response:
     return render(ctx, "register.html", error="", email="")
 
 
 @router.post("/register", response_class=HTMLResponse)
-async def register(
+def register(
     ctx: CtxDep, email: FormStr, password: FormStr, password2: FormStr, csrf: FormStr = ""
 ) -> Response:
     ctx.check_csrf(csrf)
     try:
         if password != password2:
             raise InvalidInput("password2", "两次输入的密码不一致")
-        member = accounts.create_user(ctx.lib, email, password)
+        member = accounts.register(ctx.lib, email, password, ctx.client)
     except InvalidInput as err:
         return render(ctx, "register.html", status_code=400, error=err.reason, email=email)
+    except RateLimited as err:
+        return render(ctx, "register.html", status_code=429, error=str(err), email=email)
     return _logged_in(ctx, member, "/account")
 
 
 @router.get("/login", response_class=HTMLResponse)
-async def login_form(ctx: CtxDep, next: str = "/") -> Response:
+def login_form(ctx: CtxDep, next: str = "/") -> Response:
     return render(ctx, "login.html", error="", email="", next=_safe_next(next))
 
 
 @router.post("/login", response_class=HTMLResponse)
-async def login(
+def login(
     ctx: CtxDep, email: FormStr, password: FormStr, csrf: FormStr = "", next: FormStr = "/"
 ) -> Response:
     ctx.check_csrf(csrf)
     try:
-        member = accounts.authenticate(ctx.lib, email, password, ctx.ip)
+        member = accounts.authenticate(ctx.lib, email, password, ctx.client)
     except AccessError as err:
-        status = 429 if type(err).__name__ == "RateLimited" else 401
+        status = 429 if isinstance(err, RateLimited) else 401
         return render(
             ctx,
             "login.html",
@@ -74,7 +80,7 @@ async def login(
 
 
 @router.post("/logout")
-async def logout(ctx: CtxDep, csrf: FormStr = "") -> Response:
+def logout(ctx: CtxDep, csrf: FormStr = "") -> Response:
     ctx.check_csrf(csrf)
     accounts.end_session(ctx.lib, ctx.request.cookies.get(SESSION_COOKIE))
     response = RedirectResponse("/", status_code=303)
@@ -96,7 +102,7 @@ def _account_page(ctx: CtxDep, message: str = "", error: str = "", feed_url: str
 
 
 @router.get("/account", response_class=HTMLResponse)
-async def account(ctx: CtxDep, redeemed: str = "") -> Response:
+def account(ctx: CtxDep, redeemed: str = "") -> Response:
     sub = ctx.viewer.subscription
     if redeemed and sub is not None:
         return _account_page(ctx, message=f"兑换成功，订阅有效期至 {local(sub.ends_at):%Y-%m-%d}")
@@ -104,7 +110,7 @@ async def account(ctx: CtxDep, redeemed: str = "") -> Response:
 
 
 @router.post("/account/redeem", response_class=HTMLResponse)
-async def redeem(ctx: CtxDep, code: FormStr, csrf: FormStr = "") -> Response:
+def redeem(ctx: CtxDep, code: FormStr, csrf: FormStr = "") -> Response:
     ctx.check_csrf(csrf)
     member = require_member(ctx.member)
     try:
@@ -116,7 +122,7 @@ async def redeem(ctx: CtxDep, code: FormStr, csrf: FormStr = "") -> Response:
 
 
 @router.post("/account/password", response_class=HTMLResponse)
-async def change_password(
+def change_password(
     ctx: CtxDep, old_password: FormStr, new_password: FormStr, csrf: FormStr = ""
 ) -> Response:
     ctx.check_csrf(csrf)
@@ -129,10 +135,10 @@ async def change_password(
 
 
 @router.post("/account/feed", response_class=HTMLResponse)
-async def rotate_feed(ctx: CtxDep, csrf: FormStr = "") -> Response:
+def rotate_feed(ctx: CtxDep, csrf: FormStr = "") -> Response:
     ctx.check_csrf(csrf)
     token = feeds.rotate_feed_token(ctx.lib, require_member(ctx.member))
-    base = str(ctx.request.base_url).rstrip("/")
+    base = ctx.lib.settings.base_url or str(ctx.request.base_url).rstrip("/")
     return _account_page(
         ctx,
         feed_url=f"{base}/feed/{token}.atom",
@@ -141,14 +147,14 @@ async def rotate_feed(ctx: CtxDep, csrf: FormStr = "") -> Response:
 
 
 @router.post("/account/feed/revoke", response_class=HTMLResponse)
-async def revoke_feed(ctx: CtxDep, csrf: FormStr = "") -> Response:
+def revoke_feed(ctx: CtxDep, csrf: FormStr = "") -> Response:
     ctx.check_csrf(csrf)
     feeds.revoke_feed_token(ctx.lib, require_member(ctx.member))
     return _account_page(ctx, message="订阅源地址已撤销")
 
 
 @router.get("/new", response_class=HTMLResponse)
-async def new_items(ctx: CtxDep) -> Response:
+def new_items(ctx: CtxDep) -> Response:
     member = require_member(ctx.member)
     cards = feeds.new_since_last_visit(ctx.lib, member)
     notes = feeds.notifications_for(ctx.lib, member, unread_only=True)
@@ -157,8 +163,8 @@ async def new_items(ctx: CtxDep) -> Response:
 
 
 @router.get("/feed/{token}.atom")
-async def atom(ctx: CtxDep, token: str) -> Response:
-    base = str(ctx.request.base_url).rstrip("/")
+def atom(ctx: CtxDep, token: str) -> Response:
+    base = ctx.lib.settings.base_url or str(ctx.request.base_url).rstrip("/")
     try:
         body = feeds.atom(ctx.lib, token, base)
     except AccessError:  # feed readers cannot log in: an unknown token is simply not there

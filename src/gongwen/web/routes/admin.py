@@ -11,32 +11,33 @@ from fastapi.responses import HTMLResponse, RedirectResponse
 from gongwen.errors import InvalidInput
 from gongwen.model.member import Role
 from gongwen.platform import accounts, audit, subscriptions
-from gongwen.platform.accounts import require_admin
-from gongwen.web.deps import CtxDep, render
+from gongwen.platform.access import require_admin
+from gongwen.web.deps import CtxDep, Id, render
 
-router = APIRouter(prefix="/admin")
+router = APIRouter(prefix="/admin", include_in_schema=False)
 FormStr = Annotated[str, Form()]
 
 
 def _admin_page(ctx: CtxDep, new_codes: list[str]) -> Response:
+    admin = require_admin(ctx.member)
     return render(
         ctx,
         "admin.html",
-        members=accounts.list_members(ctx.lib),
-        subs=subscriptions.active_by_user(ctx.lib),
+        members=accounts.list_members(ctx.lib, admin),
+        subs=subscriptions.active_by_user(ctx.lib, admin),
         new_codes=new_codes,
-        codes=subscriptions.code_status(ctx.lib),
+        codes=subscriptions.code_status(ctx.lib, admin),
     )
 
 
 @router.get("", response_class=HTMLResponse)
-async def dashboard(ctx: CtxDep) -> Response:
+def dashboard(ctx: CtxDep) -> Response:
     require_admin(ctx.member)
     return _admin_page(ctx, [])
 
 
 @router.post("/users/{user_id}/role")
-async def set_role(ctx: CtxDep, user_id: int, role: FormStr, csrf: FormStr = "") -> Response:
+def set_role(ctx: CtxDep, user_id: Id, role: FormStr, csrf: FormStr = "") -> Response:
     ctx.check_csrf(csrf)
     try:
         accounts.set_role(ctx.lib, require_admin(ctx.member), user_id, Role(role))
@@ -46,8 +47,8 @@ async def set_role(ctx: CtxDep, user_id: int, role: FormStr, csrf: FormStr = "")
 
 
 @router.post("/users/{user_id}/subscription")
-async def grant(
-    ctx: CtxDep, user_id: int, plan: FormStr, start: FormStr = "", csrf: FormStr = ""
+def grant(
+    ctx: CtxDep, user_id: Id, plan: FormStr, start: FormStr = "", csrf: FormStr = ""
 ) -> Response:
     ctx.check_csrf(csrf)
     admin = require_admin(ctx.member)
@@ -57,39 +58,37 @@ async def grant(
             starts = datetime.fromisoformat(start.strip()).replace(tzinfo=UTC)
         except ValueError:
             raise InvalidInput("start", "开始日期格式应为 2026-01-31") from None
-    subscriptions.grant(ctx.lib, user_id, plan, start=starts, actor_id=admin.id)
+    subscriptions.grant(ctx.lib, admin, user_id, plan, start=starts)
     return RedirectResponse("/admin", status_code=303)
 
 
 @router.post("/users/{user_id}/revoke")
-async def revoke(ctx: CtxDep, user_id: int, csrf: FormStr = "") -> Response:
+def revoke(ctx: CtxDep, user_id: Id, csrf: FormStr = "") -> Response:
     ctx.check_csrf(csrf)
     subscriptions.revoke(ctx.lib, require_admin(ctx.member), user_id)
     return RedirectResponse("/admin", status_code=303)
 
 
 @router.post("/users/{user_id}/suspend")
-async def suspend(ctx: CtxDep, user_id: int, reason: FormStr = "", csrf: FormStr = "") -> Response:
+def suspend(ctx: CtxDep, user_id: Id, reason: FormStr = "", csrf: FormStr = "") -> Response:
     ctx.check_csrf(csrf)
-    admin = require_admin(ctx.member)
-    accounts.suspend(ctx.lib, admin.id, user_id, reason or "管理员停用")
+    accounts.suspend(ctx.lib, require_admin(ctx.member), user_id, reason or "管理员停用")
     return RedirectResponse("/admin", status_code=303)
 
 
 @router.post("/codes", response_class=HTMLResponse)
-async def create_codes(
-    ctx: CtxDep, plan: FormStr, count: FormStr = "10", csrf: FormStr = ""
-) -> Response:
+def create_codes(ctx: CtxDep, plan: FormStr, count: FormStr = "10", csrf: FormStr = "") -> Response:
     ctx.check_csrf(csrf)
     admin = require_admin(ctx.member)
-    if not count.isdigit():
-        raise InvalidInput("count", "数量须为数字")
-    new_codes = subscriptions.create_codes(ctx.lib, plan, int(count), admin.id)
+    if not (count.isascii() and count.isdigit() and len(count) <= 5):
+        raise InvalidInput("count", "数量须为 1 到 10000 之间的数字")
+    new_codes = subscriptions.create_codes(ctx.lib, admin, plan, int(count))
     return _admin_page(ctx, new_codes)  # shown once: only their hashes are stored
 
 
 @router.get("/audit", response_class=HTMLResponse)
-async def audit_log(ctx: CtxDep, action: str = "", flagged: str = "") -> Response:
-    require_admin(ctx.member)
-    entries = audit.entries(ctx.lib, action=action or None, flagged=True if flagged else None)
+def audit_log(ctx: CtxDep, action: str = "", flagged: str = "") -> Response:
+    entries = audit.entries(
+        ctx.lib, require_admin(ctx.member), action=action or None, flagged=True if flagged else None
+    )
     return render(ctx, "audit.html", entries=entries, action=action, flagged=flagged)

@@ -2,66 +2,75 @@
 
 from __future__ import annotations
 
-from collections import OrderedDict
 from urllib.parse import quote
 
 from fastapi import APIRouter, Response
 from fastapi.responses import HTMLResponse
 from markupsafe import Markup, escape
 
-from gongwen.errors import QueryError
+from gongwen.errors import QueryError, RateLimited
 from gongwen.export.render import Rendered, parse_format
-from gongwen.platform import catalogue as service
-from gongwen.search.service import Filters
-from gongwen.web.deps import CtxDep, finish, render
+from gongwen.library import Library
+from gongwen.model.material import RevisionView
+from gongwen.model.search import Filters
+from gongwen.platform import browse as browsing
+from gongwen.platform import downloads, reading
+from gongwen.platform.search import search_catalogue
+from gongwen.web.deps import CtxDep, Id, PageNumber, finish, render
 
-router = APIRouter()
+router = APIRouter(include_in_schema=False)  # pages: the API is described under /api/v1
+PAGE_SIZE = 50
+SECTION_KINDS = ("工作情况", "主要做法", "存在问题", "下步打算", "其他")
 
 
-def browse_args(kind: str, doc_type: str, year: str, period: str) -> service.BrowseFilters:
+def browse_args(kind: str, doc_type: str, year: str, period: str) -> dict[str, object]:
     """Query-string filters (empty = any) as service arguments."""
     return {
         "organisation_kind": kind or None,
         "doc_type": doc_type or None,
-        "year": int(year) if year.isdigit() else None,
+        "year": int(year) if year.isdigit() and len(year) <= 4 else None,
         "period": period or None,
     }
 
 
 def search_filters(kind: str, doc_type: str, year: str, period: str, section: str) -> Filters:
-    return Filters(**browse_args(kind, doc_type, year, period), section_kind=section or None)
+    return Filters(**browse_args(kind, doc_type, year, period), section_kind=section or None)  # type: ignore[arg-type]
 
 
 @router.get("/", response_class=HTMLResponse)
-async def home(ctx: CtxDep) -> Response:
-    cards = service.browse(ctx.lib, ctx.viewer, limit=20)
-    return render(ctx, "index.html", cards=cards, facets=service.facets(ctx.lib))
+def home(ctx: CtxDep) -> Response:
+    cards = browsing.browse(ctx.lib, ctx.viewer, limit=20)
+    return render(ctx, "index.html", cards=cards, facets=browsing.facets(ctx.lib))
 
 
 @router.get("/materials", response_class=HTMLResponse)
-async def browse(
-    ctx: CtxDep, kind: str = "", type: str = "", year: str = "", period: str = "", page: int = 1
+def browse(
+    ctx: CtxDep,
+    page: PageNumber = 1,
+    kind: str = "",
+    type: str = "",
+    year: str = "",
+    period: str = "",
 ) -> Response:
-    page = max(1, page)
-    cards = service.browse(
+    cards = browsing.browse(
         ctx.lib,
         ctx.viewer,
-        **browse_args(kind, type, year, period),
-        limit=50,
-        offset=(page - 1) * 50,
+        **browse_args(kind, type, year, period),  # type: ignore[arg-type]
+        limit=PAGE_SIZE,
+        offset=(page - 1) * PAGE_SIZE,
     )
     return render(
         ctx,
         "browse.html",
         cards=cards,
-        facets=service.facets(ctx.lib),
+        facets=browsing.facets(ctx.lib),
         selected={"kind": kind, "type": type, "year": year, "period": period},
         page=page,
     )
 
 
 @router.get("/search", response_class=HTMLResponse)
-async def search(
+def search(
     ctx: CtxDep,
     q: str = "",
     kind: str = "",
@@ -70,59 +79,59 @@ async def search(
     period: str = "",
     section: str = "",
 ) -> Response:
-    result, error = None, ""
+    result, error, status = None, "", 200
     if q.strip():
         try:
-            result = service.search_catalogue(
-                ctx.lib, ctx.viewer, q, search_filters(kind, type, year, period, section)
+            result = search_catalogue(
+                ctx.lib,
+                ctx.viewer,
+                q,
+                search_filters(kind, type, year, period, section),
+                client=ctx.client,
             )
         except QueryError as err:
             error = str(err)
+        except RateLimited as err:
+            error, status = str(err), 429
     return render(
         ctx,
         "search.html",
+        status_code=status,
         q=q,
         result=result,
         error=error,
-        facets=service.facets(ctx.lib),
+        facets=browsing.facets(ctx.lib),
+        sections=SECTION_KINDS,
         selected={"kind": kind, "type": type, "year": year, "period": period, "section": section},
     )
 
 
 @router.get("/materials/{material_id}", response_class=HTMLResponse)
-async def material(ctx: CtxDep, material_id: int) -> Response:
-    view = service.material_view(ctx.lib, ctx.viewer, material_id)
-    body = _body_html(id(ctx.lib), view.revision) if view.readable else ""
+def material(ctx: CtxDep, material_id: Id) -> Response:
+    view = reading.material_view(ctx.lib, ctx.viewer, material_id)
+    body = body_html(ctx.lib, view.revision) if view.readable else ""
     return render(ctx, "material.html", view=view, body=body)
 
 
-_BODY_CACHE: OrderedDict[tuple[int, int], Markup] = OrderedDict()
-_BODY_CACHE_SIZE = 8192
-
-
-def _body_html(library_id: int, revision: service.RevisionView) -> Markup:
+def body_html(lib: Library, revision: RevisionView) -> Markup:
     """The full text as HTML, made once per revision (revisions never change)."""
-    key = (library_id, revision.revision_id)
-    cached = _BODY_CACHE.get(key)
-    if cached is not None:
-        _BODY_CACHE.move_to_end(key)
-        return cached
-    parts = []
-    for kind, level, text in revision.blocks:
-        if kind == "heading":
-            tag = f"h{min(level + 2, 4)}"
-            parts.append(f"<{tag}>{escape(text)}</{tag}>")
-        else:
-            parts.append(f"<p>{escape(text)}</p>")
-    html = _BODY_CACHE[key] = Markup("\n".join(parts))
-    if len(_BODY_CACHE) > _BODY_CACHE_SIZE:
-        _BODY_CACHE.popitem(last=False)
-    return html
+
+    def make() -> Markup:
+        parts = []
+        for kind, level, text in revision.blocks:
+            if kind == "heading":
+                tag = f"h{min(level + 2, 4)}"
+                parts.append(f"<{tag}>{escape(text)}</{tag}>")
+            else:
+                parts.append(f"<p>{escape(text)}</p>")
+        return Markup("\n".join(parts))
+
+    return lib.caches.get(lib.caches.fragments, ("body", revision.revision_id), make)
 
 
 @router.get("/materials/{material_id}/download")
-async def download(ctx: CtxDep, material_id: int, fmt: str = "txt") -> Response:
-    rendered = service.download(ctx.lib, ctx.viewer, material_id, parse_format(fmt))
+def download(ctx: CtxDep, material_id: Id, fmt: str = "txt") -> Response:
+    rendered = downloads.download(ctx.lib, ctx.viewer, material_id, parse_format(fmt))
     return finish(ctx, attachment(rendered))
 
 
@@ -137,20 +146,20 @@ def attachment(rendered: Rendered) -> Response:
 
 
 @router.get("/materials/{material_id}/revisions", response_class=HTMLResponse)
-async def revisions(ctx: CtxDep, material_id: int) -> Response:
-    view = service.material_view(ctx.lib, ctx.viewer, material_id)
+def revisions(ctx: CtxDep, material_id: Id) -> Response:
+    view = reading.material_view(ctx.lib, ctx.viewer, material_id)
     return render(
         ctx,
         "revisions.html",
         view=view,
-        revisions=service.revision_list(ctx.lib, ctx.viewer, material_id),
+        revisions=reading.revision_list(ctx.lib, ctx.viewer, material_id),
     )
 
 
 @router.get("/materials/{material_id}/revisions/{number}", response_class=HTMLResponse)
-async def revision_diff(ctx: CtxDep, material_id: int, number: int) -> Response:
-    view = service.material_view(ctx.lib, ctx.viewer, material_id)
-    diff = service.revision_diff(ctx.lib, ctx.viewer, material_id, number)
+def revision_diff(ctx: CtxDep, material_id: Id, number: Id) -> Response:
+    view = reading.material_view(ctx.lib, ctx.viewer, material_id)
+    diff = reading.revision_diff(ctx.lib, ctx.viewer, material_id, number)
     return render(ctx, "diff.html", view=view, diff=diff)
 
 

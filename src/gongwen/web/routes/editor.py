@@ -10,13 +10,13 @@ from fastapi import APIRouter, File, Form, Response, UploadFile
 from fastapi.responses import HTMLResponse, RedirectResponse
 
 from gongwen.errors import GongwenError, InvalidInput
-from gongwen.platform import catalogue, publishing
-from gongwen.platform.accounts import require_editor
+from gongwen.platform import browse, publishing, reading
+from gongwen.platform.access import require_editor
 from gongwen.util.clock import now
 from gongwen.web.app_support import BEIJING
-from gongwen.web.deps import CtxDep, render
+from gongwen.web.deps import CtxDep, Id, render
 
-router = APIRouter(prefix="/editor")
+router = APIRouter(prefix="/editor", include_in_schema=False)
 FormStr = Annotated[str, Form()]
 
 
@@ -36,14 +36,14 @@ def _when(value: str) -> datetime | None | Literal["now"]:
 
 
 @router.get("", response_class=HTMLResponse)
-async def dashboard(ctx: CtxDep, message: str = "", error: str = "") -> Response:
+def dashboard(ctx: CtxDep, message: str = "", error: str = "") -> Response:
     require_editor(ctx.member)
-    cards = catalogue.browse(ctx.lib, ctx.viewer, limit=200)
+    cards = browse.browse(ctx.lib, ctx.viewer, limit=200)
     return render(ctx, "editor.html", cards=cards, message=message, error=error)
 
 
 @router.post("/upload", response_class=HTMLResponse)
-async def upload(
+def upload(
     ctx: CtxDep,
     files: Annotated[list[UploadFile], File()],
     publish_at: FormStr = "",
@@ -58,7 +58,12 @@ async def upload(
         name = upload_file.filename or "upload"
         try:
             saved = publishing.publish_upload(
-                ctx.lib, editor, name, await upload_file.read(), publish_at=when, note=note
+                ctx.lib,
+                editor,
+                name,
+                upload_file.file.read(publishing.MAX_UPLOAD_BYTES + 1),
+                publish_at=when,
+                note=note,
             )
         except GongwenError as err:
             errors.append(f"{name}：{getattr(err, 'reason', str(err))}")
@@ -73,9 +78,9 @@ async def upload(
 
 
 @router.get("/materials/{material_id}", response_class=HTMLResponse)
-async def edit(ctx: CtxDep, material_id: int) -> Response:
+def edit(ctx: CtxDep, material_id: Id) -> Response:
     editor = require_editor(ctx.member)
-    view = catalogue.material_view(ctx.lib, ctx.viewer, material_id)
+    view = reading.material_view(ctx.lib, ctx.viewer, material_id)
     return render(
         ctx,
         "editor_material.html",
@@ -85,9 +90,9 @@ async def edit(ctx: CtxDep, material_id: int) -> Response:
 
 
 @router.post("/materials/{material_id}/metadata")
-async def metadata(
+def metadata(
     ctx: CtxDep,
-    material_id: int,
+    material_id: Id,
     title: FormStr,
     organisation: FormStr = "",
     organisation_kind: FormStr = "",
@@ -112,8 +117,8 @@ async def metadata(
 
 
 @router.post("/materials/{material_id}/revision")
-async def revise(
-    ctx: CtxDep, material_id: int, text: FormStr, note: FormStr = "", csrf: FormStr = ""
+def revise(
+    ctx: CtxDep, material_id: Id, text: FormStr, note: FormStr = "", csrf: FormStr = ""
 ) -> Response:
     ctx.check_csrf(csrf)
     publishing.publish_revision(ctx.lib, require_editor(ctx.member), material_id, text, note)
@@ -121,8 +126,8 @@ async def revise(
 
 
 @router.post("/materials/{material_id}/schedule")
-async def schedule(
-    ctx: CtxDep, material_id: int, publish_at: FormStr = "", csrf: FormStr = ""
+def schedule(
+    ctx: CtxDep, material_id: Id, publish_at: FormStr = "", csrf: FormStr = ""
 ) -> Response:
     ctx.check_csrf(csrf)
     when = _when(publish_at)
@@ -133,7 +138,7 @@ async def schedule(
 
 
 @router.post("/materials/{material_id}/retire")
-async def retire(ctx: CtxDep, material_id: int, csrf: FormStr = "") -> Response:
+def retire(ctx: CtxDep, material_id: Id, csrf: FormStr = "") -> Response:
     ctx.check_csrf(csrf)
     publishing.retire(ctx.lib, require_editor(ctx.member), material_id)
     return RedirectResponse("/editor", status_code=303)

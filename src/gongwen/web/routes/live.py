@@ -3,51 +3,40 @@
 from __future__ import annotations
 
 import asyncio
-import json
 import os
 from collections.abc import AsyncIterator
+from typing import Annotated
 
-from fastapi import APIRouter, Request
-from fastapi.responses import StreamingResponse
+from fastapi import APIRouter, Header, Request
+from fastapi.sse import EventSourceResponse, ServerSentEvent
 
-from gongwen.platform.events import Event, events_after
+from gongwen.model.platform import Event
+from gongwen.platform.events import events_after
+from gongwen.web.live import PUBLIC
 
-router = APIRouter()
-HEARTBEAT_S = 15
-
-
-def _frame(event: Event) -> str:
-    return f"id: {event.id}\nevent: {event.kind}\ndata: {json.dumps(event.as_json(), ensure_ascii=False)}\n\n"
+router = APIRouter(include_in_schema=False)
 
 
-@router.get("/events")
-async def stream(request: Request) -> StreamingResponse:
+def _message(event: Event) -> ServerSentEvent:
+    return ServerSentEvent(id=str(event.id), event=event.kind, data=event.as_json())
+
+
+@router.get("/events", response_class=EventSourceResponse)
+async def stream(
+    request: Request, last_event_id: Annotated[str, Header()] = ""
+) -> AsyncIterator[ServerSentEvent]:
+    """The public stream: `hello` once subscribed (the worker's pid lets operators and tests
+    see the fan-out), then every event; a reconnecting page catches up from Last-Event-ID."""
     hub = request.app.state.hub
-    lib = request.app.state.lib
-    last = request.headers.get("last-event-id", "")
-
-    async def frames() -> AsyncIterator[str]:
-        queue = hub.subscribe()
-        try:
-            # The worker's pid, as a comment: it lets operators (and tests) see the fan-out.
-            yield f"retry: 2000\n: worker {os.getpid()}\n\n"
-            if last.isdigit():  # a reconnecting page catches up on what it missed
-                for event in await asyncio.to_thread(events_after, lib, int(last)):
-                    yield _frame(event)
-            while True:
-                try:
-                    event = await asyncio.wait_for(queue.get(), HEARTBEAT_S)
-                except TimeoutError:
-                    if await request.is_disconnected():
-                        return
-                    yield ": keep-alive\n\n"
-                    continue
-                yield _frame(event)
-        finally:
-            hub.unsubscribe(queue)
-
-    return StreamingResponse(
-        frames(),
-        media_type="text/event-stream",
-        headers={"Cache-Control": "no-store", "X-Accel-Buffering": "no"},
-    )
+    queue = hub.subscribe()
+    try:
+        yield ServerSentEvent(event="hello", data={"worker": os.getpid()}, retry=2000)
+        if last_event_id.isascii() and last_event_id.isdigit() and len(last_event_id) < 12:
+            for event in await asyncio.to_thread(
+                events_after, request.app.state.lib, PUBLIC, int(last_event_id)
+            ):
+                yield _message(event)
+        while True:
+            yield _message(await queue.get())
+    finally:
+        hub.unsubscribe(queue)

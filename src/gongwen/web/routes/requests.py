@@ -9,26 +9,26 @@ from fastapi.responses import HTMLResponse, RedirectResponse
 
 from gongwen.errors import InvalidInput
 from gongwen.platform import requests as service
-from gongwen.platform.accounts import require_editor, require_member
-from gongwen.web.deps import CtxDep, render
+from gongwen.platform.access import require_editor, require_member
+from gongwen.web.deps import MAX_ID, CtxDep, Id, render
 
-router = APIRouter(prefix="/requests")
+router = APIRouter(prefix="/requests", include_in_schema=False)
 FormStr = Annotated[str, Form()]
 
 
 @router.get("", response_class=HTMLResponse)
-async def listing(ctx: CtxDep, error: str = "") -> Response:
+def listing(ctx: CtxDep, error: str = "") -> Response:
     return render(
         ctx,
         "requests.html",
-        items=service.listing(ctx.lib, ctx.member),
+        items=service.listing(ctx.lib, ctx.viewer),
         statuses=service.STATUSES,
         error=error,
     )
 
 
 @router.post("", response_class=HTMLResponse)
-async def post(ctx: CtxDep, title: FormStr, body: FormStr = "", csrf: FormStr = "") -> Response:
+def post(ctx: CtxDep, title: FormStr, body: FormStr = "", csrf: FormStr = "") -> Response:
     ctx.check_csrf(csrf)
     member = require_member(ctx.member)
     try:
@@ -38,7 +38,7 @@ async def post(ctx: CtxDep, title: FormStr, body: FormStr = "", csrf: FormStr = 
             ctx,
             "requests.html",
             status_code=400,
-            items=service.listing(ctx.lib, member),
+            items=service.listing(ctx.lib, ctx.viewer),
             statuses=service.STATUSES,
             error=err.reason,
         )
@@ -46,15 +46,15 @@ async def post(ctx: CtxDep, title: FormStr, body: FormStr = "", csrf: FormStr = 
 
 
 @router.post("/{request_id}/vote")
-async def vote(ctx: CtxDep, request_id: int, csrf: FormStr = "") -> Response:
+def vote(ctx: CtxDep, request_id: Id, csrf: FormStr = "") -> Response:
     ctx.check_csrf(csrf)
     service.toggle_vote(ctx.lib, require_member(ctx.member), request_id)
     return RedirectResponse("/requests", status_code=303)
 
 
 @router.post("/{request_id}/status")
-async def status(
-    ctx: CtxDep, request_id: int, status: FormStr, material_id: FormStr = "", csrf: FormStr = ""
+def status(
+    ctx: CtxDep, request_id: Id, status: FormStr, material_id: FormStr = "", csrf: FormStr = ""
 ) -> Response:
     ctx.check_csrf(csrf)
     service.set_status(
@@ -62,6 +62,15 @@ async def status(
         require_editor(ctx.member),
         request_id,
         status,
-        int(material_id) if material_id.strip().isdigit() else None,
+        _material_id(material_id),
     )
     return RedirectResponse("/requests", status_code=303)
+
+
+def _material_id(value: str) -> int | None:
+    value = value.strip()
+    if not value:
+        return None
+    if not (value.isascii() and value.isdigit()) or not 1 <= int(value) <= MAX_ID:
+        raise InvalidInput("material_id", "材料编号须为正整数")
+    return int(value)

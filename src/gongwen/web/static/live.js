@@ -33,4 +33,7 @@
     }
   }
   for (const kind of Object.keys(kinds)) source.addEventListener(kind, show);
+  // The page's connection state, for people (and tests) who need to know the stream is live.
+  source.addEventListener("hello", () => { document.documentElement.dataset.live = "connected"; });
+  source.addEventListener("error", () => { document.documentElement.dataset.live = "reconnecting"; });
 })();

@@ -10,7 +10,6 @@ from gongwen.ingest.service import ingest
 from gongwen.library import Library
 from gongwen.materials import list_materials, material_detail
 from gongwen.search.service import search
-from gongwen.store.library_store import check_index
 from gongwen.store.schema import revisions
 
 
@@ -76,8 +75,8 @@ def test_a_revision_within_one_batch_keeps_the_index_sound(lib: Library, tmp_pat
     )
     results = _ingest(lib, folder)
     assert [d.status for r in results for d in r.documents] == ["new", "revision"]
-    with lib.engine.begin() as conn:
-        check_index(conn)
+    with lib.db.write() as conn:
+        lib.index.check(conn)
     assert search(lib, "旧版独有").hits == []
     assert len(search(lib, "新版独有").hits) == 1
     assert len(search(lib, "共同的段落").hits) == 1

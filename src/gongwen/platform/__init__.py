@@ -1,0 +1,1 @@
+"""The members' platform: services that know nothing of HTTP."""

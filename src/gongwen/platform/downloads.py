@@ -1,0 +1,52 @@
+"""Downloads: the one way member-facing bytes of a material leave the platform."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from gongwen.errors import NotEntitled, RateLimited
+from gongwen.export.render import Format, Rendered, render
+from gongwen.library import Library
+from gongwen.platform.access import Viewer, require_member
+from gongwen.platform.reading import NOT_ENTITLED, material_row
+from gongwen.store import audit, materials
+from gongwen.store import downloads as store
+from gongwen.util.clock import now
+
+
+def download(lib: Library, viewer: Viewer, material_id: int, fmt: Format) -> Rendered:
+    """A member's copy of a material: checked, counted against the daily limit, logged."""
+    member = require_member(viewer.member)
+    row = material_row(lib, viewer, material_id)
+    if not viewer.can_read(row.published_at):
+        raise NotEntitled(NOT_ENTITLED)
+    limit = lib.settings.daily_download_limit
+    if not viewer.is_editor:
+        with lib.db.read() as conn:
+            today = store.count_since(conn, member.id, now() - timedelta(days=1))
+        if today >= limit:
+            with lib.db.write() as conn:
+                audit.record(
+                    conn,
+                    member.id,
+                    "download.refused_bulk",
+                    str(material_id),
+                    {"format": str(fmt), "last_24h": today},
+                    flagged=True,
+                )
+            raise RateLimited(
+                f"24 小时内下载已达上限（{limit} 份），请明天再试；如有需要请联系管理员"
+            )
+    with lib.db.read() as conn:
+        detail = materials.detail(conn, row.id, row.number)
+    rendered = render(detail, fmt)
+    with lib.db.write() as conn:
+        store.insert(conn, member.id, material_id, row.revision_id, str(fmt))
+        audit.record(
+            conn,
+            member.id,
+            "download",
+            str(material_id),
+            {"format": str(fmt), "revision": row.number},
+        )
+    return rendered

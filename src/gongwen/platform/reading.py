@@ -1,0 +1,87 @@
+"""Reading a material: its page (preview for everyone, full text for readers), its revisions."""
+
+from __future__ import annotations
+
+import difflib
+
+from gongwen.errors import NotEntitled, NotFound
+from gongwen.library import Library
+from gongwen.model.material import (
+    MaterialView,
+    RevisionDiff,
+    RevisionInfo,
+    RevisionView,
+    Status,
+    body_blocks,
+    preview_of,
+    status_of,
+)
+from gongwen.platform.access import Viewer
+from gongwen.store import materials as store
+from gongwen.store.materials import MaterialRow
+from gongwen.util.clock import now
+
+NOT_ENTITLED = "您的订阅不包含这份材料（订阅可读：订阅开始前3年至订阅结束期间发布的材料）"
+
+
+def material_row(lib: Library, viewer: Viewer, material_id: int) -> MaterialRow:
+    """The material if the viewer may see it at all (editors: always; others: published)."""
+    with lib.db.read() as conn:
+        row = store.material_row(conn, material_id)
+    if row is None or (
+        not viewer.is_editor
+        and status_of(row.published_at, row.retired_at, now()) is not Status.PUBLISHED
+    ):
+        raise NotFound(f"没有编号为 {material_id} 的材料")
+    return row
+
+
+def revision_view(lib: Library, material_id: int, revision_id: int, number: int) -> RevisionView:
+    """A revision's page data, built once per process (revisions never change)."""
+
+    def make() -> RevisionView:
+        with lib.db.read() as conn:
+            detail = store.detail(conn, material_id, number)
+        return RevisionView(
+            revision_id,
+            number,
+            tuple(detail.sections),
+            tuple(body_blocks(detail)),
+            detail.text,
+            preview_of(detail.text, lib.settings.preview_chars),
+            tuple((p.text, p.start, p.end, p.label, p.unit) for p in detail.placeholders),
+        )
+
+    return lib.caches.get(lib.caches.revisions, revision_id, make)
+
+
+def material_view(lib: Library, viewer: Viewer, material_id: int) -> MaterialView:
+    row = material_row(lib, viewer, material_id)
+    readable = viewer.can_read(row.published_at)
+    view = revision_view(lib, row.id, row.revision_id, row.number)
+    return MaterialView(row.card(readable, now()), view, row.revision_count, readable)
+
+
+def revision_list(lib: Library, viewer: Viewer, material_id: int) -> list[RevisionInfo]:
+    material_row(lib, viewer, material_id)
+    with lib.db.read() as conn:
+        return store.revisions(conn, material_id)
+
+
+def revision_diff(lib: Library, viewer: Viewer, material_id: int, number: int) -> RevisionDiff:
+    """A revision against the one before it; it shows text, so it needs read access."""
+    row = material_row(lib, viewer, material_id)
+    if not viewer.can_read(row.published_at):
+        raise NotEntitled(NOT_ENTITLED)
+    with lib.db.read() as conn:
+        revs = store.revision_texts(conn, material_id, [number, number - 1])
+    if number not in revs:
+        raise NotFound(f"材料 {material_id} 没有第 {number} 版")
+    old = revs[number - 1][0] if number - 1 in revs else ""
+    new, note = revs[number]
+    lines: list[tuple[str, str]] = []
+    for line in difflib.unified_diff(old.splitlines(), new.splitlines(), lineterm="", n=2):
+        if line.startswith(("---", "+++")):
+            continue
+        lines.append((line[0] if line[0] in "+-@" else " ", line[1:] if line[0] in "+- " else line))
+    return RevisionDiff(number, number - 1 if number - 1 in revs else None, note, lines)

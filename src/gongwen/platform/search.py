@@ -1,0 +1,52 @@
+"""Searching the catalogue as a viewer: the scope decides what may match, limits keep it honest.
+
+What a viewer may not read, search may not confirm: for a material the viewer may not read,
+only its title, outline and preview can match (the index query itself is scoped, so hits,
+counts and the candidate cap never depend on hidden text). Searches are limited per session
+and per address, so nobody can probe a text phrase by phrase.
+"""
+
+from __future__ import annotations
+
+from gongwen.errors import RateLimited
+from gongwen.library import Library
+from gongwen.model.search import Filters, SearchResult
+from gongwen.platform.access import Client, Viewer
+from gongwen.search.service import search
+from gongwen.store import audit
+from gongwen.util.clock import now
+
+
+def search_catalogue(
+    lib: Library,
+    viewer: Viewer,
+    query: str,
+    filters: Filters | None = None,
+    limit: int = 20,
+    client: Client | None = None,
+) -> SearchResult:
+    if client is not None and not viewer.is_editor:
+        _throttle(lib, viewer, client)
+    return search(lib, query, filters, limit=limit, scope=viewer.search_scope(now()))
+
+
+def _throttle(lib: Library, viewer: Viewer, client: Client) -> None:
+    settings = lib.settings
+    checks = [
+        ("search.session", client.session, settings.search_per_minute),
+        ("search.address", client.address, settings.search_per_minute_per_address),
+    ]
+    for namespace, key, per_minute in checks:
+        if key and not lib.limiter.hit(namespace, key, per_minute):
+            if lib.limiter.first_refusal(namespace, key):
+                member_id = viewer.member.id if viewer.member else None
+                with lib.db.write() as conn:
+                    audit.record(
+                        conn,
+                        member_id,
+                        "search.rate_limited",
+                        client.address,
+                        {"limit": namespace, "per_minute": per_minute},
+                        flagged=True,
+                    )
+            raise RateLimited(f"检索过于频繁（每分钟最多 {per_minute} 次），请稍后再试")

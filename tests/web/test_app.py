@@ -1,0 +1,150 @@
+"""The app as a server: blocking work never holds the event loop; addresses come from the
+socket unless a trusted proxy forwards them; sign-ups are limited per address."""
+
+from __future__ import annotations
+
+import inspect
+import threading
+from collections.abc import Iterator
+from dataclasses import replace
+from pathlib import Path
+
+import pytest
+from fastapi.routing import APIRoute
+from fastapi.testclient import TestClient
+
+from gongwen.config import Settings
+from gongwen.library import Library
+from gongwen.model.member import OPERATOR
+from gongwen.platform import accounts, audit
+from gongwen.web.app import create_app
+
+from .conftest import World, csrf_of
+
+ASYNC_ALLOWED = {"healthz", "stream"}  # no I/O at all; the live stream awaits a queue
+
+
+def test_only_non_blocking_handlers_run_on_the_event_loop() -> None:
+    """`async def` handlers run on the event loop; every other one runs in the thread pool."""
+    from gongwen.web.routes import account, admin, api, catalogue, editor, live, requests
+
+    routes = [
+        route
+        for module in (account, admin, api, catalogue, editor, live, requests)
+        for route in module.router.routes
+        if isinstance(route, APIRoute)
+    ]
+    assert len(routes) > 30
+    on_loop = {
+        route.name
+        for route in routes
+        if inspect.iscoroutinefunction(route.endpoint) or inspect.isasyncgenfunction(route.endpoint)
+    }
+    assert on_loop == ASYNC_ALLOWED
+
+
+@pytest.fixture
+def fresh(tmp_path: Path) -> Iterator[Library]:
+    lib = Library.open(Settings(db_url=f"sqlite:///{tmp_path / 'app.sqlite3'}"))
+    yield lib
+    lib.close()
+
+
+def test_health_answers_while_a_password_is_being_hashed(
+    fresh: Library, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A registration's argon2 hash is held open: if it ran on the event loop, /healthz could
+    not be answered until it finished."""
+    entered, release = threading.Event(), threading.Event()
+    real_hash = accounts._hash
+
+    def slow_hash(password: str) -> str:
+        entered.set()
+        release.wait(timeout=20)
+        return real_hash(password)
+
+    monkeypatch.setattr(accounts, "_hash", slow_hash)
+    with TestClient(create_app(fresh, live_updates=False)) as client:
+        client.get("/")
+        form = {
+            "email": "new@example.cn",
+            "password": "a-long-password",
+            "password2": "a-long-password",
+            "csrf": client.cookies["gw_csrf"],
+        }
+        registering = threading.Thread(
+            target=client.post, args=("/register",), kwargs={"data": form}
+        )
+        registering.start()
+        try:
+            assert entered.wait(timeout=10), "the registration should be hashing"
+            answers: list[int] = []
+            health = threading.Thread(
+                target=lambda: answers.append(client.get("/healthz").status_code)
+            )
+            health.start()
+            health.join(timeout=10)
+            assert answers == [200], "/healthz waited for the password hash"
+            assert not release.is_set()
+        finally:
+            release.set()
+            registering.join(timeout=20)
+    assert (
+        accounts.authenticate(fresh, "new@example.cn", "a-long-password").email == "new@example.cn"
+    )
+
+
+def test_signups_from_one_address_are_limited(fresh: Library) -> None:
+    fresh.settings = replace(fresh.settings, registrations_per_hour_per_address=2)
+    with TestClient(create_app(fresh, live_updates=False), follow_redirects=False) as client:
+        statuses = []
+        for n in range(3):
+            client.cookies.clear()
+            client.get("/")
+            response = client.post(
+                "/register",
+                data={
+                    "email": f"r{n}@example.cn",
+                    "password": "a-long-password",
+                    "password2": "a-long-password",
+                    "csrf": client.cookies["gw_csrf"],
+                },
+            )
+            statuses.append(response.status_code)
+        assert statuses == [303, 303, 429]
+        assert "注册过于频繁" in response.text
+
+
+@pytest.mark.parametrize("trusted", [False, True])
+def test_forwarded_addresses_are_believed_only_from_trusted_proxies(
+    fresh: Library, trusted: bool
+) -> None:
+    # TestClient's socket address is "testclient".
+    fresh.settings = replace(
+        fresh.settings, trusted_proxies=frozenset({"testclient"} if trusted else set())
+    )
+    with TestClient(create_app(fresh, live_updates=False), follow_redirects=False) as client:
+        client.get("/")
+        client.post(
+            "/login",
+            data={
+                "email": "x@example.cn",
+                "password": "wrong-password",
+                "csrf": client.cookies["gw_csrf"],
+            },
+            headers={"X-Forwarded-For": "198.51.100.7, 203.0.113.9"},
+        )
+    [entry] = audit.entries(fresh, OPERATOR, action="login.failed")
+    assert entry.detail["ip"] == ("203.0.113.9" if trusted else "testclient")
+
+
+def test_the_live_stream_says_hello_once_subscribed(world: World) -> None:
+    """The first frame is sent after the page is subscribed to the hub: a page (or a test)
+    that has seen `hello` misses nothing published afterwards."""
+    client = world.client(None)
+    csrf_of(world.client("covered"))  # the world is up
+    with client.stream("GET", "/events") as response:
+        assert response.headers["content-type"].startswith("text/event-stream")
+        lines = response.iter_lines()
+        first = [next(lines) for _ in range(3)]
+    assert first[0] == "event: hello" and first[1].startswith('data: {"worker":')
