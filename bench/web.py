@@ -298,6 +298,13 @@ class Server:
                 str(workers),
             ],
             cwd=ROOT,
+            # wrk is one client hammering from one address: the per-session and per-address
+            # search limits (a defence against probing) would answer 429s, not measure search.
+            env={
+                **os.environ,
+                "GONGWEN_SEARCH_PER_MINUTE": "0",
+                "GONGWEN_SEARCH_PER_MINUTE_PER_ADDRESS": "0",
+            },
             stdout=self.log,
             stderr=subprocess.STDOUT,
             start_new_session=True,

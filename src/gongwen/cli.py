@@ -1,10 +1,11 @@
 """The `gongwen` command: parse arguments, make one service call, print (or --json).
 
-Start-up is kept short (a search from the shell should take a fraction of a second): heavy
-modules (rich, SQLAlchemy, Alembic, jieba, the web stack) are imported inside the commands that
-need them, and the database is migrated only when its schema is not the newest. Commands that
-change users, subscriptions or codes act as the operator (model.member.OPERATOR): whoever runs
-`gongwen` on the server owns the database anyway.
+Start-up is kept short (a search from the shell should take a fraction of a second): the
+command line is plain click (typer 0.29 builds a pydantic TypeAdapter per parameter, 0.3 s of
+CPU per start on this machine), heavy modules (rich, SQLAlchemy, Alembic, jieba, the web stack)
+are imported inside the commands that need them, and the database is migrated only when its
+schema is not the newest. Commands that change users, subscriptions or codes act as the
+operator (model.member.OPERATOR): whoever runs `gongwen` on the server owns the database.
 """
 
 from __future__ import annotations
@@ -12,9 +13,9 @@ from __future__ import annotations
 import json
 import sys
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Any
+from typing import TYPE_CHECKING, Any
 
-import typer
+import click
 
 from gongwen.config import Settings
 from gongwen.errors import GongwenError
@@ -24,14 +25,13 @@ if TYPE_CHECKING:
 
     from gongwen.library import Library
 
-app = typer.Typer(
-    help="公文库 gongwen: 公文范文库的入库、结构解析与检索。",
-    no_args_is_help=True,
-    add_completion=False,
-    pretty_exceptions_enable=False,
-    rich_markup_mode=None,
-)
-JsonOpt = Annotated[bool, typer.Option("--json", help="输出 JSON（格式见 docs/cli.md）")]
+CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
+
+
+def json_option(f: Any) -> Any:
+    return click.option("--json", "as_json", is_flag=True, help="输出 JSON（格式见 docs/cli.md）")(
+        f
+    )
 
 
 class _Consoles:
@@ -76,29 +76,46 @@ def library() -> Library:
     return state.lib
 
 
+def _width(text: str) -> int:
+    """Columns a text takes in a terminal: CJK characters take two."""
+    import unicodedata
+
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+
+
+def print_table(header: tuple[str, ...], rows: list[tuple[str, ...]]) -> None:
+    """A plain aligned table (rich would cost 0.1 s of start-up for the same thing)."""
+    widths = [max(_width(row[i]) for row in [header, *rows]) for i in range(len(header))]
+
+    def line(cells: tuple[str, ...]) -> str:
+        return "  ".join(c + " " * (w - _width(c)) for c, w in zip(cells, widths, strict=True))
+
+    click.secho(line(header).rstrip(), bold=True)
+    for row in rows:
+        click.echo(line(row).rstrip())
+
+
 def emit_json(data: Any) -> None:
     sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=2, default=str) + "\n")
 
 
-@app.callback()
-def main_options(
-    db: Annotated[
-        str | None,
-        typer.Option("--db", help="数据库地址；默认 $GONGWEN_DB 或 sqlite:///var/gongwen.sqlite3"),
-    ] = None,
-) -> None:
+@click.group(context_settings=CONTEXT)
+@click.option("--db", help="数据库地址；默认 $GONGWEN_DB 或 sqlite:///var/gongwen.sqlite3")
+def app(db: str | None) -> None:
+    """公文库 gongwen: 公文范文库的入库、结构解析与检索，以及会员平台。"""
     state.db = db
 
 
 @app.command()
-def ingest(
-    paths: Annotated[list[Path], typer.Argument(help="文件或文件夹（递归）")],
-    announce: Annotated[
-        bool, typer.Option(help="新材料向会员推送通知（批量导入往期资料时用 --no-announce）")
-    ] = True,
-    batch_files: Annotated[int, typer.Option(min=1, help="每个事务提交的文件数")] = 64,
-    as_json: JsonOpt = False,
-) -> None:
+@click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option(
+    "--announce/--no-announce",
+    default=True,
+    help="新材料向会员推送通知（批量导入往期资料时用 --no-announce）",
+)
+@click.option("--batch-files", type=click.IntRange(min=1), default=64, help="每个事务提交的文件数")
+@json_option
+def ingest(paths: tuple[Path, ...], announce: bool, batch_files: int, as_json: bool) -> None:
     """入库 .txt/.md/.docx/.pdf/.jsonl/.csv 文件；坏文件逐个报告，其余照常入库。"""
     from rich.progress import (
         BarColumn,
@@ -113,7 +130,7 @@ def ingest(
 
     lib = library()
     out, err = consoles.out, consoles.err
-    files = expand_paths(paths)
+    files = expand_paths(list(paths))
     results = []
     failed = 0
     with Progress(
@@ -155,17 +172,23 @@ def ingest(
             f"未变 {counts['unchanged']}，失败 {failed}"
         )
     if failed:
-        raise typer.Exit(1)
+        sys.exit(1)
 
 
 @app.command("list")
+@click.option("--kind", help="机构类别，如 科技局、事业单位")
+@click.option("--type", "doc_type", help="文种，如 工作总结")
+@click.option("--year", type=int, help="年份")
+@click.option("--period", help="时段，如 上半年")
+@click.option("--limit", type=click.IntRange(min=1), default=200, help="最多列出条数")
+@json_option
 def list_cmd(
-    kind: Annotated[str | None, typer.Option(help="机构类别，如 科技局、事业单位")] = None,
-    doc_type: Annotated[str | None, typer.Option("--type", help="文种，如 工作总结")] = None,
-    year: Annotated[int | None, typer.Option(help="年份")] = None,
-    period: Annotated[str | None, typer.Option(help="时段，如 上半年")] = None,
-    limit: Annotated[int, typer.Option(help="最多列出条数")] = 200,
-    as_json: JsonOpt = False,
+    kind: str | None,
+    doc_type: str | None,
+    year: int | None,
+    period: str | None,
+    limit: int,
+    as_json: bool,
 ) -> None:
     """列出材料。"""
     from dataclasses import asdict
@@ -178,29 +201,29 @@ def list_cmd(
     if as_json:
         emit_json([asdict(r) for r in rows])
         return
-    from rich.table import Table
-
-    table = Table("编号", "标题", "机构", "类别", "年份", "时段", "文种", "版本")
-    for r in rows:
-        table.add_row(
-            str(r.id),
-            r.title,
-            r.organisation,
-            r.organisation_kind,
-            str(r.year or ""),
-            r.period,
-            r.doc_type,
-            str(r.revisions),
-        )
-    consoles.out.print(table)
+    print_table(
+        ("编号", "标题", "机构", "类别", "年份", "时段", "文种", "版本"),
+        [
+            (
+                str(r.id),
+                r.title,
+                r.organisation,
+                r.organisation_kind,
+                str(r.year or ""),
+                r.period,
+                r.doc_type,
+                str(r.revisions),
+            )
+            for r in rows
+        ],
+    )
 
 
 @app.command()
-def show(
-    material_id: Annotated[int, typer.Argument(help="材料编号")],
-    fmt: Annotated[str, typer.Option("--format", help="txt | md | json")] = "txt",
-    revision: Annotated[int | None, typer.Option(help="版本号（默认最新）")] = None,
-) -> None:
+@click.argument("material_id", type=int)
+@click.option("--format", "fmt", default="txt", help="txt | md | json")
+@click.option("--revision", type=int, help="版本号（默认最新）")
+def show(material_id: int, fmt: str, revision: int | None) -> None:
     """显示一篇材料的全文。"""
     from gongwen.materials import material_detail
 
@@ -218,10 +241,9 @@ def show(
 
 
 @app.command()
-def outline(
-    material_id: Annotated[int, typer.Argument(help="材料编号")],
-    as_json: JsonOpt = False,
-) -> None:
+@click.argument("material_id", type=int)
+@json_option
+def outline(material_id: int, as_json: bool) -> None:
     """显示材料的标题层级（提纲）与占位符。"""
     from dataclasses import asdict
 
@@ -238,33 +260,49 @@ def outline(
             }
         )
         return
-    out = consoles.out
-    out.print(f"[bold]{detail.summary.title}[/bold]")
+    click.secho(detail.summary.title, bold=True)
     for s in detail.sections:
-        out.print(f"{'  ' * s.level}{s.label}{s.heading}  [dim]{s.kind}[/dim]")
+        click.echo(f"{'  ' * s.level}{s.label}{s.heading}  " + click.style(s.kind, dim=True))
     if detail.placeholders:
         labels = sorted(
             {f"{p.label}" + (f"（{p.unit}）" if p.unit else "") for p in detail.placeholders}
         )
-        out.print(f"占位符 {len(detail.placeholders)} 处：" + "、".join(labels))
+        click.echo(f"占位符 {len(detail.placeholders)} 处：" + "、".join(labels))
 
 
 @app.command()
+@click.argument("query")
+@click.option("--kind", help="机构类别")
+@click.option("--type", "doc_type", help="文种")
+@click.option("--year", type=int, help="年份")
+@click.option("--period", help="时段")
+@click.option("--section", help="段落类别：工作情况/主要做法/存在问题/下步打算/其他")
+@click.option("--limit", type=click.IntRange(min=1, max=1000), default=20, help="返回条数")
+@json_option
 def search(
-    query: Annotated[
-        str, typer.Argument(help='检索词；空格分隔的多个词须同时出现，"…" 表示含空格的短语')
-    ],
-    kind: Annotated[str | None, typer.Option(help="机构类别")] = None,
-    doc_type: Annotated[str | None, typer.Option("--type", help="文种")] = None,
-    year: Annotated[int | None, typer.Option(help="年份")] = None,
-    period: Annotated[str | None, typer.Option(help="时段")] = None,
-    section: Annotated[
-        str | None, typer.Option(help="段落类别：工作情况/主要做法/存在问题/下步打算/其他")
-    ] = None,
-    limit: Annotated[int, typer.Option(help="返回条数")] = 20,
-    as_json: JsonOpt = False,
+    query: str,
+    kind: str | None,
+    doc_type: str | None,
+    year: int | None,
+    period: str | None,
+    section: str | None,
+    limit: int,
+    as_json: bool,
 ) -> None:
-    """全文检索：精确短语，多词同时出现，可按类别过滤。"""
+    """全文检索 QUERY：精确短语，空格分隔的多个词须同时出现，"…" 表示含空格的短语。"""
+    run_search_command(query, kind, doc_type, year, period, section, limit, as_json)
+
+
+def run_search_command(
+    query: str,
+    kind: str | None,
+    doc_type: str | None,
+    year: int | None,
+    period: str | None,
+    section: str | None,
+    limit: int,
+    as_json: bool,
+) -> None:
     from gongwen.model.search import Filters
     from gongwen.search.service import search as run_search
 
@@ -272,19 +310,17 @@ def search(
     if as_json:
         emit_json(result.as_json())
         return
-    out = consoles.out
     more = "+" if result.capped else ""
-    out.print(f"“{query}”：{result.candidates}{more} 段命中，用时 {result.took_ms:.1f} ms")
+    click.echo(f"“{query}”：{result.candidates}{more} 段命中，用时 {result.took_ms:.1f} ms")
     for h in result.hits:
         path = " › ".join(h.heading_path)
-        out.print(
-            f"[bold]#{h.material_id} {h.title}[/bold]" + (f"  [dim]{path}[/dim]" if path else "")
+        click.echo(
+            click.style(f"#{h.material_id} {h.title}", bold=True)
+            + (click.style(f"  {path}", dim=True) if path else "")
         )
-        out.print(
-            "  "
-            + "".join(
-                f"[reverse]{t}[/reverse]" if hit else t.replace("[", "\\[") for t, hit in h.snippet
-            )
+        # click.echo drops the styles when the output is not a terminal.
+        click.echo(
+            "  " + "".join(click.style(t, reverse=True) if hit else t for t, hit in h.snippet)
         )
 
 
@@ -294,24 +330,31 @@ def demo() -> None:
     from gongwen.materials import count_materials, list_materials
 
     lib = library()
-    out = consoles.out
-    out.print(
-        f"[bold]公文库[/bold] 数据库：{lib.settings.db_url}，共 {count_materials(lib)} 篇材料"
+    click.echo(
+        click.style("公文库", bold=True)
+        + f" 数据库：{lib.settings.db_url}，共 {count_materials(lib)} 篇材料"
     )
     for r in list_materials(lib, limit=10):
-        out.print(
+        click.echo(
             f"  #{r.id} {r.title}  {r.organisation_kind} {r.year or ''} {r.period} {r.doc_type}"
         )
-    out.print("\n示例检索：gongwen search 疫情 --section 存在问题")
-    search("疫情", None, None, None, None, "存在问题", 5, False)
+    click.echo("\n示例检索：gongwen search 疫情 --section 存在问题")
+    run_search_command("疫情", None, None, None, None, "存在问题", 5, False)
 
 
-user_app = typer.Typer(help="用户管理", no_args_is_help=True)
-subscription_app = typer.Typer(help="订阅管理", no_args_is_help=True)
-codes_app = typer.Typer(help="卡密（兑换码）", no_args_is_help=True)
-app.add_typer(user_app, name="user")
-app.add_typer(subscription_app, name="subscription")
-app.add_typer(codes_app, name="codes")
+@app.group("user")
+def user_app() -> None:
+    """用户管理"""
+
+
+@app.group("subscription")
+def subscription_app() -> None:
+    """订阅管理"""
+
+
+@app.group("codes")
+def codes_app() -> None:
+    """卡密（兑换码）"""
 
 
 def _new_password() -> str:
@@ -321,11 +364,10 @@ def _new_password() -> str:
 
 
 @user_app.command("add")
-def user_add(
-    email: Annotated[str, typer.Argument(help="邮箱")],
-    role: Annotated[str, typer.Option(help="member | editor | admin")] = "member",
-    as_json: JsonOpt = False,
-) -> None:
+@click.argument("email")
+@click.option("--role", default="member", help="member | editor | admin")
+@json_option
+def user_add(email: str, role: str, as_json: bool) -> None:
     """添加用户。密码从标准输入读取；没有输入时生成一个并只打印这一次。"""
     from gongwen.model.member import OPERATOR, Role
     from gongwen.platform.accounts import create_user
@@ -354,14 +396,11 @@ def user_add(
 
 
 @subscription_app.command("grant")
-def subscription_grant(
-    email: Annotated[str, typer.Argument(help="会员邮箱")],
-    plan: Annotated[str, typer.Option(help="month | quarter | year")] = "year",
-    start: Annotated[
-        str | None, typer.Option(help="开始日期 YYYY-MM-DD（默认现在；有效订阅则顺延）")
-    ] = None,
-    as_json: JsonOpt = False,
-) -> None:
+@click.argument("email")
+@click.option("--plan", default="year", help="month | quarter | year")
+@click.option("--start", help="开始日期 YYYY-MM-DD（默认现在；有效订阅则顺延）")
+@json_option
+def subscription_grant(email: str, plan: str, start: str | None, as_json: bool) -> None:
     """开通或延长订阅。"""
     from datetime import UTC, datetime
 
@@ -391,11 +430,10 @@ def subscription_grant(
 
 
 @codes_app.command("create")
-def codes_create(
-    plan: Annotated[str, typer.Option(help="month | quarter | year")] = "year",
-    count: Annotated[int, typer.Option(help="数量")] = 10,
-    as_json: JsonOpt = False,
-) -> None:
+@click.option("--plan", default="year", help="month | quarter | year")
+@click.option("--count", type=int, default=10, help="数量")
+@json_option
+def codes_create(plan: str, count: int, as_json: bool) -> None:
     """生成一次性卡密（只显示这一次，库中只存摘要）。"""
     from gongwen.model.member import OPERATOR
     from gongwen.platform.subscriptions import create_codes
@@ -409,11 +447,10 @@ def codes_create(
 
 
 @codes_app.command("redeem")
-def codes_redeem(
-    email: Annotated[str, typer.Argument(help="会员邮箱")],
-    code: Annotated[str, typer.Argument(help="卡密")],
-    as_json: JsonOpt = False,
-) -> None:
+@click.argument("email")
+@click.argument("code")
+@json_option
+def codes_redeem(email: str, code: str, as_json: bool) -> None:
     """替会员兑换卡密。"""
     from gongwen.model.member import OPERATOR
     from gongwen.platform.accounts import find_member
@@ -448,16 +485,10 @@ def bootstrap() -> None:
 
 
 @app.command()
-def backup(
-    path: Annotated[
-        Path,
-        typer.Argument(
-            help="备份文件路径（SQLite 为数据库副本，PostgreSQL 为 pg_dump 自定义格式）"
-        ),
-    ],
-    as_json: JsonOpt = False,
-) -> None:
-    """在线备份数据库（SQLite 在线备份；PostgreSQL 用 pg_dump），不停服务。"""
+@click.argument("path", type=click.Path(path_type=Path))
+@json_option
+def backup(path: Path, as_json: bool) -> None:
+    """在线备份数据库到 PATH（SQLite 为数据库副本；PostgreSQL 用 pg_dump 自定义格式），不停服务。"""
     from gongwen.store.backup import backup as run_backup
 
     done = run_backup(library().db, path)
@@ -468,12 +499,11 @@ def backup(
 
 
 @app.command()
-def restore(
-    path: Annotated[Path, typer.Argument(help="gongwen backup 生成的备份文件")],
-    force: Annotated[bool, typer.Option("--force", help="目标数据库不为空时也覆盖")] = False,
-    as_json: JsonOpt = False,
-) -> None:
-    """把备份恢复到 --db 指定的数据库（默认拒绝覆盖已有数据）。"""
+@click.argument("path", type=click.Path(path_type=Path))
+@click.option("--force", is_flag=True, help="目标数据库不为空时也覆盖")
+@json_option
+def restore(path: Path, force: bool, as_json: bool) -> None:
+    """把 gongwen backup 生成的备份 PATH 恢复到 --db 指定的数据库（默认拒绝覆盖已有数据）。"""
     from gongwen.store.backup import restore as run_restore
     from gongwen.store.db import Database
 
@@ -489,11 +519,10 @@ def restore(
 
 
 @app.command()
-def serve(
-    host: Annotated[str, typer.Option(help="监听地址")] = "127.0.0.1",
-    port: Annotated[int, typer.Option(help="端口")] = 8000,
-    workers: Annotated[int, typer.Option(help="进程数（每核一个）")] = 1,
-) -> None:
+@click.option("--host", default="127.0.0.1", help="监听地址")
+@click.option("--port", type=int, default=8000, help="端口")
+@click.option("--workers", type=click.IntRange(min=1), default=1, help="进程数（每核一个）")
+def serve(host: str, port: int, workers: int) -> None:
     """启动网站（FastAPI + uvicorn）。多进程时通过 Redis（GONGWEN_REDIS）或数据库轮询同步实时推送。"""
     import os
 
@@ -521,10 +550,16 @@ def serve(
 
 def main() -> None:
     try:
-        app()
+        app.main(prog_name="gongwen", standalone_mode=False)
     except GongwenError as e:
-        consoles.err.print(f"[red]错误[/red] {e}", markup=True, highlight=False)
+        sys.stderr.write(f"错误 {e}\n")
         sys.exit(2)
+    except click.exceptions.Abort:
+        sys.stderr.write("已中止\n")
+        sys.exit(130)
+    except click.ClickException as e:
+        e.show()
+        sys.exit(e.exit_code)
 
 
 if __name__ == "__main__":
