@@ -11,7 +11,7 @@ GW := .venv/bin/gongwen
 DB ?= sqlite:///var/gongwen.sqlite3
 PORT ?= 8000
 
-.PHONY: run test lint sync bench-search bench-web clean
+.PHONY: run test lint sync bench-search bench-web bench-cli clean
 
 $(UV):
 	@command -v $(PYTHON) >/dev/null || { echo "需要 Python 3.11 ($(PYTHON))"; exit 1; }
@@ -38,14 +38,17 @@ lint: sync
 	.venv/bin/ruff format --check src tests bench
 	.venv/bin/mypy --ignore-missing-imports src/gongwen
 	.venv/bin/mypy --strict --ignore-missing-imports src/gongwen/parse src/gongwen/model \
-	  src/gongwen/search/tokens.py src/gongwen/search/query.py src/gongwen/errors.py \
-	  src/gongwen/config.py src/gongwen/util
+	  src/gongwen/search/query.py src/gongwen/errors.py src/gongwen/config.py src/gongwen/util \
+	  src/gongwen/store/sql.py src/gongwen/store/index
 
 bench-search: sync
 	.venv/bin/python bench/search.py
 
 bench-web: sync
 	.venv/bin/python bench/web.py
+
+bench-cli: sync
+	.venv/bin/python bench/cli.py
 
 clean:
 	rm -rf .venv $(TOOLS) var

@@ -146,7 +146,7 @@ def session(conn: Any, token_hash: str, at: datetime) -> SessionRow | None:
         return None
     user = _user(found)
     subscription = subscription_from(found[11:]) if found[11] is not None else None
-    return SessionRow(user.member, subscription, found[9], sql.when(found[10]))  # type: ignore[arg-type]
+    return SessionRow(user.member, subscription, found[9], sql.at(found[10]))
 
 
 def begin_visit(conn: Any, user_id: int) -> None:

@@ -50,8 +50,8 @@ def entries(
         params["flagged"] = flagged
     return [
         AuditEntry(
-            r[0], sql.when(r[1]), r[2] or "", r[3], r[4], json.loads(r[5] or "{}"), bool(r[6])
-        )  # type: ignore[arg-type]
+            r[0], sql.at(r[1]), r[2] or "", r[3], r[4], json.loads(r[5] or "{}"), bool(r[6])
+        )
         for r in sql.rows(
             conn,
             "SELECT a.id, a.at, u.email, a.action, a.target, a.detail, a.flagged"

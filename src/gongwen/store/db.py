@@ -91,18 +91,17 @@ class Database:
             with self.engine.connect() as conn:
                 yield conn
             return
-        conn = self._checkout()
+        raw = self._checkout()
         try:
-            conn.execute("BEGIN")
-            yield conn
+            raw.execute("BEGIN")
+            yield raw
         finally:
             try:
-                conn.execute("ROLLBACK")
-            except sqlite3.Error:
-                conn.close()
-                conn = None  # type: ignore[assignment]
-            if conn is not None:
-                self._checkin(conn)
+                raw.execute("ROLLBACK")
+            except sqlite3.Error:  # a broken connection is not pooled again
+                raw.close()
+            else:
+                self._checkin(raw)
 
     def _checkout(self) -> sqlite3.Connection:
         with self._lock:

@@ -51,7 +51,7 @@ def after(conn: Any, after_id: int, visible_at: datetime | None, limit: int = 10
             " FROM events e WHERE e.id > :after ORDER BY e.id LIMIT :n",
             {"after": after_id, "n": limit},
         )
-        return [Event(r[0], r[1], r[2], sql.when(r[3]), *r[4:]) for r in found]  # type: ignore[arg-type]
+        return [Event(r[0], r[1], r[2], sql.at(r[3]), r[4], r[5], r[6]) for r in found]
     found = sql.rows(
         conn,
         "SELECT e.id, e.kind, e.title, e.at, e.material_id, e.revision_id, e.request_id,"
@@ -66,7 +66,7 @@ def after(conn: Any, after_id: int, visible_at: datetime | None, limit: int = 10
             r[0],
             r[1],
             r[2],
-            sql.when(r[3]),  # type: ignore[arg-type]
+            sql.at(r[3]),
             r[4] if r[7] else None,
             r[5] if r[7] else None,
             r[6],
@@ -91,7 +91,7 @@ def publication_items(conn: Any, at: datetime, limit: int = 50) -> list[tuple[Fe
         {"visible_at": at, "n": limit},
     )
     return [
-        (FeedItem(r[0], r[1], r[2], sql.when(r[3]), r[4], False), sql.when(r[5]))  # type: ignore[arg-type, misc]
+        (FeedItem(r[0], r[1], r[2], sql.at(r[3]), r[4], False), sql.at(r[5]))
         for r in found
     ]
 
@@ -113,7 +113,7 @@ def notifications_for(
 ) -> list[Notification]:
     unread = " AND n.read_at IS NULL" if unread_only else ""
     return [
-        Notification(r[0], r[1], sql.when(r[2]), r[3], r[4], r[5] is not None)  # type: ignore[arg-type]
+        Notification(r[0], r[1], sql.at(r[2]), r[3], r[4], r[5] is not None)
         for r in sql.rows(
             conn,
             "SELECT n.id, n.text, e.at, e.material_id, e.request_id, n.read_at"

@@ -588,7 +588,11 @@ _MATERIAL_ROW = (
 
 
 def _material_row(r: Any) -> MaterialRow:
-    return MaterialRow(*r[:7], sql.when(r[7]), sql.when(r[8]), *r[9:])
+    mid, title, org, kind, year, period, doc_type, published, retired, rev, number, count = r
+    return MaterialRow(
+        mid, title, org, kind, year, period, doc_type, sql.when(published), sql.when(retired),
+        rev, number, count,
+    )
 
 
 def material_row(conn: Any, material_id: int) -> MaterialRow | None:

@@ -115,7 +115,7 @@ def listing(
             r[4],
             r[5],
             r[6] or "",
-            sql.when(r[7]),  # type: ignore[arg-type]
+            sql.at(r[7]),
             viewer_id is not None and r[8] == viewer_id,
             bool(r[9]),
         )

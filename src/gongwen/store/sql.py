@@ -47,6 +47,14 @@ def when(value: object) -> datetime | None:
     return datetime.fromisoformat(str(value)).replace(tzinfo=UTC)
 
 
+def at(value: object) -> datetime:
+    """A time from a NOT NULL column."""
+    moment = when(value)
+    if moment is None:
+        raise ValueError("a NOT NULL time column held NULL")
+    return moment
+
+
 def _expand(sql: str, params: Mapping[str, Any]) -> tuple[str, dict[str, Any]]:
     out = dict(params)
     for name, value in params.items():

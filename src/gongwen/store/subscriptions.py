@@ -19,7 +19,7 @@ _COLUMNS = "s.id, s.user_id, s.plan, s.starts_at, s.ends_at, s.source"
 
 
 def subscription_from(r: Any) -> Subscription:
-    return Subscription(r[0], r[1], r[2], sql.when(r[3]), sql.when(r[4]), r[5])  # type: ignore[arg-type]
+    return Subscription(r[0], r[1], r[2], sql.at(r[3]), sql.at(r[4]), r[5])
 
 
 def active_for(conn: Any, user_id: int, at: datetime) -> Subscription | None:

@@ -30,7 +30,8 @@ def upgrade() -> None:
     from gongwen.store.index import index_for
     from gongwen.store.materials import reindex
 
-    preview_chars = op.get_context().config.attributes.get("preview_chars", 300)
+    config = op.get_context().config
+    preview_chars = config.attributes.get("preview_chars", 300) if config else 300
     reindex(conn, index_for(conn.dialect.name), preview_chars)
 
 
