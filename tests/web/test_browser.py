@@ -6,6 +6,12 @@ Full-page screenshots of the main pages go to var/screenshots/ for a human look.
 
 Skips when /usr/bin/chromium is missing, unless GONGWEN_REQUIRE_BROWSER=1 (set by CI), in which
 case it fails: CI can never pass by skipping it. `playwright install` is never needed.
+
+It waits for states, never for times, so that it passes on a loaded machine too:
+- `gongwen ingest` leaves the seeds unannounced; the server announces them (a "published" event
+  each, pushed to every open page) a couple of seconds after /healthz answers. The fixture waits
+  for those six events before any page opens, or live.js would add six more cards to a home page
+  under test (and move the link about to be clicked).
 """
 
 from __future__ import annotations
@@ -53,6 +59,7 @@ NEW_TEXT = (
     "二、重点任务\n（一）抓好思想政治工作。深入开展主题教育，凝聚思想共识。\n"
 )
 WAIT_MS = 15_000
+START_S = 120  # the server's start-up: imports, migrations, the seeds' announcement
 
 
 @dataclass(frozen=True)
@@ -71,10 +78,19 @@ def _free_port() -> int:
 
 def _healthy(url: str) -> bool:
     try:
-        with urllib.request.urlopen(url, timeout=1) as response:
+        with urllib.request.urlopen(url, timeout=5) as response:
             return response.status == 200
     except (urllib.error.URLError, OSError):
         return False
+
+
+def _announced(base: str) -> list[str]:
+    """Titles of the stored "published" events, in order (the public /api/v1/events)."""
+    try:
+        with urllib.request.urlopen(f"{base}/api/v1/events", timeout=5) as response:
+            return [e["title"] for e in json.load(response) if e["kind"] == "published"]
+    except (urllib.error.URLError, OSError):
+        return []
 
 
 def _need_chromium() -> None:
@@ -133,11 +149,22 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
             start_new_session=True,
         )
     try:
-        deadline = time.monotonic() + 30
-        while not _healthy(f"{base}/healthz"):
+        # Ready means: answering, and done announcing the ingested seeds (the server does that
+        # on its second poll tick, ~2 s after start). Polls a state; the deadline only bounds it.
+        deadline = time.monotonic() + START_S
+
+        def waiting(what: str) -> None:
             if proc.poll() is not None or time.monotonic() > deadline:
-                pytest.fail(f"gongwen serve did not start:\n{log.read_text()}")
-            time.sleep(0.2)
+                pytest.fail(f"gongwen serve {what} within {START_S} s:\n{log.read_text()}")
+            time.sleep(0.1)
+
+        while not _healthy(f"{base}/healthz"):
+            waiting("did not answer /healthz")
+        while len(_announced(base)) < len(SEED_TITLES):
+            waiting("did not announce the seeds")
+        # Each seed announced exactly once, and by this server (not one that took the port).
+        assert sorted(_announced(base)) == sorted(SEED_TITLES)
+        assert proc.poll() is None, log.read_text()
         yield Server(base, code, "editor@example.cn", tmp)
     finally:
         os.killpg(proc.pid, signal.SIGTERM)
