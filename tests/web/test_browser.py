@@ -12,6 +12,10 @@ It waits for states, never for times, so that it passes on a loaded machine too:
   each, pushed to every open page) a couple of seconds after /healthz answers. The fixture waits
   for those six events before any page opens, or live.js would add six more cards to a home page
   under test (and move the link about to be clicked).
+- A page counts as live once its EventSource is OPEN: the server subscribes the stream to new
+  events in the same event-loop step in which it writes the response headers, before it can
+  handle another request, so nothing published after that is missed. The editor publishes only
+  then.
 """
 
 from __future__ import annotations
@@ -60,6 +64,17 @@ NEW_TEXT = (
 )
 WAIT_MS = 15_000
 START_S = 120  # the server's start-up: imports, migrations, the seeds' announcement
+# In every page of the member's context: the page's event streams, to wait until one is OPEN.
+WATCH_STREAMS = """
+(() => {
+  const Native = window.EventSource;
+  if (!Native) return;
+  window.liveStreams = [];
+  window.EventSource = class extends Native {
+    constructor(...args) { super(...args); window.liveStreams.push(this); }
+  };
+})();
+"""
 
 
 @dataclass(frozen=True)
@@ -195,8 +210,11 @@ def test_member_journey_in_a_real_browser(chromium: object, server: Server) -> N
     for title in SEED_TITLES:
         expect(latest).to_contain_text(title)
     expect(latest.locator(".card")).to_have_count(6)
+    for title in SEED_TITLES:
+        expect(latest.get_by_role("link", name=title, exact=True)).to_have_count(1)
     _shot(page, "home.png")
-    page.get_by_role("link", name=SEED_TITLES[2]).click()
+    latest.get_by_role("link", name=SEED_TITLES[2], exact=True).click()
+    page.wait_for_url("**/materials/*")
     expect(page.locator("h1")).to_have_text(SEED_TITLES[2])
     expect(page.locator("#preview")).to_be_visible()
     expect(page.locator("#fulltext")).to_have_count(0)
@@ -206,6 +224,7 @@ def test_member_journey_in_a_real_browser(chromium: object, server: Server) -> N
 
     # 2. Registration logs the new member in; the account page says there is no subscription.
     member = browser.new_context(base_url=base, locale="zh-CN", accept_downloads=True)
+    member.add_init_script(WATCH_STREAMS)
     page = member.new_page()
     script_errors: list[str] = []
     page.on("pageerror", lambda err: script_errors.append(str(err)))
@@ -238,6 +257,7 @@ def test_member_journey_in_a_real_browser(chromium: object, server: Server) -> N
     first = results.locator(".hit a").first
     title = first.inner_text().strip()
     first.click()
+    page.wait_for_url("**/materials/*")
     expect(page.locator("h1")).to_have_text(title)
     expect(page.locator("#fulltext")).to_be_visible()
     expect(page.locator("#preview")).to_have_count(0)
@@ -267,7 +287,12 @@ def test_member_journey_in_a_real_browser(chromium: object, server: Server) -> N
     with page.expect_response(lambda r: r.url.endswith("/events")) as stream:
         page.goto("/")
     assert stream.value.ok
-    expect(page.locator("#latest")).not_to_contain_text(NEW_TITLE)
+    # This page's stream is connected (OPEN), so the server already delivers to it: only now
+    # may the editor publish.
+    page.wait_for_function("() => (window.liveStreams || []).some(s => s.readyState === 1)")
+    latest = page.locator("#latest")
+    expect(latest.locator(".card")).to_have_count(6)
+    expect(latest).not_to_contain_text(NEW_TITLE)
     expect(page.locator("#live-banner")).to_be_hidden()
     page.evaluate("window.stillTheSamePage = true")  # gone if the page reloads
 
@@ -279,6 +304,7 @@ def test_member_journey_in_a_real_browser(chromium: object, server: Server) -> N
     desk.click("form[action='/login'] button[type=submit]")
     desk.wait_for_url(base + "/")
     desk.goto("/editor")
+    expect(desk.locator("h1")).to_have_text("编辑工作台")
     upload = server.tmp / "2020年下半年工作计划.txt"
     upload.write_text(NEW_TEXT, encoding="utf-8")
     desk.set_input_files("input[name=files]", str(upload))
@@ -289,12 +315,15 @@ def test_member_journey_in_a_real_browser(chromium: object, server: Server) -> N
     banner = page.locator("#live-banner")
     expect(banner).to_be_visible(timeout=10_000)
     expect(banner).to_contain_text(NEW_TITLE)
-    expect(page.locator("#latest")).to_contain_text(NEW_TITLE)
+    expect(latest).to_contain_text(NEW_TITLE)
+    expect(latest.locator(".card")).to_have_count(7)  # one live card, added once
+    expect(latest.locator(".card").first).to_contain_text(NEW_TITLE)
     assert page.evaluate("window.stillTheSamePage") is True
     _shot(page, "live.png")
 
     # The banner links to the new material, readable by the member.
-    banner.get_by_role("link", name=NEW_TITLE).click()
+    banner.get_by_role("link", name=NEW_TITLE, exact=True).click()
+    page.wait_for_url("**/materials/*")
     expect(page.locator("h1")).to_have_text(NEW_TITLE)
     expect(page.locator("#fulltext")).to_contain_text("一、总体思路")
     assert script_errors == []
