@@ -12,10 +12,9 @@ It waits for states, never for times, so that it passes on a loaded machine too:
   each, pushed to every open page) a couple of seconds after /healthz answers. The fixture waits
   for those six events before any page opens, or live.js would add six more cards to a home page
   under test (and move the link about to be clicked).
-- A page counts as live once its EventSource is OPEN: the server subscribes the stream to new
-  events in the same event-loop step in which it writes the response headers, before it can
-  handle another request, so nothing published after that is missed. The editor publishes only
-  then.
+- A page counts as live once its stream has said `hello`: the server sends it after subscribing
+  the stream to new events, and live.js then marks the page (`<html data-live="connected">`),
+  so nothing published after that is missed. The editor publishes only then.
 - Every wait has one generous limit (WAIT_MS); a fast machine never waits it out.
 """
 
@@ -65,17 +64,6 @@ NEW_TEXT = (
 )
 WAIT_MS = 30_000  # an upper bound for a loaded 2-core machine, never a wait in itself
 START_S = 120  # the server's start-up: imports, migrations, the seeds' announcement
-# In every page of the member's context: the page's event streams, to wait until one is OPEN.
-WATCH_STREAMS = """
-(() => {
-  const Native = window.EventSource;
-  if (!Native) return;
-  window.liveStreams = [];
-  window.EventSource = class extends Native {
-    constructor(...args) { super(...args); window.liveStreams.push(this); }
-  };
-})();
-"""
 
 
 @dataclass(frozen=True)
@@ -227,7 +215,6 @@ def test_member_journey_in_a_real_browser(chromium: object, server: Server) -> N
     # 2. Registration logs the new member in; the account page says there is no subscription.
     member = browser.new_context(base_url=base, locale="zh-CN", accept_downloads=True)
     member.set_default_timeout(WAIT_MS)
-    member.add_init_script(WATCH_STREAMS)
     page = member.new_page()
     script_errors: list[str] = []
     page.on("pageerror", lambda err: script_errors.append(str(err)))
@@ -290,9 +277,9 @@ def test_member_journey_in_a_real_browser(chromium: object, server: Server) -> N
     with page.expect_response(lambda r: r.url.endswith("/events")) as stream:
         page.goto("/")
     assert stream.value.ok
-    # This page's stream is connected (OPEN), so the server already delivers to it: only now
-    # may the editor publish.
-    page.wait_for_function("() => (window.liveStreams || []).some(s => s.readyState === 1)")
+    # This page's stream has said hello, so the server already delivers to it: only now may the
+    # editor publish.
+    expect(page.locator("html")).to_have_attribute("data-live", "connected")
     latest = page.locator("#latest")
     expect(latest.locator(".card")).to_have_count(6)
     expect(latest).not_to_contain_text(NEW_TITLE)

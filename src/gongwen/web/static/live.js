@@ -15,7 +15,8 @@
     banner.append(strong, a);
     banner.style.display = "block";
     const list = document.getElementById("latest");
-    if (list && data.kind === "published") {
+    // A material the page already lists (announced after a bulk ingest) is not added twice.
+    if (list && data.kind === "published" && !list.querySelector('a[href="' + link + '"]')) {
       // Same shape as the server's cards; whether it is readable shows after a reload.
       const card = document.createElement("div");
       card.className = "card live-card";
