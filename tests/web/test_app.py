@@ -148,3 +148,32 @@ def test_the_live_stream_says_hello_once_subscribed(world: World) -> None:
         lines = response.iter_lines()
         first = [next(lines) for _ in range(3)]
     assert first[0] == "event: hello" and first[1].startswith('data: {"worker":')
+
+
+def test_public_events_never_name_a_retired_or_unpublished_material(fresh: Library) -> None:
+    """The API, the live stream's catch-up and the requests board, over HTTP."""
+    from gongwen.model.member import Role
+    from gongwen.platform import publishing, requests
+    from gongwen.platform.accounts import create_user
+
+    editor = create_user(fresh, OPERATOR, "editor@example.cn", "a-long-password", Role.EDITOR)
+    text = "2021年工作计划（{}）\n一、总体思路\n推进档案数字化。\n"
+    [kept] = publishing.publish_upload(fresh, editor, "a.txt", text.format("档案局").encode())
+    [gone] = publishing.publish_upload(fresh, editor, "b.txt", text.format("保密局").encode())
+    [draft] = publishing.publish_upload(
+        fresh, editor, "c.txt", text.format("机要局").encode(), publish_at=None
+    )
+    publishing.retire(fresh, editor, gone.material_id)
+    rid = requests.post(fresh, editor, "需要机要工作计划范文")
+    requests.set_status(fresh, editor, rid, "planned", draft.material_id)
+    with TestClient(create_app(fresh, live_updates=False)) as client:
+        api = client.get("/api/v1/events").text
+        board = client.get("/requests").text + client.get("/api/v1/requests").text
+        with client.stream("GET", "/events", headers={"Last-Event-ID": "0"}) as response:
+            lines = response.iter_lines()
+            catch_up = "\n".join(next(lines) for _ in range(9))  # hello, then two events
+    for public in (api, catch_up):
+        assert "档案局" in public
+        assert "保密局" not in public and "机要局" not in public
+    assert "需要机要工作计划范文" in board and "机要局" not in board
+    assert f"/materials/{draft.material_id}" not in board

@@ -49,9 +49,7 @@ def entries(
         where.append("a.flagged = :flagged")
         params["flagged"] = flagged
     return [
-        AuditEntry(
-            r[0], sql.at(r[1]), r[2] or "", r[3], r[4], json.loads(r[5] or "{}"), bool(r[6])
-        )
+        AuditEntry(r[0], sql.at(r[1]), r[2] or "", r[3], r[4], json.loads(r[5] or "{}"), bool(r[6]))
         for r in sql.rows(
             conn,
             "SELECT a.id, a.at, u.email, a.action, a.target, a.detail, a.flagged"

@@ -90,10 +90,7 @@ def publication_items(conn: Any, at: datetime, limit: int = 50) -> list[tuple[Fe
         " ORDER BY e.id DESC LIMIT :n",
         {"visible_at": at, "n": limit},
     )
-    return [
-        (FeedItem(r[0], r[1], r[2], sql.at(r[3]), r[4], False), sql.at(r[5]))
-        for r in found
-    ]
+    return [(FeedItem(r[0], r[1], r[2], sql.at(r[3]), r[4], False), sql.at(r[5])) for r in found]
 
 
 def notify(conn: Any, event: Event, user_ids: set[int], text: str) -> None:

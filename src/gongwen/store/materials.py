@@ -590,8 +590,18 @@ _MATERIAL_ROW = (
 def _material_row(r: Any) -> MaterialRow:
     mid, title, org, kind, year, period, doc_type, published, retired, rev, number, count = r
     return MaterialRow(
-        mid, title, org, kind, year, period, doc_type, sql.when(published), sql.when(retired),
-        rev, number, count,
+        mid,
+        title,
+        org,
+        kind,
+        year,
+        period,
+        doc_type,
+        sql.when(published),
+        sql.when(retired),
+        rev,
+        number,
+        count,
     )
 
 

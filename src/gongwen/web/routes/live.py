@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import json
 import os
 from collections.abc import AsyncIterator
 from typing import Annotated
@@ -18,7 +19,9 @@ router = APIRouter(include_in_schema=False)
 
 
 def _message(event: Event) -> ServerSentEvent:
-    return ServerSentEvent(id=str(event.id), event=event.kind, data=event.as_json())
+    # Chinese as UTF-8 on the wire, not \uXXXX escapes (half the bytes, readable in logs).
+    data = json.dumps(event.as_json(), ensure_ascii=False)
+    return ServerSentEvent(id=str(event.id), event=event.kind, raw_data=data)
 
 
 @router.get("/events", response_class=EventSourceResponse)
