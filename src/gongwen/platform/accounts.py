@@ -19,6 +19,7 @@ from gongwen.platform.access import NOWHERE, Client, Viewer, require_admin, requ
 from gongwen.store import accounts as store
 from gongwen.store import audit
 from gongwen.util.clock import now
+from gongwen.util.text import plain_text, printable
 
 _EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")
 MIN_PASSWORD = 8
@@ -39,8 +40,8 @@ def token_hash(token: str) -> str:
 
 def normalise_email(email: str) -> str:
     """One spelling per address: NFKC (full-width ｍ → m), no format characters (zero-width
-    spaces and joiners, bidi marks), no surrounding space, lower case."""
-    folded = unicodedata.normalize("NFKC", email)
+    spaces and joiners, bidi marks) or control characters, no surrounding space, lower case."""
+    folded = unicodedata.normalize("NFKC", printable(email))
     folded = "".join(ch for ch in folded if unicodedata.category(ch) != "Cf")
     return folded.strip().lower()
 
@@ -196,6 +197,7 @@ def set_role(lib: Library, actor: Member, user_id: int, role: Role) -> None:
 def suspend(lib: Library, actor: Member, user_id: int, reason: str) -> None:
     """Suspend an account (used for leakers): its sessions end at once."""
     require_admin(actor)
+    reason = plain_text("reason", reason, multiline=True)
     with lib.db.write() as conn:
         if not store.suspend(conn, user_id, reason):
             raise NotFound(f"没有编号为 {user_id} 的用户")

@@ -22,6 +22,7 @@ from gongwen.store import audit, downloads, events
 from gongwen.store import materials as store
 from gongwen.store.materials import EDITABLE, Saved
 from gongwen.util.clock import now
+from gongwen.util.text import plain_text, printable
 
 MAX_UPLOAD_BYTES = 20 * 1024 * 1024
 
@@ -53,6 +54,8 @@ def publish_upload(
 ) -> list[Saved]:
     """Publish an uploaded file (one or more documents). `publish_at`: "now", a time, or None."""
     require_editor(editor)
+    plain_text("note", note)
+    filename = printable(filename) or "upload"
     if publish_at == "now":
         publish_at = now()
     suffix = Path(filename).suffix.lower()
@@ -109,6 +112,8 @@ def publish_upload(
 def publish_revision(lib: Library, editor: Member, material_id: int, text: str, note: str) -> Saved:
     """A new revision of a material from edited text, with a change note."""
     require_editor(editor)
+    plain_text("note", note)
+    plain_text("text", text, multiline=True)
     if not note.strip():
         raise InvalidInput("note", "请填写修订说明")
     if not text.strip():
@@ -144,6 +149,9 @@ def edit_metadata(lib: Library, editor: Member, material_id: int, **fields: obje
     unknown = set(fields) - set(EDITABLE)
     if unknown:
         raise InvalidInput(sorted(unknown)[0], "不可编辑的字段")
+    for name, value in fields.items():
+        if isinstance(value, str):
+            fields[name] = plain_text(name, value).strip()
     if "title" in fields and not str(fields["title"]).strip():
         raise InvalidInput("title", "标题不能为空")
     if "year" in fields and fields["year"] not in (None, ""):

@@ -11,13 +11,15 @@ from gongwen.store import audit, events
 from gongwen.store import materials as materials_store
 from gongwen.store import requests as store
 from gongwen.util.clock import now
+from gongwen.util.text import plain_text
 
 STATUSES = {"open": "待处理", "planned": "已排期", "done": "已完成"}
 
 
 def post(lib: Library, member: Member, title: str, body: str = "") -> int:
     require_member(member)
-    title = title.strip()
+    title = plain_text("title", title).strip()
+    body = plain_text("body", body, multiline=True)
     if not 4 <= len(title) <= 100:
         raise InvalidInput("title", "需求标题须为 4 到 100 个字")
     with lib.db.write() as conn:

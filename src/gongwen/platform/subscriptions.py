@@ -159,7 +159,12 @@ def redeem(lib: Library, member: Member, code: str) -> Subscription:
         # Logged in a transaction of its own: the refusal must not roll the entry back.
         with lib.db.write() as conn:
             audit.record(
-                conn, member.id, "codes.redeem_failed", "", {"hint": code[-4:]}, flagged=True
+                conn,
+                member.id,
+                "codes.redeem_failed",
+                "",
+                {"hint": normalise_code(code)[-4:]},
+                flagged=True,
             )
         raise InvalidInput("code", "卡密无效")
     plan, hint, _ = known

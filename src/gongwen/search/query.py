@@ -11,6 +11,7 @@ import re
 from gongwen.errors import QueryError
 from gongwen.model.search import Term
 from gongwen.parse.tokens import normalize, query_tokens
+from gongwen.util.text import printable
 
 MAX_QUERY_CHARS = 200
 MAX_TERMS = 8
@@ -21,7 +22,7 @@ __all__ = ["MAX_QUERY_CHARS", "MAX_TERMS", "Term", "parse_query", "needle"]
 
 def parse_query(query: str) -> list[Term]:
     """Terms of a query, or a QueryError that says in Chinese what is wrong with it."""
-    query = query.strip()
+    query = printable(query).strip()  # a stray control character is not worth an error
     if not query:
         raise QueryError("请输入检索词")
     if len(query) > MAX_QUERY_CHARS:

@@ -502,6 +502,8 @@ def _facet_filters(
 ) -> str:
     where = ["1 = 1"]
     for name, value in zip(FACETS, (organisation_kind, doc_type, year, period), strict=True):
+        if isinstance(value, str) and "\x00" in value:
+            return "1 = 0"  # no stored value holds NUL (and PostgreSQL cannot even compare it)
         if value not in (None, ""):
             where.append(f"m.{name} = :f_{name}")
             params[f"f_{name}"] = value

@@ -13,7 +13,7 @@ import secrets
 from dataclasses import dataclass
 from typing import Annotated, Any
 
-from fastapi import Depends, Path, Query, Request
+from fastapi import Depends, Request
 from fastapi.responses import HTMLResponse
 from fastapi.templating import Jinja2Templates
 
@@ -26,11 +26,6 @@ from gongwen.platform.accounts import touch, viewer_for_session
 
 SESSION_COOKIE = "gw_session"
 CSRF_COOKIE = "gw_csrf"
-MAX_ID = 2**31 - 1  # ids are 32-bit in both databases: a larger number names nothing
-
-# Path and query integers within what the database can hold (a 23-digit id is a 4xx, not a 500).
-Id = Annotated[int, Path(ge=1, le=MAX_ID, description="编号")]
-PageNumber = Annotated[int, Query(ge=1, le=100_000, description="页码")]
 
 
 def client_address(request: Request, settings: Settings) -> str:
@@ -74,7 +69,7 @@ class Ctx:
         token = submitted or self.request.headers.get("x-csrf-token", "")
         # Compared as bytes: a token with non-ASCII characters is simply wrong, not an error.
         given = token.encode("utf-8", "surrogatepass")
-        if not token or not hmac.compare_digest(given, self.csrf.encode()):
+        if not token or not hmac.compare_digest(given, self.csrf.encode("utf-8", "surrogatepass")):
             raise CsrfError("表单已过期或来源不明（CSRF 校验失败），请刷新页面后重试")
 
 

@@ -12,7 +12,8 @@ from gongwen.errors import InvalidInput
 from gongwen.model.member import Role
 from gongwen.platform import accounts, audit, subscriptions
 from gongwen.platform.access import require_admin
-from gongwen.web.deps import CtxDep, Id, render
+from gongwen.web.deps import CtxDep, render
+from gongwen.web.schemas import RowId
 
 router = APIRouter(prefix="/admin", include_in_schema=False)
 FormStr = Annotated[str, Form()]
@@ -37,7 +38,7 @@ def dashboard(ctx: CtxDep) -> Response:
 
 
 @router.post("/users/{user_id}/role")
-def set_role(ctx: CtxDep, user_id: Id, role: FormStr, csrf: FormStr = "") -> Response:
+def set_role(ctx: CtxDep, user_id: RowId, role: FormStr, csrf: FormStr = "") -> Response:
     ctx.check_csrf(csrf)
     try:
         accounts.set_role(ctx.lib, require_admin(ctx.member), user_id, Role(role))
@@ -48,7 +49,7 @@ def set_role(ctx: CtxDep, user_id: Id, role: FormStr, csrf: FormStr = "") -> Res
 
 @router.post("/users/{user_id}/subscription")
 def grant(
-    ctx: CtxDep, user_id: Id, plan: FormStr, start: FormStr = "", csrf: FormStr = ""
+    ctx: CtxDep, user_id: RowId, plan: FormStr, start: FormStr = "", csrf: FormStr = ""
 ) -> Response:
     ctx.check_csrf(csrf)
     admin = require_admin(ctx.member)
@@ -63,14 +64,14 @@ def grant(
 
 
 @router.post("/users/{user_id}/revoke")
-def revoke(ctx: CtxDep, user_id: Id, csrf: FormStr = "") -> Response:
+def revoke(ctx: CtxDep, user_id: RowId, csrf: FormStr = "") -> Response:
     ctx.check_csrf(csrf)
     subscriptions.revoke(ctx.lib, require_admin(ctx.member), user_id)
     return RedirectResponse("/admin", status_code=303)
 
 
 @router.post("/users/{user_id}/suspend")
-def suspend(ctx: CtxDep, user_id: Id, reason: FormStr = "", csrf: FormStr = "") -> Response:
+def suspend(ctx: CtxDep, user_id: RowId, reason: FormStr = "", csrf: FormStr = "") -> Response:
     ctx.check_csrf(csrf)
     accounts.suspend(ctx.lib, require_admin(ctx.member), user_id, reason or "管理员停用")
     return RedirectResponse("/admin", status_code=303)

@@ -16,7 +16,8 @@ from gongwen.model.search import Filters
 from gongwen.platform import browse as browsing
 from gongwen.platform import downloads, reading
 from gongwen.platform.search import search_catalogue
-from gongwen.web.deps import CtxDep, Id, PageNumber, finish, render
+from gongwen.web.deps import CtxDep, finish, render
+from gongwen.web.schemas import PageNumber, RowId
 
 router = APIRouter(include_in_schema=False)  # pages: the API is described under /api/v1
 PAGE_SIZE = 50
@@ -28,7 +29,7 @@ def browse_args(kind: str, doc_type: str, year: str, period: str) -> dict[str, o
     return {
         "organisation_kind": kind or None,
         "doc_type": doc_type or None,
-        "year": int(year) if year.isdigit() and len(year) <= 4 else None,
+        "year": int(year) if year.isascii() and year.isdigit() and len(year) <= 4 else None,
         "period": period or None,
     }
 
@@ -107,7 +108,7 @@ def search(
 
 
 @router.get("/materials/{material_id}", response_class=HTMLResponse)
-def material(ctx: CtxDep, material_id: Id) -> Response:
+def material(ctx: CtxDep, material_id: RowId) -> Response:
     view = reading.material_view(ctx.lib, ctx.viewer, material_id)
     body = body_html(ctx.lib, view.revision) if view.readable else ""
     return render(ctx, "material.html", view=view, body=body)
@@ -130,7 +131,7 @@ def body_html(lib: Library, revision: RevisionView) -> Markup:
 
 
 @router.get("/materials/{material_id}/download")
-def download(ctx: CtxDep, material_id: Id, fmt: str = "txt") -> Response:
+def download(ctx: CtxDep, material_id: RowId, fmt: str = "txt") -> Response:
     rendered = downloads.download(ctx.lib, ctx.viewer, material_id, parse_format(fmt))
     return finish(ctx, attachment(rendered))
 
@@ -146,7 +147,7 @@ def attachment(rendered: Rendered) -> Response:
 
 
 @router.get("/materials/{material_id}/revisions", response_class=HTMLResponse)
-def revisions(ctx: CtxDep, material_id: Id) -> Response:
+def revisions(ctx: CtxDep, material_id: RowId) -> Response:
     view = reading.material_view(ctx.lib, ctx.viewer, material_id)
     return render(
         ctx,
@@ -157,7 +158,7 @@ def revisions(ctx: CtxDep, material_id: Id) -> Response:
 
 
 @router.get("/materials/{material_id}/revisions/{number}", response_class=HTMLResponse)
-def revision_diff(ctx: CtxDep, material_id: Id, number: Id) -> Response:
+def revision_diff(ctx: CtxDep, material_id: RowId, number: RowId) -> Response:
     view = reading.material_view(ctx.lib, ctx.viewer, material_id)
     diff = reading.revision_diff(ctx.lib, ctx.viewer, material_id, number)
     return render(ctx, "diff.html", view=view, diff=diff)

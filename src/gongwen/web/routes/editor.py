@@ -14,7 +14,8 @@ from gongwen.platform import browse, publishing, reading
 from gongwen.platform.access import require_editor
 from gongwen.util.clock import now
 from gongwen.web.app_support import BEIJING
-from gongwen.web.deps import CtxDep, Id, render
+from gongwen.web.deps import CtxDep, render
+from gongwen.web.schemas import RowId
 
 router = APIRouter(prefix="/editor", include_in_schema=False)
 FormStr = Annotated[str, Form()]
@@ -78,7 +79,7 @@ def upload(
 
 
 @router.get("/materials/{material_id}", response_class=HTMLResponse)
-def edit(ctx: CtxDep, material_id: Id) -> Response:
+def edit(ctx: CtxDep, material_id: RowId) -> Response:
     editor = require_editor(ctx.member)
     view = reading.material_view(ctx.lib, ctx.viewer, material_id)
     return render(
@@ -92,7 +93,7 @@ def edit(ctx: CtxDep, material_id: Id) -> Response:
 @router.post("/materials/{material_id}/metadata")
 def metadata(
     ctx: CtxDep,
-    material_id: Id,
+    material_id: RowId,
     title: FormStr,
     organisation: FormStr = "",
     organisation_kind: FormStr = "",
@@ -118,7 +119,7 @@ def metadata(
 
 @router.post("/materials/{material_id}/revision")
 def revise(
-    ctx: CtxDep, material_id: Id, text: FormStr, note: FormStr = "", csrf: FormStr = ""
+    ctx: CtxDep, material_id: RowId, text: FormStr, note: FormStr = "", csrf: FormStr = ""
 ) -> Response:
     ctx.check_csrf(csrf)
     publishing.publish_revision(ctx.lib, require_editor(ctx.member), material_id, text, note)
@@ -127,7 +128,7 @@ def revise(
 
 @router.post("/materials/{material_id}/schedule")
 def schedule(
-    ctx: CtxDep, material_id: Id, publish_at: FormStr = "", csrf: FormStr = ""
+    ctx: CtxDep, material_id: RowId, publish_at: FormStr = "", csrf: FormStr = ""
 ) -> Response:
     ctx.check_csrf(csrf)
     when = _when(publish_at)
@@ -138,7 +139,7 @@ def schedule(
 
 
 @router.post("/materials/{material_id}/retire")
-def retire(ctx: CtxDep, material_id: Id, csrf: FormStr = "") -> Response:
+def retire(ctx: CtxDep, material_id: RowId, csrf: FormStr = "") -> Response:
     ctx.check_csrf(csrf)
     publishing.retire(ctx.lib, require_editor(ctx.member), material_id)
     return RedirectResponse("/editor", status_code=303)

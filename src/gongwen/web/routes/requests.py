@@ -10,7 +10,8 @@ from fastapi.responses import HTMLResponse, RedirectResponse
 from gongwen.errors import InvalidInput
 from gongwen.platform import requests as service
 from gongwen.platform.access import require_editor, require_member
-from gongwen.web.deps import MAX_ID, CtxDep, Id, render
+from gongwen.web.deps import CtxDep, render
+from gongwen.web.schemas import INT32_MAX, RowId
 
 router = APIRouter(prefix="/requests", include_in_schema=False)
 FormStr = Annotated[str, Form()]
@@ -46,7 +47,7 @@ def post(ctx: CtxDep, title: FormStr, body: FormStr = "", csrf: FormStr = "") ->
 
 
 @router.post("/{request_id}/vote")
-def vote(ctx: CtxDep, request_id: Id, csrf: FormStr = "") -> Response:
+def vote(ctx: CtxDep, request_id: RowId, csrf: FormStr = "") -> Response:
     ctx.check_csrf(csrf)
     service.toggle_vote(ctx.lib, require_member(ctx.member), request_id)
     return RedirectResponse("/requests", status_code=303)
@@ -54,7 +55,7 @@ def vote(ctx: CtxDep, request_id: Id, csrf: FormStr = "") -> Response:
 
 @router.post("/{request_id}/status")
 def status(
-    ctx: CtxDep, request_id: Id, status: FormStr, material_id: FormStr = "", csrf: FormStr = ""
+    ctx: CtxDep, request_id: RowId, status: FormStr, material_id: FormStr = "", csrf: FormStr = ""
 ) -> Response:
     ctx.check_csrf(csrf)
     service.set_status(
@@ -71,6 +72,6 @@ def _material_id(value: str) -> int | None:
     value = value.strip()
     if not value:
         return None
-    if not (value.isascii() and value.isdigit()) or not 1 <= int(value) <= MAX_ID:
+    if not (value.isascii() and value.isdigit()) or not 1 <= int(value) <= INT32_MAX:
         raise InvalidInput("material_id", "材料编号须为正整数")
     return int(value)

@@ -1,0 +1,214 @@
+"""What /api/v1 accepts and answers, as Pydantic models: the OpenAPI document is made from these.
+
+Parameters are bounded so that every value the document allows fits the database (ids are
+32-bit integers on PostgreSQL) and every value it refuses gets a 422, never a 500. Times go out
+as `datetime.isoformat()` (e.g. 2026-01-02T03:04:05.123456+00:00), as they always have.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Annotated, Literal
+
+from fastapi import Header, Path, Query
+from pydantic import BaseModel, ConfigDict, Field, PlainSerializer, WithJsonSchema
+from pydantic.json_schema import SkipJsonSchema
+
+from gongwen.model.member import Role
+
+INT32_MAX = 2**31 - 1
+
+# -- parameters ------------------------------------------------------------------------------
+
+RowId = Annotated[int, Path(ge=1, le=INT32_MAX, description="编号")]  # page paths, too
+PageNumber = Annotated[int, Query(ge=1, le=100_000, description="页码")]
+MaterialId = Annotated[int, Path(ge=1, le=INT32_MAX, description="A material's id")]
+Offset = Annotated[int, Query(ge=0, le=INT32_MAX, description="Materials to skip")]
+EventId = Annotated[int, Query(ge=0, le=INT32_MAX, description="Events after this id")]
+Facet = Annotated[str, Query(description="A facet value, as listed by the site; empty = any")]
+Year = Annotated[str, Query(pattern=r"^([0-9]{4})?$", description="Four digits; empty = any")]
+SearchQuery = Annotated[
+    str,
+    Query(
+        min_length=1,
+        max_length=200,
+        description="Terms separated by spaces, each an exact phrase; all must match. "
+        "A query with nothing searchable (only punctuation) or more than 8 terms gets a 400.",
+    ),
+]
+CsrfHeader = Annotated[
+    str,
+    # Optional in the document so that a missing token is answered (403), not refused as
+    # malformed: members' scripts must send the session's token, and visitors cannot post.
+    Header(
+        alias="X-CSRF-Token",
+        description="The session's CSRF token (required for members; missing or wrong: 403)",
+    ),
+]
+
+
+# -- responses -------------------------------------------------------------------------------
+
+IsoTime = Annotated[
+    datetime,
+    PlainSerializer(lambda v: v.isoformat(), return_type=str),
+    WithJsonSchema({"type": "string", "format": "date-time"}),
+]
+
+
+class Out(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+
+class ErrorOut(Out):
+    """Every error /api/v1 answers (4xx), domain errors and malformed requests alike."""
+
+    error: str = Field(description="The error's kind, e.g. NotFound, InvalidInput, RateLimited")
+    message: str = Field(description="What went wrong, for people (mostly Chinese)")
+    field: str | SkipJsonSchema[None] = Field(
+        default=None, description="The parameter or body field at fault, when there is one"
+    )
+
+
+class SubscriptionOut(Out):
+    plan: str
+    starts_at: IsoTime
+    ends_at: IsoTime
+
+
+class MeOut(Out):
+    id: int
+    email: str
+    role: Role
+    subscription: SubscriptionOut | None
+
+
+class CardOut(Out):
+    id: int
+    title: str
+    organisation: str
+    organisation_kind: str
+    year: int | None
+    period: str
+    doc_type: str
+    published_at: IsoTime | None
+    readable: bool = Field(description="Whether this viewer may read the full text")
+    status: Literal["published", "scheduled", "draft", "retired"]
+
+
+class SectionOut(Out):
+    start: int
+    level: int
+    label: str
+    heading: str
+    kind: str
+
+
+class PlaceholderOut(Out):
+    text: str
+    start: int
+    end: int
+    label: str
+    unit: str
+
+
+class MaterialOut(CardOut):
+    revision: int = Field(description="The current revision's number")
+    revisions: int = Field(description="How many revisions there are")
+    outline: list[SectionOut]
+    preview: str
+    # Only for viewers who may read the material: absent otherwise (never null).
+    text: str | SkipJsonSchema[None] = Field(default=None, description="Full text (readers only)")
+    placeholders: list[PlaceholderOut] | SkipJsonSchema[None] = Field(
+        default=None, description="Blanks to fill in the text (readers only)"
+    )
+
+
+class HitOut(Out):
+    material_id: int
+    revision_id: int
+    paragraph_id: int
+    kind: Literal["body", "title", "heading", "preview"] = Field(
+        description="What matched: a paragraph, the title, a heading, or (for materials the "
+        "viewer may not read) a part of the preview"
+    )
+    title: str
+    heading_path: list[str]
+    snippet: str = Field(description="The passage around the first match (never beyond what "
+                         "the viewer may read)")
+    highlights: list[tuple[str, bool]] = Field(description="(text, is a match) segments")
+    score: float
+
+
+class SearchOut(Out):
+    query: str
+    candidates: int
+    capped: bool
+    took_ms: float
+    hits: list[HitOut]
+
+
+class RequestOut(Out):
+    id: int
+    title: str
+    body: str
+    status: Literal["open", "planned", "done"]
+    votes: int
+    material_id: int | None
+    material_title: str
+    created_at: IsoTime
+    mine: bool
+    voted: bool
+
+
+class CreatedOut(Out):
+    id: int
+
+
+class EventOut(Out):
+    id: int
+    kind: Literal["published", "revised", "request"]
+    title: str
+    at: IsoTime
+    material_id: int | None
+    request_id: int | None
+
+
+# -- request bodies --------------------------------------------------------------------------
+
+# No control characters (C0, C1), and no whitespace at either end: the service strips titles.
+# Whitespace is spelled out (everything str.strip removes) because \s differs between regex
+# engines: ECMA (the document, schemathesis) leaves out U+0085, which Python and Rust include.
+_EDGE = r"[^\x00-\x20\x7f-\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000\ufeff]"
+_TITLE = rf"^{_EDGE}([^\x00-\x1f\x7f-\x9f]*{_EDGE})?$"
+
+
+class RequestIn(BaseModel):
+    """A material request. Text must be valid Unicode (no lone surrogates) without NUL."""
+
+    model_config = ConfigDict(extra="ignore")
+
+    title: str = Field(min_length=4, max_length=100, pattern=_TITLE)
+    # No control characters but tabs and line breaks (util.text.plain_text, multiline).
+    body: str = Field(
+        default="",
+        pattern=r"^[^\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]*$",
+        description="Kept up to 2000 characters",
+    )
+
+
+# -- documented errors -----------------------------------------------------------------------
+
+_DESCRIPTIONS = {
+    400: "Bad request: a query that cannot be run, or a body that is not JSON text",
+    401: "Not logged in",
+    403: "Refused: no subscription covers it, a missing or wrong CSRF token, a suspended account",
+    404: "No such material",
+    422: "Invalid parameters or body; `field` names the first one at fault",
+    429: "Too many requests: downloads in 24 hours, or searches in a minute",
+}
+
+
+def errors(*codes: int) -> dict[int | str, dict[str, object]]:
+    """The `responses=` of an operation: these status codes, each with the error body."""
+    return {code: {"model": ErrorOut, "description": _DESCRIPTIONS[code]} for code in codes}
