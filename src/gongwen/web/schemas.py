@@ -134,8 +134,9 @@ class HitOut(Out):
     )
     title: str
     heading_path: list[str]
-    snippet: str = Field(description="The passage around the first match (never beyond what "
-                         "the viewer may read)")
+    snippet: str = Field(
+        description="The passage around the first match (never beyond what the viewer may read)"
+    )
     highlights: list[tuple[str, bool]] = Field(description="(text, is a match) segments")
     score: float
 
