@@ -14,13 +14,13 @@ def test_migrated_schema_matches_the_tables_in_code(lib: Library) -> None:
     with lib.engine.connect() as conn:
         ctx = MigrationContext.configure(conn)
         diff = compare_metadata(ctx, metadata)
-    # para_terms exists only on PostgreSQL; FTS5 shadow tables only on SQLite.
+    # para_search exists only on PostgreSQL; FTS5 shadow tables only on SQLite.
     relevant = [
         d
         for d in diff
-        if not (d[0] == "add_table" and d[1].name == "para_terms")
+        if not (d[0] == "add_table" and d[1].name == "para_search")
         and not (d[0] == "remove_table" and str(d[1].name).startswith("para_fts"))
-        and not (d[0] == "remove_index" and d[1].name.startswith("ix_para_terms"))
+        and not (d[0] == "remove_index" and d[1].name.startswith("ix_para_search"))
     ]
     assert relevant == []
 

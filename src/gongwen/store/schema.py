@@ -14,7 +14,7 @@ from sqlalchemy import (
     UniqueConstraint,
     func,
 )
-from sqlalchemy.dialects.postgresql import ARRAY
+from sqlalchemy.dialects.postgresql import TSVECTOR
 
 from gongwen.store.types import UTCDateTime
 
@@ -108,14 +108,15 @@ placeholders = Table(
     Column("unit", Text, nullable=False, default=""),
 )
 
-# PostgreSQL only: the token stream of each searchable paragraph, with its facets.
-para_terms = Table(
-    "para_terms",
+# PostgreSQL only: the search index (store/index/postgres.py). tsv holds the passage's tokens
+# with positions, one-character prefixes, facet tokens and id buckets; stream only for passages
+# beyond a tsvector's limits (matched by substring).
+para_search = Table(
+    "para_search",
     metadata,
     Column("id", Integer, ForeignKey("paragraphs.id"), primary_key=True),
-    Column("stream", Text, nullable=False),  # " 营商 商环 环境 境 " – phrase = substring
-    Column("grams", ARRAY(Text), nullable=False),  # distinct tokens and characters, GIN-indexed
-    Column("facets", ARRAY(Text), nullable=False),
+    Column("tsv", TSVECTOR, nullable=False),
+    Column("stream", Text),
 )
 
 Index("ix_revisions_material", revisions.c.material_id)

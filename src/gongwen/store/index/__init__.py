@@ -9,6 +9,7 @@ decided inside the index query: nothing outside the scope is counted, ranked or 
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, Protocol
 
@@ -83,8 +84,11 @@ class SearchIndex(Protocol):
     def remove(self, conn: Any, rows: list[IndexRow]) -> None:
         """Take passages out; `rows` hold exactly what was indexed."""
 
-    def match(self, terms: list[Term], facets: list[str], params: dict[str, Any]) -> Match:
-        """Passages holding every term (exact phrases) and every facet token."""
+    def candidates(
+        self, conn: Any, terms: list[Term], facets: list[str], scope: Scope, params: dict[str, Any]
+    ) -> str:
+        """A condition on `p.id` (paragraphs aliased p) that holds for the newest `:cap`
+        passages matching every term and filter within the scope."""
 
     def check(self, conn: Any) -> None:
         """Raise if the index is damaged."""
@@ -107,20 +111,17 @@ VISIBLE = "m.published_at IS NOT NULL AND m.published_at <= :visible_at AND m.re
 
 
 def candidates_sql(
-    index: SearchIndex,
-    terms: list[Term],
-    facets: list[str],
-    scope: Scope,
-    params: dict[str, Any],
+    match: Callable[[list[str]], Match], facets: list[str], scope: Scope, params: dict[str, Any]
 ) -> str:
-    """The newest `:cap` passage ids matching every term and filter, within the scope."""
+    """The newest `:cap` passage ids matching every term and filter, within the scope, for an
+    index that can say which passages hold the terms and facets (`match`)."""
     if scope.everything:
-        match = index.match(terms, [*facets, FULL], params)
-        return f"SELECT {match.id} FROM {match.source} WHERE {match.where} ORDER BY {match.id} DESC LIMIT :cap"
+        found = match([*facets, FULL])
+        return f"SELECT {found.id} FROM {found.source} WHERE {found.where} ORDER BY {found.id} DESC LIMIT :cap"
     params["visible_at"] = scope.at
     if scope.readable is None:
         side = ""
-        match = index.match(terms, [*facets, PUBLIC], params)
+        found = match([*facets, PUBLIC])
     else:
         # Readable materials match by their full side, the others by their public side.
         params["read_from"], params["read_to"] = scope.readable
@@ -128,12 +129,12 @@ def candidates_sql(
             " AND (CASE WHEN m.published_at >= :read_from AND m.published_at <= :read_to"
             f" THEN p.kind <> '{PassageKind.PREVIEW}' ELSE p.kind <> '{PassageKind.BODY}' END)"
         )
-        match = index.match(terms, facets, params)
+        found = match(facets)
     return (
-        f"SELECT {match.id} FROM {match.source}"
-        f" JOIN paragraphs p ON p.id = {match.id}"
+        f"SELECT {found.id} FROM {found.source}"
+        f" JOIN paragraphs p ON p.id = {found.id}"
         " JOIN revisions r ON r.id = p.revision_id"
         " JOIN materials m ON m.id = r.material_id"
-        f" WHERE {match.where} AND {VISIBLE}{side}"
-        f" ORDER BY {match.id} DESC LIMIT :cap"
+        f" WHERE {found.where} AND {VISIBLE}{side}"
+        f" ORDER BY {found.id} DESC LIMIT :cap"
     )

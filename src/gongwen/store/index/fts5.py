@@ -8,8 +8,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from gongwen.model.search import Term
-from gongwen.store.index import IndexRow, Match
+from gongwen.model.search import Scope, Term
+from gongwen.store.index import IndexRow, Match, candidates_sql
 
 
 def match_expression(terms: list[Term], facets: list[str]) -> str:
@@ -37,9 +37,14 @@ class Fts5Index:
                 [(r.id, r.body, " ".join(r.facets)) for r in rows],
             )
 
-    def match(self, terms: list[Term], facets: list[str], params: dict[str, Any]) -> Match:
-        params["match"] = match_expression(terms, facets)
-        return Match("para_fts", "para_fts MATCH :match", "para_fts.rowid")
+    def candidates(
+        self, conn: Any, terms: list[Term], facets: list[str], scope: Scope, params: dict[str, Any]
+    ) -> str:
+        def match(asked: list[str]) -> Match:
+            params["match"] = match_expression(terms, asked)
+            return Match("para_fts", "para_fts MATCH :match", "para_fts.rowid")
+
+        return f"p.id IN ({candidates_sql(match, facets, scope, params)})"
 
     def check(self, conn: Any) -> None:
         conn.exec_driver_sql("INSERT INTO para_fts(para_fts, rank) VALUES ('integrity-check', 0)")

@@ -8,7 +8,7 @@ from typing import Any
 from gongwen.model.search import Scope, Term
 from gongwen.parse.tokens import normalize
 from gongwen.store import sql
-from gongwen.store.index import SearchIndex, candidates_sql
+from gongwen.store.index import SearchIndex
 
 
 @dataclass(frozen=True, slots=True)
@@ -52,7 +52,7 @@ def ranked_candidates(
             f", (length(p.text) - length(replace(p.text, :n{i}, ''))) / length(:n{i})"
             f", length(m.title) - length(replace(m.title, :n{i}, ''))"
         )
-    candidates = candidates_sql(index, terms, facets, scope, params)
+    candidates = index.candidates(conn, terms, facets, scope, params)
     found = sql.rows(
         conn,
         "SELECT p.id, p.revision_id, p.section_ord, p.start, length(p.text), m.id, m.title,"
@@ -60,7 +60,7 @@ def ranked_candidates(
         + (", p.text" if folded else "".join(counts))
         + " FROM paragraphs p JOIN revisions r ON r.id = p.revision_id"
         " JOIN materials m ON m.id = r.material_id"
-        f" WHERE p.id IN ({candidates})",
+        f" WHERE {candidates}",
         params,
     )
     if not found:
