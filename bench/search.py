@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import argparse
 import gc
+import hashlib
 import json
 import random
 import re
@@ -136,6 +137,11 @@ CLASSES = {
 
 # Targets: (scale, metric, limit). Metrics: ingest_s, p95_ms, max_ms (search, all queries) and
 # speedup_p95 (scan p95 / search p95, a lower bound).
+PG_TARGETS: list[tuple[int, str, float]] = [
+    (1, "p95_ms", 20.0),
+    (1, "max_ms", 100.0),
+    (10, "p95_ms", 60.0),
+]
 TARGETS: list[tuple[int, str, float]] = [
     (1, "ingest_s", 30.0),
     (1, "p95_ms", 10.0),
@@ -250,11 +256,11 @@ def url_path(url: str) -> Path:
 
 
 def run_ingest(
-    console: Console, db_path: Path, folder: Path, chars_by_path: dict[str, int] | None, label: str
+    console: Console, db_url: str, folder: Path, chars_by_path: dict[str, int] | None, label: str
 ) -> dict[str, object]:
-    """Ingest `folder` into a fresh database at `db_path`, timed, with a progress bar."""
+    """Ingest `folder` into a fresh database at `db_url`, timed, with a progress bar."""
     files = expand_paths([folder])
-    lib = Library.open(Settings(db_url=sqlite_url(db_path)))
+    lib = Library.open(Settings(db_url=db_url))
     statuses: Counter[str] = Counter()
     failures: list[str] = []
     ok_files = documents = chars = 0
@@ -435,6 +441,8 @@ def scan_sql(q: Query) -> tuple[str, list[object]]:
 
 def scan(lib: Library, q: Query) -> tuple[int, list[str]]:
     sql, params = scan_sql(q)
+    if lib.dialect != "sqlite":  # psycopg: %s placeholders, a literal % doubled
+        sql = sql.replace("%", "%%").replace("?", "%s")
     needles = q.text.split()
     with lib.engine.connect() as conn:
         rows = conn.exec_driver_sql(sql, tuple(params)).all()
@@ -465,6 +473,9 @@ def time_queries(lib: Library, queries: list[Query], console: Console) -> list[d
                 ms = (time.perf_counter() - t0) * 1000
                 rec[f"{name}_ms"] = round(ms, 3)
                 if name == "search":
+                    # What the hits are, to compare databases: titles and snippets, in order.
+                    shown = "\n".join(f"{h.title}|{h.kind}|{h.snippet_text}" for h in result.hits)
+                    rec["hits_digest"] = hashlib.sha256(shown.encode()).hexdigest()[:16]
                     rec["candidates"] = result.candidates
                     rec["capped"] = result.capped
                     rec["hits"] = len(result.hits)
@@ -530,6 +541,7 @@ def summarise(records: list[dict[str, object]]) -> dict[str, object]:
 
 
 def evaluate_targets(scale: int, report: dict[str, object]) -> list[dict[str, object]]:
+    targets = PG_TARGETS if report.get("database") == "postgresql" else TARGETS
     values: dict[str, float | None] = {}
     if "ingest" in report:
         values["ingest_s"] = report["ingest"]["wall_s"]  # type: ignore[index]
@@ -539,7 +551,7 @@ def evaluate_targets(scale: int, report: dict[str, object]) -> list[dict[str, ob
         values["max_ms"] = q["search"]["overall"]["max"]  # type: ignore[index]
         values["speedup_p95"] = q["speedup"]["p95"]  # type: ignore[index]
     out = []
-    for tscale, metric, limit in TARGETS:
+    for tscale, metric, limit in targets:
         if tscale != scale or metric not in values or values[metric] is None:
             continue
         v = float(values[metric])  # type: ignore[arg-type]
@@ -555,8 +567,12 @@ def evaluate_targets(scale: int, report: dict[str, object]) -> list[dict[str, ob
     return out
 
 
-def bench_queries(console: Console, db_path: Path, queries: list[Query]) -> dict[str, object]:
-    lib = Library.open(Settings(db_url=sqlite_url(db_path)))
+def bench_queries(
+    console: Console, db_path: Path, queries: list[Query], db_url: str | None = None
+) -> dict[str, object]:
+    """Time the queries on the SQLite database at `db_path` (or on `db_url`, PostgreSQL;
+    `db_path` then only checks candidate counts against the SQLite copy)."""
+    lib = Library.open(Settings(db_url=db_url or sqlite_url(db_path)))
     try:
         records = time_queries(lib, queries, console)
         cap = lib.settings.search_candidates
@@ -567,6 +583,130 @@ def bench_queries(console: Console, db_path: Path, queries: list[Query]) -> dict
     summary["correctness"] = check_counts(db_path, records)
     summary["per_query"] = records
     return summary
+
+
+# --- PostgreSQL ----------------------------------------------------------------------------------
+
+
+def pg_schema_url(base: str, schema: str) -> str:
+    sep = "&" if "?" in base else "?"
+    return f"{base}{sep}options=-csearch_path%3D{schema}"
+
+
+def pg_sizes(db_url: str) -> dict[str, object]:
+    """Bytes of the schema, of the search index (para_search: heap, TOAST and GIN) and of the
+    content tables; row counts as for SQLite."""
+    from sqlalchemy import create_engine, text
+
+    engine = create_engine(db_url)
+    try:
+        with engine.connect() as conn:
+            size = {
+                name: conn.execute(text(f"SELECT pg_total_relation_size('{name}')")).scalar_one()
+                for name in ("para_search", "paragraphs", "revisions", "sections", "materials")
+            }
+            schema_bytes = conn.execute(
+                text(
+                    "SELECT coalesce(sum(pg_total_relation_size(c.oid)), 0) FROM pg_class c"
+                    " JOIN pg_namespace n ON n.oid = c.relnamespace"
+                    " WHERE n.nspname = current_schema() AND c.relkind IN ('r', 'm')"
+                )
+            ).scalar_one()
+            counts = {
+                name: conn.execute(text(f"SELECT count(*) FROM {name}")).scalar_one()
+                for name in ("materials", "revisions", "paragraphs", "sections")
+            }
+            counts["indexed_paragraphs"] = conn.execute(
+                text("SELECT count(*) FROM para_search")
+            ).scalar_one()
+            counts["paragraph_chars"] = conn.execute(
+                text("SELECT coalesce(sum(length(text)), 0) FROM paragraphs")
+            ).scalar_one()
+    finally:
+        engine.dispose()
+    return {
+        "schema_bytes": int(schema_bytes),
+        "index_bytes": int(size["para_search"]),
+        "paragraphs_bytes": int(size["paragraphs"]),
+        "revisions_bytes": int(size["revisions"]),
+        "counts": counts,
+    }
+
+
+def pg_scale(
+    console: Console,
+    base_url: str,
+    scale: int,
+    folder: Path,
+    chars: dict[str, int],
+    sqlite_db: Path,
+    sqlite_entry: dict[str, object],
+    queries: list[Query],
+    stamp: str,
+    keep: bool,
+) -> dict[str, object]:
+    """The same corpus and queries on PostgreSQL, in a schema of its own; the hits compared
+    with SQLite's query by query."""
+    from sqlalchemy import create_engine, text
+
+    schema = f"gw_bench_x{scale}_{stamp.replace('-', '_')}"
+    admin = create_engine(base_url)
+    with admin.begin() as conn:
+        conn.execute(text(f"CREATE SCHEMA {schema}"))
+    url = pg_schema_url(base_url, schema)
+    entry: dict[str, object] = {
+        "scale": scale,
+        "label": f"PostgreSQL {scale}×",
+        "database": "postgresql",
+        "db_url": url,
+    }
+    try:
+        entry["ingest"] = run_ingest(console, url, folder, chars, f"PostgreSQL {scale}× ingest")
+        entry["sizes"] = pg_sizes(url)
+        entry["queries"] = bench_queries(console, sqlite_db, queries, db_url=url)
+        ours = entry["queries"]["per_query"]  # type: ignore[index]
+        theirs = sqlite_entry["queries"]["per_query"]  # type: ignore[index]
+        differ = [
+            a["query"]
+            for a, b in zip(ours, theirs, strict=True)
+            if (a["candidates"], a["hits_digest"]) != (b["candidates"], b["hits_digest"])
+        ]
+        entry["same_as_sqlite"] = {"queries": len(ours), "differ": differ}
+    finally:
+        if not keep:
+            with admin.begin() as conn:
+                conn.execute(text(f"DROP SCHEMA {schema} CASCADE"))
+        admin.dispose()
+    return entry
+
+
+def print_side_by_side(console: Console, scales: list[dict[str, object]]) -> None:
+    """SQLite and PostgreSQL at each scale: ingest, index size, latency, identical hits."""
+    pg = {s["scale"]: s for s in scales if s.get("database") == "postgresql"}
+    if not pg:
+        return
+    t = Table(title="SQLite and PostgreSQL, same corpus, same queries (warm, ms)")
+    for col in ("scale", "database", "ingest s", "index", "p50", "p95", "max", "same hits"):
+        t.add_column(col, justify="left" if col in ("scale", "database") else "right")
+    for s in scales:
+        if s.get("database") == "postgresql" or s.get("scale") not in pg or "queries" not in s:
+            continue
+        for entry, name in ((s, "SQLite"), (pg[s["scale"]], "PostgreSQL")):
+            q = entry["queries"]["search"]["overall"]  # type: ignore[index]
+            sizes = entry.get("sizes", {})
+            index = sizes.get("index_bytes", sizes.get("fts_bytes"))  # type: ignore[union-attr]
+            same = entry.get("same_as_sqlite")
+            t.add_row(
+                f"{s['scale']}×",
+                name,
+                f"{entry['ingest']['wall_s']:.1f}",  # type: ignore[index]
+                human_bytes(index) if index else "n/a",
+                f"{q['p50']:.2f}",
+                f"{q['p95']:.2f}",
+                f"{q['max']:.2f}",
+                f"{same['queries'] - len(same['differ'])}/{same['queries']}" if same else "",  # type: ignore[index]
+            )
+    console.print(t)
 
 
 # --- output --------------------------------------------------------------------------------------
@@ -712,7 +852,7 @@ def print_targets(console: Console, scales: list[dict[str, object]]) -> None:
     for s in scales:
         for tg in s.get("targets", []):
             t.add_row(
-                f"{s['scale']}×",
+                str(s["label"]),
                 tg["metric"],
                 f"{tg['value']:.2f}",
                 tg["target"],
@@ -741,6 +881,11 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     p.add_argument("--json", type=Path, help="report path (default bench/results/search-<ts>.json)")
     p.add_argument("--corpus", type=Path, default=CORPUS, help="the 1× corpus folder")
     p.add_argument("--seed", type=int, default=SEED)
+    p.add_argument(
+        "--db",
+        help="also measure PostgreSQL: a database URL (each scale in a new schema of it, "
+        "dropped afterwards unless --keep), e.g. postgresql://postgres@127.0.0.1:5432/test",
+    )
     return p.parse_args(argv)
 
 
@@ -805,13 +950,28 @@ def main(argv: list[str] | None = None) -> int:
                 "db_url": sqlite_url(db1),
                 "corpus": {"folder": str(corpus), "files": len(files), "synthetic": False},
             }
-            entry["ingest"] = run_ingest(console, db1, corpus, chars, "1× ingest")
+            entry["ingest"] = run_ingest(console, sqlite_url(db1), corpus, chars, "1× ingest")
             entry["sizes"] = db_sizes(db1)
             queries = build_queries(sample_long_queries(db1, args.seed))
             report["queries"] = {c: [q.label for q in queries if q.cls == c] for c in CLASSES}
             if 1 in wanted:
                 entry["queries"] = bench_queries(console, db1, queries)
                 scales_out.append(entry)
+                if args.db:
+                    scales_out.append(
+                        pg_scale(
+                            console,
+                            args.db,
+                            1,
+                            corpus,
+                            chars,
+                            db1,
+                            entry,
+                            queries,
+                            stamp,
+                            args.keep,
+                        )
+                    )
             else:
                 entry["note"] = "built only as the paragraph pool for the synthetic scales"
                 scales_out.append(entry)
@@ -836,10 +996,27 @@ def main(argv: list[str] | None = None) -> int:
                     "db_url": sqlite_url(dbn),
                     "corpus": {**synth, "synthetic": True},
                 }
-                e["ingest"] = run_ingest(console, dbn, folder, chars_n, f"{scale}× ingest")
+                e["ingest"] = run_ingest(
+                    console, sqlite_url(dbn), folder, chars_n, f"{scale}× ingest"
+                )
                 e["sizes"] = db_sizes(dbn)
                 e["queries"] = bench_queries(console, dbn, queries)
                 scales_out.append(e)
+                if args.db:
+                    scales_out.append(
+                        pg_scale(
+                            console,
+                            args.db,
+                            scale,
+                            folder,
+                            chars_n,
+                            dbn,
+                            e,
+                            queries,
+                            stamp,
+                            args.keep,
+                        )
+                    )
         finally:
             for s in scales_out:
                 s["kept"] = args.keep
@@ -852,10 +1029,11 @@ def main(argv: list[str] | None = None) -> int:
                             shutil.rmtree(p, ignore_errors=True)
                         else:
                             p.unlink(missing_ok=True)
-        print_ingest(console, scales_out)
+        print_ingest(console, [s for s in scales_out if s.get("database") != "postgresql"])
         for s in scales_out:
             if "queries" in s:
                 print_latency(console, s)
+        print_side_by_side(console, scales_out)
 
     for s in scales_out:
         if s.get("scale"):
