@@ -2,14 +2,13 @@
 
 Rows are passages (model.material.PassageKind): body paragraphs, and the title, headings and
 preview parts that everyone may search. Each row carries its tokens (parse.tokens) and facet
-tokens (organisation kind, document type, year, period, section kind, scope). `candidates_sql`
-returns a statement for the newest `:cap` matching passage ids that the viewer's scope allows,
-decided inside the index query: nothing outside the scope is counted, ranked or capped.
+tokens (organisation kind, document type, year, period, section kind, scope side).
+`SearchIndex.candidates` selects the newest `:cap` matching passages that the viewer's scope
+allows, inside the index query: nothing outside the scope is counted, ranked or capped.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, Protocol
 
@@ -66,15 +65,6 @@ def filter_tokens(filters: Filters) -> list[str]:
     ]
 
 
-@dataclass(frozen=True, slots=True)
-class Match:
-    """How an index finds passages: its table(s), the condition, and the passage id."""
-
-    source: str
-    where: str
-    id: str
-
-
 class SearchIndex(Protocol):
     dialect: str
 
@@ -108,33 +98,3 @@ def index_for(dialect: str) -> SearchIndex:
 
 
 VISIBLE = "m.published_at IS NOT NULL AND m.published_at <= :visible_at AND m.retired_at IS NULL"
-
-
-def candidates_sql(
-    match: Callable[[list[str]], Match], facets: list[str], scope: Scope, params: dict[str, Any]
-) -> str:
-    """The newest `:cap` passage ids matching every term and filter, within the scope, for an
-    index that can say which passages hold the terms and facets (`match`)."""
-    if scope.everything:
-        found = match([*facets, FULL])
-        return f"SELECT {found.id} FROM {found.source} WHERE {found.where} ORDER BY {found.id} DESC LIMIT :cap"
-    params["visible_at"] = scope.at
-    if scope.readable is None:
-        side = ""
-        found = match([*facets, PUBLIC])
-    else:
-        # Readable materials match by their full side, the others by their public side.
-        params["read_from"], params["read_to"] = scope.readable
-        side = (
-            " AND (CASE WHEN m.published_at >= :read_from AND m.published_at <= :read_to"
-            f" THEN p.kind <> '{PassageKind.PREVIEW}' ELSE p.kind <> '{PassageKind.BODY}' END)"
-        )
-        found = match(facets)
-    return (
-        f"SELECT {found.id} FROM {found.source}"
-        f" JOIN paragraphs p ON p.id = {found.id}"
-        " JOIN revisions r ON r.id = p.revision_id"
-        " JOIN materials m ON m.id = r.material_id"
-        f" WHERE {found.where} AND {VISIBLE}{side}"
-        f" ORDER BY {found.id} DESC LIMIT :cap"
-    )

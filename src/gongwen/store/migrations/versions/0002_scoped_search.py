@@ -24,7 +24,7 @@ branch_labels = None
 depends_on = None
 
 # The viewer's scope, inside the index query. The rule is store/index/__init__.py's VISIBLE and
-# the side of candidates_sql, spelled here for PostgreSQL; tests/search/test_backends.py checks
+# the side of fts5.candidates_sql, spelled here for PostgreSQL; tests/search/test_backends.py checks
 # that both databases find the same passages for every kind of viewer.
 FUNCTIONS = r"""
 CREATE OR REPLACE FUNCTION para_search_window(lo bigint, hi bigint) RETURNS tsquery
@@ -82,7 +82,7 @@ LANGUAGE plpgsql STABLE AS $$
 -- Ids of the newest `cap` passages matching `q` (phrases and facets as a tsquery) within the
 -- scope (visible_at NULL: every material), plus the overflow rows (normally none) whose token
 -- stream contains every needle and whose tsvector matches `facets`. The same set as SQLite's
--- candidates_sql. `scan` is what the GIN index is asked: some lexemes of `q`, ANDed, no
+-- fts5.candidates_sql. `scan` is what the GIN index is asked: some lexemes of `q`, ANDed, no
 -- phrase, so the index answer is exact; every row it finds is then checked against `q` (NULL:
 -- `q` has no phrase and is asked as it is). `density`: the expected fraction of rows the index
 -- finds (from ANALYZE's most common lexemes; an upper bound), which sizes the first window.
