@@ -290,19 +290,6 @@ def search(
     as_json: bool,
 ) -> None:
     """全文检索 QUERY：精确短语，空格分隔的多个词须同时出现，"…" 表示含空格的短语。"""
-    run_search_command(query, kind, doc_type, year, period, section, limit, as_json)
-
-
-def run_search_command(
-    query: str,
-    kind: str | None,
-    doc_type: str | None,
-    year: int | None,
-    period: str | None,
-    section: str | None,
-    limit: int,
-    as_json: bool,
-) -> None:
     from gongwen.model.search import Filters
     from gongwen.search.service import search as run_search
 
@@ -339,7 +326,8 @@ def demo() -> None:
             f"  #{r.id} {r.title}  {r.organisation_kind} {r.year or ''} {r.period} {r.doc_type}"
         )
     click.echo("\n示例检索：gongwen search 疫情 --section 存在问题")
-    run_search_command("疫情", None, None, None, None, "存在问题", 5, False)
+    assert search.callback is not None
+    search.callback("疫情", None, None, None, None, "存在问题", 5, False)
 
 
 @app.group("user")

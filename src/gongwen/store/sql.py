@@ -18,7 +18,6 @@ from datetime import UTC, datetime
 from typing import Any
 
 SQLITE_TIME = "%Y-%m-%d %H:%M:%S.%f"
-_PARAM = re.compile(r"(?<![:\w]):(\w+)")
 
 Conn = Any  # a sqlite3.Connection, or a sqlalchemy.Connection
 
@@ -95,8 +94,3 @@ def row(conn: Conn, sql: str, params: Mapping[str, Any] | None = None) -> Any:
 def scalar(conn: Conn, sql: str, params: Mapping[str, Any] | None = None) -> Any:
     found = row(conn, sql, params)
     return None if found is None else found[0]
-
-
-def placeholders(sql: str) -> set[str]:
-    """Parameter names a statement uses (for tests of the repositories)."""
-    return set(_PARAM.findall(sql))

@@ -20,7 +20,8 @@ FormStr = Annotated[str, Form()]
 
 def _safe_next(target: str) -> str:
     # Only same-site paths: never an open redirect to another host.
-    # ("/\\evil.example" is "//evil.example" to a browser; control characters are stripped.)
+    # ("/\\evil.example" is "//evil.example" to a browser; a target with control characters
+    # goes home too.)
     safe = target.startswith("/") and not target.startswith("//")
     safe = safe and "\\" not in target and target.isprintable()
     return target if safe else "/"
