@@ -11,10 +11,8 @@ from gongwen.model.material import (
     RevisionDiff,
     RevisionInfo,
     RevisionView,
-    Status,
     body_blocks,
     preview_of,
-    status_of,
 )
 from gongwen.platform.access import Viewer
 from gongwen.store import materials as store
@@ -27,11 +25,8 @@ NOT_ENTITLED = "您的订阅不包含这份材料（订阅可读：订阅开始�
 def material_row(lib: Library, viewer: Viewer, material_id: int) -> MaterialRow:
     """The material if the viewer may see it at all (editors: always; others: published)."""
     with lib.db.read() as conn:
-        row = store.material_row(conn, material_id)
-    if row is None or (
-        not viewer.is_editor
-        and status_of(row.published_at, row.retired_at, now()) is not Status.PUBLISHED
-    ):
+        row = store.material_row(conn, material_id, None if viewer.is_editor else now())
+    if row is None:
         raise NotFound(f"没有编号为 {material_id} 的材料")
     return row
 

@@ -607,8 +607,16 @@ def _material_row(r: Any) -> MaterialRow:
     )
 
 
-def material_row(conn: Any, material_id: int) -> MaterialRow | None:
-    found = sql.row(conn, f"{_MATERIAL_ROW} WHERE m.id = :m", {"m": material_id})
+def material_row(
+    conn: Any, material_id: int, visible_at: datetime | None = None
+) -> MaterialRow | None:
+    """The material, or None; with `visible_at`, only if members can see it then."""
+    params: dict[str, Any] = {"m": material_id}
+    where = "m.id = :m"
+    if visible_at is not None:
+        where += f" AND {VISIBLE}"
+        params["visible_at"] = visible_at
+    found = sql.row(conn, f"{_MATERIAL_ROW} WHERE {where}", params)
     return None if found is None else _material_row(found)
 
 
