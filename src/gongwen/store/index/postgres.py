@@ -142,7 +142,8 @@ def scan_tsquery(
     answer needs no recheck; para_search_ids checks every row found against the full query, so
     the choice only affects speed. Visiting a row costs far more than reading a posting, so the
     scan keeps every lexeme that is not very common (under 5 % of rows by ANALYZE's statistics,
-    at most MAX_SCAN of them) and at least the rarest lexeme of each term.
+    at most MAX_SCAN of them) and at least the rarest lexeme of each term; a facet only when it
+    is itself uncommon.
     (None, …): ask the query itself.
     """
     per_term: list[list[str]] = []
@@ -151,8 +152,12 @@ def scan_tsquery(
         if t.prefix:
             toks[-1] += PREFIX
         per_term.append(toks)
-    per_term += [[FACET + f] for f in facets]
-    uniq = list(dict.fromkeys(x for toks in per_term for x in toks))
+    # Facets (filters, the scope's side) join the scan only when they are rare: the side
+    # lexemes are on most rows, and asking GIN for them would intersect with nearly the
+    # whole index. The query checks them on every row found anyway.
+    uniq = list(
+        dict.fromkeys([*(x for toks in per_term for x in toks), *(FACET + f for f in facets)])
+    )
     phrase = any(len(t.tokens) > 1 for t in terms)
     if not freqs:
         return (" & ".join(quote(x) for x in uniq) if phrase else None), None
