@@ -72,6 +72,8 @@ def _material_id(value: str) -> int | None:
     value = value.strip()
     if not value:
         return None
-    if not (value.isascii() and value.isdigit()) or not 1 <= int(value) <= INT32_MAX:
+    if not (value.isascii() and value.isdigit() and len(value) <= 10) or not (
+        1 <= int(value) <= INT32_MAX
+    ):
         raise InvalidInput("material_id", "材料编号须为正整数")
     return int(value)
