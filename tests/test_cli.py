@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from .conftest import SEED, SHARED
+from .conftest import SEED
 
 
 def gw(db: str, *args: str, check: bool = True) -> subprocess.CompletedProcess[str]:
@@ -75,20 +75,3 @@ def test_errors_are_one_line_and_exit_2(db: str) -> None:
     assert proc.returncode == 2 and "999" in proc.stderr and "Traceback" not in proc.stderr
     proc = gw(db, "search", "   ", check=False)
     assert proc.returncode == 2 and "检索词" in proc.stderr
-
-
-@pytest.mark.slow
-def test_gov_corpus_ingests_completely(db: str) -> None:
-    """Every file of the real corpus goes in or is reported with a reason."""
-    corpus = SHARED / "gov-corpus"
-    proc = gw(db, "ingest", "--json", str(corpus), check=False)
-    report = json.loads(proc.stdout)
-    files = [p for p in corpus.rglob("*") if p.suffix in {".md", ".jsonl", ".csv"}]
-    assert report["files"] == len(files)
-    failed = [r for r in report["results"] if not r["ok"]]
-    assert all(
-        r["error"].startswith(r["path"]) and len(r["error"]) > len(r["path"]) + 2 for r in failed
-    )
-    # Only the provincial manifest, which carries no document text, is refused.
-    assert [Path(r["path"]).name for r in failed] == ["run_manifest_2026.csv"]
-    assert sum(len(r["documents"]) for r in report["results"]) >= 3577

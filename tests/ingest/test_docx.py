@@ -66,7 +66,7 @@ def numbered(document: Document, text: str, num_id: int, ilvl: int = 0) -> None:
 def read(document: Document, tmp_path: Path) -> list[str]:
     path = tmp_path / "材料.docx"
     document.save(str(path))
-    return read_docx(path).split("\n")
+    return read_docx(path)[0].split("\n")
 
 
 GONGWEN_LIST = abstract(

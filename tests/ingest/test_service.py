@@ -45,7 +45,7 @@ def _write_doc(folder: Path, n: int) -> None:
         for i in range(1, PARAGRAPHS)
     )
     (folder / f"doc{n:04d}.txt").write_text(
-        f"2020年上半年工作总结（测试局{n}）\n一、工作开展情况\n{body}\n标识{_code(n)}结束。\n",
+        f"2020年上半年工作总结（测试{n}局）\n一、工作开展情况\n{body}\n标识{_code(n)}结束。\n",
         encoding="utf-8",
     )
 
@@ -75,11 +75,12 @@ def test_bad_files_are_reported_and_the_batch_goes_on(
     assert {n for n, r in results.items() if r.ok} == {"d_good.txt", "f_seed_gbk.txt"}
     for name in ("a_empty.txt", "b_junk.docx", "c_binary.txt", "e_nodoc.docx"):
         assert name in results[name].error, results[name].error
-    # The GBK copy of the seed is the same content: nothing new, nothing touched.
-    assert [d.status for d in results["f_seed_gbk.txt"].documents] == ["unchanged"] * 6
+    # The GBK copy of the seed is another source: six new materials beside the first six, which
+    # stay untouched (a different source is never merged into what is stored).
+    assert [d.status for d in results["f_seed_gbk.txt"].documents] == ["new"] * 6
     after = {m.id: material_detail(lib, m.id).text for m in list_materials(lib)}
     assert {k: after[k] for k in before} == before
-    assert len(after) == 7
+    assert len(after) == 13
 
 
 def test_auto_numbered_docx_headings_are_parsed_as_word_shows_them(
@@ -125,8 +126,8 @@ def test_auto_numbered_docx_headings_are_parsed_as_word_shows_them(
         (2, "（一）", "项目储备不足", "存在问题"),
     ]
     assert [(p.label, p.unit) for p in detail.placeholders] == [
-        ("投资金额", "亿元"),
-        ("年度计划比例", "%"),
+        ("投资额", "亿元"),
+        ("占年度计划比例", "%"),
     ]
 
 
@@ -150,7 +151,7 @@ def _consistent(db_url: str, expected_paragraphs: int) -> tuple[int, list[str]]:
                 ).scalar_one()
                 if count != expected_paragraphs:
                     problems.append(f"material {mid}: {count} paragraphs")
-                n = int(org.removeprefix("测试局"))
+                n = int(org.removeprefix("测试").removesuffix("局"))
                 hits = search(lib, f"标识{_code(n)}结束").hits
                 if [h.material_id for h in hits] != [mid]:
                     problems.append(f"material {mid} not findable by its code")

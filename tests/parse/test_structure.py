@@ -111,7 +111,7 @@ def test_every_placeholder_in_the_seed_is_found(seed_text: str) -> None:
     veterans = parse_text(seed_text).documents[0]
     labelled = {(p.label, p.unit) for p in veterans.placeholders}
     assert ("受理人数", "人") in labelled  # 累计受理XX人
-    assert ("市名称", "") in labelled  # XX市
+    assert ("市名", "") in labelled  # XX市
 
 
 @pytest.mark.parametrize(
@@ -260,3 +260,64 @@ def test_split_false_keeps_one_document(seed_text: str) -> None:
         "一、工作情况\n正文。\n2021年工作总结（某局）\n正文。\n", split=False, title_hint="某材料"
     )
     assert [d.title for d in untitled.documents] == ["某材料"]
+
+
+LAW = """# 中华人民共和国某某法
+2018年12月29日 第十三届全国人民代表大会常务委员会第七次会议通过
+<!-- INFO END -->
+## 第一章 总则
+第一条 为了规范某某工作，制定本法。
+第二条 本法所称某某，包括：
+（一）甲；
+（二）乙。
+## 第二章 保障措施
+第三条 国家加强保障。
+（一）及时、如实报告。
+"""
+
+
+def test_a_law_has_chapters_and_articles_and_its_enumerations_are_items() -> None:
+    doc = parse_text(LAW, markdown=True).documents[0]
+    tree = [(s.level, s.label.strip(), s.heading) for s in doc.sections]
+    assert tree == [
+        (1, "第一章", "总则"),
+        (2, "第一条", ""),
+        (2, "第二条", ""),
+        (1, "第二章", "保障措施"),
+        (2, "第三条", ""),
+    ]
+    items = [(p.text.strip(), [i.marker for i in p.items]) for p in doc.paragraphs if p.items]
+    assert items == [
+        ("（一）甲；", ["（一）"]),
+        ("（二）乙。", ["（二）"]),
+        ("（一）及时、如实报告。", ["（一）"]),
+    ]
+    # The enumerations belong to their article; a law's chapter is not a report's 主要做法.
+    article = doc.sections[2]
+    assert [p.text for p in doc.paragraphs if p.section == 2] == [
+        "本法所称某某，包括：",
+        "（一）甲；",
+        "（二）乙。",
+    ]
+    assert article.label.strip() == "第二条"
+    assert {str(s.kind) for s in doc.sections} == {"其他"}
+    assert (doc.doc_type, doc.organisation) == ("法律", "全国人民代表大会常务委员会")
+    assert doc.doc_date == "2018-12-29"
+    assert "".join(b.raw for b in parse_text(LAW, markdown=True).blocks) == LAW
+
+
+@pytest.mark.parametrize(
+    "title, doc_type, organisation",
+    [
+        ("上海市人口与计划生育条例", "法规", ""),
+        ("2020年上半年工作总结（科技局）", "工作总结", "科技局"),
+        ("2026年海南省政府工作报告", "政府工作报告", "海南省人民政府"),
+        ("一、2019年工作计划", "工作计划", ""),  # 一 is no organisation
+        ("摘要2020年工作要点", "工作计划", ""),
+        ("最高人民法院关于适用时间效力的若干规定", "司法解释", "最高人民法院"),
+        ("第十四届全国人民代表大会第三次会议关于政府工作报告的决议", "决议", "全国人民代表大会"),
+    ],
+)
+def test_type_and_organisation_from_the_title(title: str, doc_type: str, organisation: str) -> None:
+    doc = parse_text(f"{title}\n正文第一段。\n", title_hint=title, split=False).documents[0]
+    assert (doc.doc_type, doc.organisation) == (doc_type, organisation)

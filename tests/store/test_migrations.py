@@ -7,6 +7,7 @@ from alembic.migration import MigrationContext
 
 import gongwen.store.platform_schema  # noqa: F401
 from gongwen.library import Library
+from gongwen.store.db import SCHEMA_VERSION
 from gongwen.store.schema import metadata
 
 
@@ -44,7 +45,7 @@ def test_the_schema_version_in_code_is_alembics_head() -> None:
     from alembic.config import Config
     from alembic.script import ScriptDirectory
 
-    from gongwen.store.db import MIGRATIONS, SCHEMA_VERSION
+    from gongwen.store.db import MIGRATIONS
 
     cfg = Config()
     cfg.set_main_option("script_location", str(MIGRATIONS))
@@ -106,7 +107,7 @@ def test_a_database_of_the_first_release_is_upgraded_and_reindexed(tmp_path) -> 
     engine.dispose()
     lib = Library.open(Settings(db_url=url))
     try:
-        assert lib.db.schema_version() == "0002"
+        assert lib.db.schema_version() == SCHEMA_VERSION
         visitor = Scope(at=now())
         assert [h.kind for h in search(lib, "交通局", scope=visitor).hits] == ["title"]
         assert [h.kind for h in search(lib, "完成投资", scope=visitor).hits] == ["preview"]

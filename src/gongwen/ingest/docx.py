@@ -39,8 +39,9 @@ _MARK_DELETED = "/".join(qn(tag) for tag in ("w:pPr", "w:rPr", "w:del"))
 _PLACEHOLDER = re.compile(r"%([1-9])")
 
 
-def read_docx(path: Path, *, max_uncompressed: int = 200 * _MB) -> str:
-    """Plain text of a .docx, one line per paragraph, headings numbered as Word shows them."""
+def read_docx(path: Path, *, max_uncompressed: int = 200 * _MB) -> tuple[str, dict[str, str]]:
+    """Plain text of a .docx, one line per paragraph, headings numbered as Word shows them;
+    and what its core properties state (title, date) when they are filled in by a person."""
     path = Path(path)
     _check_container(path, max_uncompressed)
     try:
@@ -50,11 +51,23 @@ def read_docx(path: Path, *, max_uncompressed: int = 200 * _MB) -> str:
             _part_element(document, RT.NUMBERING), _part_element(document, RT.STYLES)
         )
         lines = list(_lines(body, numbering))
+        facts = _core_facts(document)
     except Exception as exc:  # python-docx/lxml/zipfile raise many unrelated types on bad input
         raise CorruptFile(path, f"无法解析 .docx（内容已损坏）: {_detail(exc)}") from exc
     if not any(line.strip() for line in lines):
         raise EmptyFile(path, "文档没有任何文字 (empty document)")
-    return "\n".join(lines)
+    return "\n".join(lines), facts
+
+
+def _core_facts(document: DocxDocument) -> dict[str, str]:
+    """Title from the core properties, only when it reads as Chinese: templates leave English
+    or empty titles behind, and a title that says nothing must not replace the document's own."""
+    core = document.core_properties
+    facts: dict[str, str] = {}
+    title = (core.title or "").strip()
+    if any("\u4e00" <= ch <= "\u9fff" for ch in title) and len(title) <= 80:
+        facts["title"] = title
+    return facts
 
 
 def _detail(exc: BaseException) -> str:

@@ -109,15 +109,24 @@ def exit_with_parent(parent_pid: int) -> None:
     threading.Thread(target=watch, name="parent-watchdog", daemon=True).start()
 
 
+# A folder's own notes are not materials: README.md describes a corpus, it is not part of it.
+# Named on the command line they are still ingested (the user asked for that file).
+_FOLDER_NOTES = ("readme", "license", "licence", "changelog", "copying", "contributing", "notice")
+
+
 def expand_paths(paths: Iterable[Path]) -> list[Path]:
-    """Files named, and files under folders named (recursively, sorted, known types only)."""
+    """Files named, and files under folders named (recursively, sorted, known types only,
+    without hidden files and the folder's README/LICENSE notes)."""
     files: list[Path] = []
     for path in paths:
         if path.is_dir():
             files.extend(
                 p
                 for p in sorted(path.rglob("*"))
-                if p.is_file() and p.suffix.lower() in READERS and not p.name.startswith(".")
+                if p.is_file()
+                and p.suffix.lower() in READERS
+                and not p.name.startswith(".")
+                and not p.stem.lower().startswith(_FOLDER_NOTES)
             )
         else:
             files.append(path)
@@ -129,7 +138,15 @@ def prepare(path: Path) -> Prepared | FileResult:
     try:
         sources = read_source(path)
         parsed = [
-            parse_text(s.text, source_file=s.name, title_hint=s.title_hint, markdown=s.markdown)
+            parse_text(
+                s.text,
+                source_file=s.name,
+                title_hint=s.title_hint,
+                markdown=s.markdown,
+                split=not s.record,
+                facts=s.facts,
+                source_key=s.key,
+            )
             for s in sources
         ]
     except ReadError as err:

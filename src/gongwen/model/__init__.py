@@ -10,6 +10,7 @@ from gongwen.model.document import (
     Placeholder,
     Section,
     SectionKind,
+    SourceFacts,
 )
 
 __all__ = [
@@ -22,4 +23,5 @@ __all__ = [
     "Placeholder",
     "Section",
     "SectionKind",
+    "SourceFacts",
 ]

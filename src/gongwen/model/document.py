@@ -59,8 +59,11 @@ class Placeholder:
     text: str
     start: int  # offset within the document text
     end: int
-    label: str
-    unit: str = ""
+    label: str  # what the writer fills in: 驾校数, 投资额, 市名
+    unit: str = ""  # as written: 万元, 人次, %
+    kind: str = "number"  # number | percent | money | name | place | date | text
+    approximate: bool = False  # 余/多/近/约 around the figure
+    field: str = ""  # the same figure written twice shares one field name
 
 
 @dataclass(slots=True)
@@ -100,6 +103,10 @@ class Document:
     doc_type: str = ""
     source_file: str = ""
     content_hash: str = ""
+    # Identity and facts from the source itself, where it has them (see ingest.readers).
+    source_key: str = ""  # which source this is: a file path plus record key, or a URL
+    doc_date: str = ""  # the document's own date (成文/公布日期): "YYYY-MM-DD", "YYYY-MM" or ""
+    url: str = ""
     sections: list[Section] = field(default_factory=list)
     paragraphs: list[Paragraph] = field(default_factory=list)
     placeholders: list[Placeholder] = field(default_factory=list)
@@ -112,6 +119,17 @@ class Document:
             path.append(self.sections[section].title)
             section = self.sections[section].parent
         return path[::-1]
+
+
+@dataclass(frozen=True, slots=True)
+class SourceFacts:
+    """What a source states about its document outright: record fields, front matter, core
+    properties. Stated facts win over facts guessed from the text."""
+
+    title: str = ""
+    doc_date: str = ""  # "YYYY-MM-DD", "YYYY-MM" or "YYYY"
+    organisation: str = ""
+    url: str = ""
 
 
 @dataclass(slots=True)

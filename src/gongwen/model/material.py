@@ -89,6 +89,17 @@ class MaterialSummary:
     period: str
     doc_type: str
     revisions: int
+    doc_date: str = ""  # the document's own date (成文/公布日期), not the platform's
+
+
+@dataclass(frozen=True, slots=True)
+class VersionOut:
+    """One material of a family (a law's editions): each its own material, newest current."""
+
+    id: int
+    title: str
+    doc_date: str
+    current: bool
 
 
 @dataclass(slots=True)
@@ -107,6 +118,9 @@ class PlaceholderOut:
     end: int
     label: str
     unit: str
+    kind: str = "number"
+    approximate: bool = False
+    field: str = ""
 
 
 @dataclass(slots=True)
@@ -121,6 +135,7 @@ class MaterialDetail:
     sections: list[SectionOut] = field(default_factory=list)
     paragraphs: list[dict[str, Any]] = field(default_factory=list)
     placeholders: list[PlaceholderOut] = field(default_factory=list)
+    versions: list[VersionOut] = field(default_factory=list)  # with this one; [] when alone
 
     def as_json(self) -> dict[str, object]:
         return asdict(self)
@@ -151,6 +166,7 @@ class Card:
     published_at: datetime | None
     readable: bool
     status: str  # published | scheduled | draft | retired
+    doc_date: str = ""  # the document's own date, shown on cards ("" when the source has none)
 
 
 @dataclass(frozen=True, slots=True)
@@ -164,7 +180,7 @@ class RevisionView:
     blocks: tuple[tuple[str, int, str], ...]  # ("heading" | "paragraph", level, text)
     text: str
     preview: str
-    placeholders: tuple[tuple[str, int, int, str, str], ...]  # text, start, end, label, unit
+    placeholders: tuple[PlaceholderOut, ...]
 
 
 @dataclass(slots=True)
@@ -173,6 +189,7 @@ class MaterialView:
     revision: RevisionView
     revisions: int
     readable: bool
+    versions: list[VersionOut] = field(default_factory=list)  # other editions members can see
 
     @property
     def sections(self) -> tuple[SectionOut, ...]:

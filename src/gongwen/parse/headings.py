@@ -20,6 +20,7 @@ _LABEL_STYLES: list[tuple[int, re.Pattern[str]]] = [
     (5, re.compile(r"[0-9０-９]{1,2}[.．、](?![0-9０-９])[\s\u3000]*")),
     (6, re.compile(r"[（(][0-9０-９]{1,2}[）)][\s\u3000]*")),
 ]
+ARTICLE_RANK = 2.5  # 第十九条 of a legal text: below 编/章/节, above any in-article enumeration
 BARE_RANK = 3  # a heading without a number stands where 一、 would (科技局: 上半年主要工作 … 二、…)
 MARKDOWN_RANK = -10  # "## 第一章 总则": the markup level outranks every label style
 
@@ -31,7 +32,7 @@ MAX_HEADING_CHARS = 40
 
 @dataclass(frozen=True, slots=True)
 class HeadingMatch:
-    rank: int
+    rank: float
     label: str  # as written, with any space that follows it
     heading: str  # heading text, including a final 。 if the heading is a sentence
     rest: str  # text after the heading on the same line (a paragraph), may be ""
@@ -65,6 +66,28 @@ def match_heading(line: str) -> HeadingMatch | None:
         if heading[-1] in _NOT_HEADING_END:
             return None
         return HeadingMatch(rank, line[:indent] + m.group(0), heading, rest)
+    return None
+
+
+_ARTICLE = re.compile(rf"[ \t\u3000]*第[{CN_NUM}\d]+条(?:之[{CN_NUM}]+)?[ \t\u3000]*")
+
+
+def match_article(line: str) -> HeadingMatch | None:
+    """An article of a legal text (第十九条 …): the label, with the article's text as `rest`."""
+    m = _ARTICLE.match(line)
+    if m is None or m.end() == len(line.rstrip("\r\n")):
+        return None
+    return HeadingMatch(ARTICLE_RANK, m.group(0), "", line[m.end() :].rstrip("\r\n"))
+
+
+def match_label(line: str) -> tuple[float, str] | None:
+    """(rank, label) of a numbering label of rank 3 or below (一、（一）1.（1）) starting `line`."""
+    body = line.lstrip(" \t\u3000")
+    for rank, pattern in _LABEL_STYLES:
+        if rank >= BARE_RANK:
+            m = pattern.match(body)
+            if m:
+                return rank, m.group(0).rstrip(" \t\u3000")
     return None
 
 

@@ -84,6 +84,9 @@ def publish_upload(
     with lib.db.write() as conn:
         for result in parsed:
             for doc in result.documents:
+                # An upload is a new material (a revision goes through publish_revision); the
+                # same text uploaded twice is one material, so a double submit stores nothing.
+                doc.source_key = f"upload:{doc.content_hash}"
                 saved = store.save_document(
                     conn,
                     lib.index,

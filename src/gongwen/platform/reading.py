@@ -44,7 +44,7 @@ def revision_view(lib: Library, material_id: int, revision_id: int, number: int)
             tuple(body_blocks(detail)),
             detail.text,
             preview_of(detail.text, lib.settings.preview_chars),
-            tuple((p.text, p.start, p.end, p.label, p.unit) for p in detail.placeholders),
+            tuple(detail.placeholders),
         )
 
     return lib.caches.get(lib.caches.revisions, revision_id, make)
@@ -54,7 +54,11 @@ def material_view(lib: Library, viewer: Viewer, material_id: int) -> MaterialVie
     row = material_row(lib, viewer, material_id)
     readable = viewer.can_read(row.published_at)
     view = revision_view(lib, row.id, row.revision_id, row.number)
-    return MaterialView(row.card(readable, now()), view, row.revision_count, readable)
+    at = now()
+    with lib.db.read() as conn:
+        # Only editions members can see: a draft edition's title is not for them.
+        versions = store.versions(conn, row.id, None if viewer.is_editor else at)
+    return MaterialView(row.card(readable, at), view, row.revision_count, readable, versions)
 
 
 def revision_list(lib: Library, viewer: Viewer, material_id: int) -> list[RevisionInfo]:

@@ -22,6 +22,7 @@ from gongwen.model.material import (
     PlaceholderOut,
     RevisionInfo,
     SectionOut,
+    VersionOut,
     public_passages,
     status_of,
 )
@@ -29,6 +30,7 @@ from gongwen.parse.tokens import normalize, tokens
 from gongwen.store import sql
 from gongwen.store.index import VISIBLE, IndexRow, SearchIndex, row_facets
 from gongwen.util.clock import now
+from gongwen.util.text import plain_title
 
 SaveStatus = Literal["new", "revision", "unchanged"]
 FACETS = ("organisation_kind", "doc_type", "year", "period")
@@ -59,6 +61,7 @@ class MaterialRow:
     revision_id: int
     number: int
     revision_count: int
+    doc_date: str = ""
 
     def card(self, readable: bool, at: datetime) -> Card:
         return Card(
@@ -72,13 +75,21 @@ class MaterialRow:
             self.published_at,
             readable,
             str(status_of(self.published_at, self.retired_at, at)),
+            self.doc_date,
         )
 
 
-def material_key(doc: Document) -> str:
-    """Same title and organisation = same material, whatever the file it came in."""
-    title = re.sub(r"[\s\u3000]+", "", normalize(doc.title))
+def family_key(doc: Document) -> str:
+    """Same title and organisation = versions of one document (a law's editions), each its own
+    material. Format characters (a zero-width space in a title) do not make another family."""
+    title = re.sub(r"[\s\u3000]+", "", normalize(plain_title(doc.title)))
     return f"{title}|{doc.organisation}"
+
+
+def material_key(doc: Document) -> str:
+    """Which material a document belongs to: its source (file, record, URL). A document parsed
+    without a source (tests, tools) is known by its text, so nothing is ever merged into it."""
+    return doc.source_key or f"text:{doc.content_hash}"
 
 
 # Writing ---------------------------------------------------------------------------------------
@@ -172,6 +183,9 @@ def save_document(
             insert(materials)
             .values(
                 key=key,
+                family=family_key(doc),
+                doc_date=doc.doc_date,
+                url=doc.url,
                 title=doc.title,
                 organisation=doc.organisation,
                 organisation_kind=doc.organisation_kind,
@@ -203,7 +217,8 @@ def save_document(
     passages = public_passages(
         title,
         doc.text,
-        [(s.start, s.title) for s in doc.sections],
+        # An article (第十九条) has no heading of its own: it is not an outline entry.
+        [(s.start, s.title if s.heading else "") for s in doc.sections],
         [(p.start, p.text, p.section) for p in doc.paragraphs],
         preview_chars,
     )
@@ -299,9 +314,29 @@ def _insert_structure(conn: Any, doc: Document, revision_id: int, passages: list
         _insert_many(
             conn,
             "placeholders",
-            ("revision_id", "start", "end", "text", "label", "unit"),
+            (
+                "revision_id",
+                "start",
+                "end",
+                "text",
+                "label",
+                "unit",
+                "kind",
+                "approximate",
+                "field",
+            ),
             [
-                (revision_id, ph.start, ph.end, ph.text, ph.label, ph.unit)
+                (
+                    revision_id,
+                    ph.start,
+                    ph.end,
+                    ph.text,
+                    ph.label,
+                    ph.unit,
+                    ph.kind,
+                    ph.approximate,
+                    ph.field or ph.label,
+                )
                 for ph in doc.placeholders
             ],
         )
@@ -384,7 +419,7 @@ def reindex(conn: Any, index: SearchIndex, preview_chars: int) -> int:
             )
         )
         headings = [
-            (start, f"{label}{heading}")
+            (start, f"{label}{heading}" if heading else "")
             for start, label, heading in sql.rows(
                 conn,
                 "SELECT start, label, heading FROM sections WHERE revision_id = :r ORDER BY ord",
@@ -467,7 +502,7 @@ def claim_due_announcements(conn: Any) -> list[tuple[int, str, int | None]]:
 
 _SUMMARY = (
     "SELECT m.id, m.title, m.organisation, m.organisation_kind, m.year, m.period, m.doc_type,"
-    " (SELECT count(*) FROM revisions r WHERE r.material_id = m.id) FROM materials m"
+    " (SELECT count(*) FROM revisions r WHERE r.material_id = m.id), m.doc_date FROM materials m"
 )
 
 
@@ -561,10 +596,11 @@ def detail(conn: Any, material_id: int, revision_number: int | None = None) -> M
         )
     ]
     placeholders = [
-        PlaceholderOut(*p)
-        for p in sql.rows(
+        PlaceholderOut(t, s, e, label, unit, kind, bool(approx), field)
+        for t, s, e, label, unit, kind, approx, field in sql.rows(
             conn,
-            'SELECT text, start, "end", label, unit FROM placeholders WHERE revision_id = :r'
+            'SELECT text, start, "end", label, unit, kind, approximate, field FROM placeholders'
+            " WHERE revision_id = :r"
             " ORDER BY start",
             {"r": revision_id},
         )
@@ -578,19 +614,41 @@ def detail(conn: Any, material_id: int, revision_number: int | None = None) -> M
         sections,
         paragraphs,
         placeholders,
+        versions(conn, material_id),
     )
+
+
+def versions(conn: Any, material_id: int, visible_at: datetime | None = None) -> list[VersionOut]:
+    """The materials of this one's family (a law's editions), newest first; the newest by the
+    document's own date (then by id) is current. [] when the material stands alone. With
+    `visible_at`, only the versions members can see then."""
+    params: dict[str, Any] = {"m": material_id}
+    where = ""
+    if visible_at is not None:
+        where = f" AND {VISIBLE}"
+        params["visible_at"] = visible_at
+    rows = sql.rows(
+        conn,
+        "SELECT m.id, m.title, m.doc_date FROM materials m WHERE m.family <> '' AND m.family ="
+        f" (SELECT f.family FROM materials f WHERE f.id = :m){where}"
+        " ORDER BY m.doc_date DESC, m.id DESC",
+        params,
+    )
+    if len(rows) < 2:
+        return []
+    return [VersionOut(i, t, d, n == 0) for n, (i, t, d) in enumerate(rows)]
 
 
 _MATERIAL_ROW = (
     "SELECT m.id, m.title, m.organisation, m.organisation_kind, m.year, m.period, m.doc_type,"
     " m.published_at, m.retired_at, r.id, r.number,"
-    " (SELECT count(*) FROM revisions a WHERE a.material_id = m.id)"
+    " (SELECT count(*) FROM revisions a WHERE a.material_id = m.id), m.doc_date"
     " FROM materials m JOIN revisions r ON r.id = m.current_revision_id"
 )
 
 
 def _material_row(r: Any) -> MaterialRow:
-    mid, title, org, kind, year, period, doc_type, published, retired, rev, number, count = r
+    mid, title, org, kind, year, period, doc_type, published, retired, rev, number, count, date = r
     return MaterialRow(
         mid,
         title,
@@ -604,6 +662,7 @@ def _material_row(r: Any) -> MaterialRow:
         rev,
         number,
         count,
+        date,
     )
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from sqlalchemy import (
+    Boolean,
     Column,
     ForeignKey,
     Index,
@@ -12,6 +13,7 @@ from sqlalchemy import (
     Table,
     Text,
     UniqueConstraint,
+    false,
     func,
 )
 from sqlalchemy.dialects.postgresql import TSVECTOR
@@ -35,7 +37,11 @@ materials = Table(
     "materials",
     metadata,
     Column("id", Integer, primary_key=True),
-    Column("key", Text, nullable=False, unique=True),  # normalised title + organisation
+    Column("key", Text, nullable=False, unique=True),  # the source's identity (migration 0003)
+    # Versions of one document (a law's editions): normalised title + organisation.
+    Column("family", Text, nullable=False, default="", server_default="", index=True),
+    Column("doc_date", String(10), nullable=False, default="", server_default=""),  # 成文日期
+    Column("url", Text, nullable=False, default="", server_default=""),
     Column("title", Text, nullable=False),
     Column("organisation", Text, nullable=False, default=""),
     Column("organisation_kind", Text, nullable=False, default=""),
@@ -106,6 +112,10 @@ placeholders = Table(
     Column("text", Text, nullable=False),
     Column("label", Text, nullable=False),
     Column("unit", Text, nullable=False, default=""),
+    # Migration 0003: number | percent | money | name | place | date | text; 余/多/近; field name.
+    Column("kind", String(8), nullable=False, default="number", server_default="number"),
+    Column("approximate", Boolean, nullable=False, default=False, server_default=false()),
+    Column("field", Text, nullable=False, default="", server_default=""),
 )
 
 # PostgreSQL only: the search index (store/index/postgres.py). tsv holds the passage's tokens

@@ -26,3 +26,9 @@ def printable(value: str) -> str:
     """`value` without control characters and lone surrogates (for search queries, where a
     stray character should not turn a search into an error)."""
     return "".join(ch for ch in value if unicodedata.category(ch) not in ("Cc", "Cs"))
+
+
+def plain_title(value: str) -> str:
+    """A title without format and control characters (a zero-width space pasted into a title
+    is invisible to the reader, so it must not make the title another one)."""
+    return "".join(ch for ch in value if unicodedata.category(ch) not in ("Cc", "Cf", "Cs")).strip()

@@ -94,6 +94,9 @@ class CardOut(Out):
     published_at: IsoTime | None
     readable: bool = Field(description="Whether this viewer may read the full text")
     status: Literal["published", "scheduled", "draft", "retired"]
+    doc_date: str = Field(
+        "", description="The document's own date (成文/公布日期) as YYYY-MM-DD, YYYY-MM or YYYY"
+    )
 
 
 class SectionOut(Out):
@@ -105,11 +108,21 @@ class SectionOut(Out):
 
 
 class PlaceholderOut(Out):
-    text: str
-    start: int
+    text: str = Field(description="The placeholder as written: XX, X, ××, XX%")
+    start: int = Field(description="Offset in the revision's text")
     end: int
-    label: str
-    unit: str
+    label: str = Field(description="What the writer fills in: 驾校数, 投资额, 市名")
+    unit: str = Field(description="The unit written after it: 万元, 人次, %; empty for names")
+    kind: Literal["number", "percent", "money", "name", "place", "date", "text"]
+    approximate: bool = Field(description="余/多/近/约 around the figure")
+    field: str = Field(description="Field name; repeats of one figure share it")
+
+
+class VersionOut(Out):
+    id: int
+    title: str
+    doc_date: str
+    current: bool = Field(description="The newest edition (by the document's own date)")
 
 
 class MaterialOut(CardOut):
@@ -117,6 +130,9 @@ class MaterialOut(CardOut):
     revisions: int = Field(description="How many revisions there are")
     outline: list[SectionOut]
     preview: str
+    versions: list[VersionOut] = Field(
+        default_factory=list, description="Editions of the same document (a law's versions)"
+    )
     # Only for viewers who may read the material: absent otherwise (never null).
     text: str | SkipJsonSchema[None] = Field(default=None, description="Full text (readers only)")
     placeholders: list[PlaceholderOut] | SkipJsonSchema[None] = Field(

@@ -38,6 +38,7 @@ from gongwen.web.schemas import (
     SearchQuery,
     SectionOut,
     SubscriptionOut,
+    VersionOut,
     Year,
     errors,
 )
@@ -121,13 +122,11 @@ def material(ctx: CtxDep, material_id: MaterialId) -> MaterialOut:
         revisions=view.revisions,
         outline=[SectionOut.model_validate(s) for s in view.sections],
         preview=view.preview,
+        versions=[VersionOut.model_validate(v) for v in view.versions],
     )
     if view.readable:
         out.text = view.revision.text
-        out.placeholders = [
-            PlaceholderOut(text=t, start=s, end=e, label=label, unit=unit)
-            for t, s, e, label, unit in view.revision.placeholders
-        ]
+        out.placeholders = [PlaceholderOut.model_validate(p) for p in view.revision.placeholders]
     return out
 
 
