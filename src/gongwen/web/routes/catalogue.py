@@ -11,7 +11,7 @@ from markupsafe import Markup, escape
 from gongwen.errors import QueryError, RateLimited
 from gongwen.export.render import Rendered, parse_format
 from gongwen.library import Library
-from gongwen.model.material import RevisionView
+from gongwen.model.material import PlaceholderOut, RevisionView
 from gongwen.model.search import Filters
 from gongwen.platform import browse as browsing
 from gongwen.platform import downloads, reading
@@ -119,15 +119,45 @@ def body_html(lib: Library, revision: RevisionView) -> Markup:
 
     def make() -> Markup:
         parts = []
+        cursor = 0
         for kind, level, text in revision.blocks:
+            # Blocks are the revision's text in order: find each one to place its placeholders.
+            at = revision.text.find(text, cursor)
+            if at >= 0:
+                cursor = at + len(text)
+            inner = _with_placeholders(text, at, revision.placeholders)
             if kind == "heading":
                 tag = f"h{min(level + 2, 4)}"
-                parts.append(f"<{tag}>{escape(text)}</{tag}>")
+                parts.append(f"<{tag}>{inner}</{tag}>")
             else:
-                parts.append(f"<p>{escape(text)}</p>")
+                parts.append(f"<p>{inner}</p>")
         return Markup("\n".join(parts))
 
     return lib.caches.get(lib.caches.fragments, ("body", revision.revision_id), make)
+
+
+def _with_placeholders(text: str, at: int, placeholders: tuple[PlaceholderOut, ...]) -> str:
+    """`text` escaped, its placeholders marked with their field label (and unit) so that a
+    writer sees what each XX stands for."""
+    if at < 0:
+        return str(escape(text))
+    out, pos = [], 0
+    for ph in placeholders:
+        if not (at <= ph.start and ph.end <= at + len(text)):
+            continue
+        a, b = ph.start - at, ph.end - at
+        label = (
+            ph.label + (f"（{ph.unit}）" if ph.unit else "") + ("，约数" if ph.approximate else "")
+        )
+        out.append(str(escape(text[pos:a])))
+        # The label is drawn by CSS (::after) so that copying the text copies only the XX.
+        out.append(
+            f'<mark class="ph" data-field="{escape(ph.field)}" data-label="{escape(ph.label)}"'
+            f' title="{escape(label)}">{escape(text[a:b])}</mark>'
+        )
+        pos = b
+    out.append(str(escape(text[pos:])))
+    return "".join(out)
 
 
 @router.get("/materials/{material_id}/download")
