@@ -109,3 +109,22 @@ def test_big5_is_never_read_as_gbk_mojibake(tmp_path: Path) -> None:
         assert "big5.txt" in str(err)
     else:
         assert source.text == text
+
+
+def test_markdown_front_matter_states_title_date_and_organisation(tmp_path: Path) -> None:
+    from gongwen.ingest.readers import read_source
+
+    path = tmp_path / "report.md"
+    path.write_text(
+        "---\ntitle: 2021年工作总结\ndate: 2021-12-20\norganisation: 某某市科技局\n---\n"
+        "一、工作情况\n正文。\n",
+        encoding="utf-8",
+    )
+    [source] = read_source(path)
+    assert (source.facts.title, source.facts.doc_date, source.facts.organisation) == (
+        "2021年工作总结",
+        "2021-12-20",
+        "某某市科技局",
+    )
+    assert not source.text.startswith("---")  # front matter is metadata, not text
+    assert source.key == str(path.resolve())

@@ -15,6 +15,7 @@ import json
 import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
+from datetime import date
 from pathlib import Path
 
 from gongwen.errors import CorruptFile, EmptyFile, FileTooLarge, ReadError, UnsupportedFile
@@ -175,6 +176,8 @@ _ID_FIELDS = ("id", "key", "编号")
 def _field(record: Mapping[str, object], names: tuple[str, ...]) -> str:
     for name in names:
         value = record.get(name)
+        if isinstance(value, date):  # YAML front matter reads 2020-07-10 as a date
+            return value.isoformat()[:10]
         if isinstance(value, (str, int)) and not isinstance(value, bool) and str(value).strip():
             return str(value).strip()
     return ""
