@@ -112,8 +112,6 @@ def test_big5_is_never_read_as_gbk_mojibake(tmp_path: Path) -> None:
 
 
 def test_markdown_front_matter_states_title_date_and_organisation(tmp_path: Path) -> None:
-    from gongwen.ingest.readers import read_source
-
     path = tmp_path / "report.md"
     path.write_text(
         "---\ntitle: 2021年工作总结\ndate: 2021-12-20\norganisation: 某某市科技局\n---\n"

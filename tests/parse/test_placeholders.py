@@ -44,10 +44,13 @@ def test_labels_name_the_counted_thing(
 
 
 def test_approximate_figures_are_marked() -> None:
-    found = find_placeholders("组织调动XX余人，接待来访群众近XX人次，发放XX万元。")
+    found = find_placeholders(
+        "组织调动XX余人，接待来访群众近XX人次，新建道路XX余公里，发放XX万元。"
+    )
     assert [(p.unit, p.approximate) for p in found] == [
         ("人", True),
         ("人次", True),
+        ("公里", True),
         ("万元", False),
     ]
 

@@ -170,7 +170,8 @@ def guess_field(before: str, placeholder: str, after: str) -> Guess:
     if unit in _LENGTH_UNITS:
         noun = _subject(clause)
         measure = "里程" if unit == "公里" else ("长度" if unit in ("米", "千米") else "")
-        return Guess(noun + measure if not noun.endswith(("量", "长", "里程")) else noun, written)
+        label = noun if noun.endswith(("量", "长", "里程")) else noun + measure
+        return Guess(label, written, "number", approx)
     if unit in _AREA_UNITS:
         return Guess(_subject(clause) + "面积", written, "number", approx)
     if unit in _WEIGHT_UNITS:
