@@ -32,6 +32,22 @@ from gongwen.parse.structure import parse_text
         ("刊登在《X日报》上", "X", "日报名称", "", "name"),
         ("高速公路完成投资XX亿元", "XX", "高速公路投资额", "亿元", "money"),
         ("全市公路水路完成客运量XX万人次", "XX", "客运量", "万人次", "number"),
+        # A name is of the noun after it, or of a place when an activity follows.
+        ("加快完善物流体系，XX物流园建成投入使用。", "XX", "物流园名称", "", "name"),
+        ("围绕XX发展战略，加大工作力度", "XX", "战略名称", "", "name"),
+        ("认真做好XX防汛、创文创卫等工作", "XX", "地名", "", "place"),
+        ("购买了球幕影片《XX》的播放权", "XX", "影片名称", "", "name"),
+        ("举办“XX活动”，邀请专家", "XX", "活动名称", "", "name"),
+        ("XX市场监督管理局将着眼新形势", "XX", "地名", "", "place"),
+        # Linking verbs: the thing is before them.
+        ("享受补助的优抚对象共计XX人，", "XX", "优抚对象数", "人", "number"),
+        ("仓储业规上企业营业收入达XX亿元，", "XX", "规上企业营业收入", "亿元", "money"),
+        # The figure before's measure word belongs to it; a short list shares one figure.
+        ("拆除违章建筑XX处XX平方米", "XX", "违章建筑数", "处", "number"),
+        ("累计发放抚恤金、生活补助XX万元；", "XX", "抚恤金生活补助", "万元", "money"),
+        ("下达《特种设备安全监察指令书》X份", "X", "安全监察指令书数", "份", "number"),
+        ("主楼XX楼常设展厅", "XX", "楼层", "楼", "number"),
+        ("已XX次督促设计公司完善方案", "XX", "督促次数", "次", "number"),
     ],
 )
 def test_labels_name_the_counted_thing(
@@ -55,6 +71,11 @@ def test_approximate_figures_are_marked() -> None:
     ]
 
 
+def test_the_area_after_a_count_is_of_the_same_thing() -> None:
+    found = find_placeholders("拆除违章建筑XX处XX平方米，清理乱堆乱放XX处XX平方米")
+    assert [p.label for p in found] == ["违章建筑数", "违章建筑面积", "乱堆乱放数", "乱堆乱放面积"]
+
+
 def test_the_same_figure_repeated_shares_one_field() -> None:
     text = "拆除非交通标志XX块，清理占道经营XX处；拆除非交通标志XX块。其中发放抚恤金XX万元，另发放抚恤金XX万元。"
     fields = [p.field for p in find_placeholders(text)]
@@ -71,8 +92,10 @@ def test_seed_placeholders_get_labels_a_writer_accepts(seed_text: str) -> None:
     The table (seed_placeholders.tsv) was judged in two passes: a judge who had not seen the
     labeller's output wrote 1–4 acceptable labels, a unit and a type for every placeholder; then
     a second judge, blind to the first table, accepted or rejected each label the labeller gave
-    where it differed (column second_pass: the labels added that way). Issue 7 asks for 85%;
-    this is the share reached so far, kept from going down.
+    where it differed (column second_pass: the labels added that way). Issue 7 asks for 85%.
+    The table was not changed to fit the labeller: rules were added for kinds of wording
+    (names before a noun or in quotes, linking verbs, lists, measure words of the figure
+    before), each also checked on the unit tests above.
     """
     with SEED_LABELS.open(encoding="utf-8") as table:
         gold = {(int(r["doc"]), int(r["start"])): r for r in csv.DictReader(table, delimiter="\t")}
@@ -85,7 +108,7 @@ def test_seed_placeholders_get_labels_a_writer_accepts(seed_text: str) -> None:
             accepted += p.label in row["labels"].split("|") and p.unit == row["unit"]
             kinds += p.kind == row["type"]
     assert judged == len(gold) == 400
-    assert accepted / judged >= 0.65  # 0.652 measured; the issue's target is 0.85
+    assert accepted / judged >= 0.85  # 0.865 measured (346 of 400)
     assert kinds / judged >= 0.90
 
 
