@@ -65,8 +65,11 @@ def test_list_show_outline_search(db: str) -> None:
         "下半年工作计划",
     ]
     found = json.loads(gw(db, "search", "--json", "--section", "存在问题", "疫情").stdout)
-    assert found["hits"] and all(h["heading_path"][0].endswith("存在的问题") for h in found["hits"])
-    assert "【疫情】" in found["hits"][0]["snippet"]
+    passages = [h for m in found["materials"] for h in m["passages"]]
+    assert found["total"] == len(found["materials"]) > 1
+    assert passages and all(h["heading_path"][0].endswith("存在的问题") for h in passages)
+    assert "【疫情】" in passages[0]["snippet"]
+    assert {f["value"] for f in found["facets"]["doc_type"]} == {"工作总结"}
 
 
 def test_errors_are_one_line_and_exit_2(db: str) -> None:

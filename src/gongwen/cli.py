@@ -277,7 +277,9 @@ def outline(material_id: int, as_json: bool) -> None:
 @click.option("--year", type=int, help="年份")
 @click.option("--period", help="时段")
 @click.option("--section", help="段落类别：工作情况/主要做法/存在问题/下步打算/其他")
-@click.option("--limit", type=click.IntRange(min=1, max=1000), default=20, help="返回条数")
+@click.option("--limit", type=click.IntRange(min=1, max=100), default=10, help="每页材料篇数")
+@click.option("--page", type=click.IntRange(min=1, max=500), default=1, help="页码")
+@click.option("--material", "material_id", type=int, help="只在这篇材料内检索（列出更多段落）")
 @json_option
 def search(
     query: str,
@@ -287,28 +289,56 @@ def search(
     period: str | None,
     section: str | None,
     limit: int,
+    page: int,
+    material_id: int | None,
     as_json: bool,
 ) -> None:
-    """全文检索 QUERY：精确短语，空格分隔的多个词须同时出现，"…" 表示含空格的短语。"""
+    """全文检索 QUERY：精确短语，空格分隔的多个词须同时出现，"…" 表示含空格的短语。
+
+    结果按材料归并、按相关度排序（全部命中都参与排序），每篇给出最相关的段落。
+    """
     from gongwen.model.search import Filters
     from gongwen.search.service import search as run_search
 
-    result = run_search(library(), query, Filters(kind, doc_type, year, period, section), limit)
+    result = run_search(
+        library(),
+        query,
+        Filters(kind, doc_type, year, period, section),
+        limit,
+        page=page,
+        material_id=material_id,
+    )
     if as_json:
         emit_json(result.as_json())
         return
-    more = "+" if result.capped else ""
-    click.echo(f"“{query}”：{result.candidates}{more} 段命中，用时 {result.took_ms:.1f} ms")
-    for h in result.hits:
-        path = " › ".join(h.heading_path)
+    click.echo(
+        f"“{query}”：{result.total} 篇材料命中，第 {result.page}/{result.pages} 页，"
+        f"用时 {result.took_ms:.1f} ms"
+    )
+    if result.hint:
+        click.secho(result.hint, fg="yellow")
+    for name, label in (("doc_type", "文种"), ("organisation_kind", "机构"), ("year", "年份")):
+        if result.facets.get(name):
+            top = "  ".join(f"{v or '未定'} {n}" for v, n in result.facets[name][:8])
+            click.echo(click.style(f"{label}：", dim=True) + top)
+    for m in result.materials:
+        meta = " ".join(x for x in (m.doc_type, m.organisation, m.doc_date) if x)
         click.echo(
-            click.style(f"#{h.material_id} {h.title}", bold=True)
-            + (click.style(f"  {path}", dim=True) if path else "")
+            click.style(f"#{m.material_id} {m.title}", bold=True)
+            + click.style(f"  {meta}", dim=True)
         )
-        # click.echo drops the styles when the output is not a terminal.
-        click.echo(
-            "  " + "".join(click.style(t, reverse=True) if hit else t for t, hit in h.snippet)
-        )
+        for h in m.passages:
+            path = " › ".join(h.heading_path)
+            if path:
+                click.echo(click.style(f"  {path}", dim=True))
+            # click.echo drops the styles when the output is not a terminal.
+            click.echo(
+                "    " + "".join(click.style(t, reverse=True) if hit else t for t, hit in h.snippet)
+            )
+        if m.more:
+            click.echo(
+                click.style(f"    本篇另有 {m.more} 段命中（--material {m.material_id}）", dim=True)
+            )
 
 
 @app.command()
@@ -327,7 +357,7 @@ def demo() -> None:
         )
     click.echo("\n示例检索：gongwen search 疫情 --section 存在问题")
     assert search.callback is not None
-    search.callback("疫情", None, None, None, None, "存在问题", 5, False)
+    search.callback("疫情", None, None, None, None, "存在问题", 5, 1, None, False)
 
 
 @app.group("user")

@@ -24,7 +24,6 @@ def _int(env: dict[str, str] | os._Environ[str], name: str, default: int) -> int
 @dataclass(frozen=True, slots=True)
 class Settings:
     db_url: str = DEFAULT_DB
-    search_candidates: int = 1000  # matches ranked per query (newest first); see search/service.py
     var_dir: Path = Path("var")
     base_url: str = ""  # how members reach the site (links in feeds and the group bot)
     redis_url: str = ""  # set: live events and rate limits are shared across workers via Redis

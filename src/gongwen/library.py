@@ -32,12 +32,14 @@ Listener = Callable[["Event"], None]
 
 class Caches:
     """Per-process caches, with one lock: revisions never change, so what is built from one
-    revision (page data, rendered HTML) is kept; browse facets are kept a minute."""
+    revision (page data, rendered HTML) is kept; browse facets, the site's texts and the home
+    page's sections are kept a minute (a change made in another process shows within it)."""
 
     def __init__(self) -> None:
         self.revisions: LRUCache[Hashable, Any] = LRUCache(maxsize=8192)
         self.fragments: LRUCache[Hashable, Any] = LRUCache(maxsize=8192)
-        self.facets: TTLCache[Hashable, Any] = TTLCache(maxsize=4, ttl=60)
+        # Browse facets, the site's texts, the home page's sections, the library's size.
+        self.facets: TTLCache[Hashable, Any] = TTLCache(maxsize=16, ttl=60)
         self._lock = threading.Lock()
 
     def get(self, cache: Any, key: Hashable, make: Callable[[], T]) -> T:
@@ -49,6 +51,10 @@ class Caches:
         with self._lock:
             cache[key] = value
         return value
+
+    def forget(self, cache: Any, key: Hashable) -> None:
+        with self._lock:
+            cache.pop(key, None)
 
     def clear(self) -> None:
         with self._lock:

@@ -91,7 +91,7 @@ def test_every_material_is_found_by_its_own_phrase_under_its_own_title(
         twins = [t for t in family if t == text]  # byte-identical files in two folders
         family = [t for t in family if t != text]
         for tried, phrase in enumerate(_phrases(text, family)):
-            found = {h.material_id: h.title for h in search(lib, phrase, limit=50).hits}
+            found = {m.material_id: m.title for m in search(lib, phrase, limit=50).materials}
             others = [m for m in found if m != mid]
             # The phrase is this material's own unless another hit really holds it too.
             if all(phrase in texts[m] for m in others) and len(others) <= len(twins):
@@ -105,7 +105,7 @@ def test_every_material_is_found_by_its_own_phrase_under_its_own_title(
             # Every phrase is shared with a same-titled edition (texts that differ only in
             # punctuation or figures): it must still be found, under its own title, beside it.
             phrase = detail.summary.title
-            found = {h.material_id: h.title for h in search(lib, phrase, limit=50).hits}
+            found = {m.material_id: m.title for m in search(lib, phrase, limit=50).materials}
             if found.get(mid) != detail.summary.title:
                 lost.append((mid, detail.summary.title, phrase, found))
     # Template-like local regulations (东营市/金华市制定地方性法规条例 …) share nearly every
@@ -126,7 +126,7 @@ def test_metadata_comes_from_the_source(corpus_lib: tuple[Library, dict]) -> Non
     assert (guangdong.organisation, guangdong.doc_type) == ("广东省人民政府", "政府工作报告")
     assert guangdong.doc_date.startswith("2026-")
     assert "2024年中华人民共和国国务院政府工作报告" in by_title
-    assert [h.title for h in search(lib, "孟凡利").hits][:1] == ["2026年广东省政府工作报告"]
+    assert [m.title for m in search(lib, "孟凡利").materials][:1] == ["2026年广东省政府工作报告"]
     # A regulation holding 计划 in its title is a regulation.
     assert by_title["上海市人口与计划生育条例"].doc_type == "法规"
     # Organisations are organisations: no numerals, no 试行/摘要.

@@ -22,14 +22,20 @@ def seeded(lib: Library) -> Library:
     return lib
 
 
-def _current_paragraphs(lib: Library) -> list[tuple[int, str]]:
-    """Every passage an editor's search covers: body paragraphs, headings and titles (preview
-    passages repeat body text for viewers who may not read it)."""
+def _current_paragraphs(lib: Library) -> list[tuple[int, int, str, str]]:
+    """(id, material id, kind, text) of every passage an editor's search covers: body
+    paragraphs, headings and titles (preview passages repeat body text for viewers who may not
+    read it)."""
     with lib.engine.connect() as conn:
         return [
-            (r.id, r.text)
+            (r.id, r.material_id, r.kind, r.text)
             for r in conn.execute(
-                select(paragraphs.c.id, paragraphs.c.text)
+                select(
+                    paragraphs.c.id,
+                    materials.c.id.label("material_id"),
+                    paragraphs.c.kind,
+                    paragraphs.c.text,
+                )
                 .join(materials, materials.c.current_revision_id == paragraphs.c.revision_id)
                 .where(paragraphs.c.kind != "preview")
             )
@@ -39,12 +45,29 @@ def _current_paragraphs(lib: Library) -> list[tuple[int, str]]:
 @pytest.mark.parametrize(
     "query", ["党", "法", "党建", "扶贫", "双拥", "疫情防控", "退役军人事务", "三抓三比三推动"]
 )
-def test_hits_are_exactly_the_paragraphs_containing_the_phrase(seeded: Library, query: str) -> None:
+def test_every_material_holding_the_phrase_is_found_with_each_passage(
+    seeded: Library, query: str
+) -> None:
+    """All matches are ranked and counted (no cap): the materials found are exactly those whose
+    title, headings or paragraphs hold the phrase; each counts exactly its passages that hold
+    it, and searching inside it lists them."""
+    rows = _current_paragraphs(seeded)
+    expected_materials = {mid for _, mid, _, text in rows if query in text}
+    assert expected_materials, "the query should occur in the seed"
     result = search(seeded, query, limit=1000)
-    expected = {pid for pid, text in _current_paragraphs(seeded) if query in text}
-    assert expected, "the query should occur in the seed"
-    assert {h.paragraph_id for h in result.hits} == expected
-    assert result.candidates == len(expected) and not result.capped
+    assert {m.material_id for m in result.materials} == expected_materials
+    assert result.total == len(expected_materials)
+    for m in result.materials:
+        passages = {
+            pid
+            for pid, mid, kind, text in rows
+            if mid == m.material_id and kind != "title" and query in text
+        }
+        assert m.matches == len(passages)
+        assert {h.paragraph_id for h in m.passages} <= passages
+        inside = search(seeded, query, material_id=m.material_id)
+        assert [x.material_id for x in inside.materials] == [m.material_id]
+        assert {h.paragraph_id for h in inside.hits} == passages or len(inside.hits) == 50
 
 
 def test_a_phrase_never_matches_across_punctuation(lib: Library, tmp_path: Path) -> None:
@@ -58,17 +81,21 @@ def test_a_phrase_never_matches_across_punctuation(lib: Library, tmp_path: Path)
     assert len(search(lib, "环境整治").hits) == 1
 
 
-def test_several_terms_must_all_appear(seeded: Library) -> None:
-    hits = search(seeded, "疫情防控 党员", limit=100).hits
-    assert hits
-    for h in hits:
-        plain = "".join(t for t, _ in h.snippet)
-        assert "疫情防控" in plain or "党员" in plain
-    texts = dict(_current_paragraphs(seeded))
-    assert all(
-        "疫情防控" in texts[h.paragraph_id] and "党员" in texts[h.paragraph_id] for h in hits
-    )
-    assert search(seeded, "疫情防控 AND 党员", limit=100).hits == hits
+def test_several_terms_must_all_appear_in_the_material(seeded: Library) -> None:
+    rows = _current_paragraphs(seeded)
+    both = {
+        mid
+        for mid in {r[1] for r in rows}
+        if all(any(t in text for _, m, _, text in rows if m == mid) for t in ("疫情防控", "党员"))
+    }
+    result = search(seeded, "疫情防控 党员", limit=100)
+    assert both and {m.material_id for m in result.materials} == both
+    texts = {pid: text for pid, _, _, text in rows}
+    for m in result.materials:
+        holds = [sum(t in texts[h.paragraph_id] for t in ("疫情防控", "党员")) for h in m.passages]
+        assert all(holds) and holds == sorted(holds, reverse=True)  # both words first
+    again = search(seeded, "疫情防控 AND 党员", limit=100)
+    assert [m.material_id for m in again.materials] == [m.material_id for m in result.materials]
 
 
 def test_filters_by_section_kind_and_organisation_kind(seeded: Library) -> None:
@@ -93,11 +120,12 @@ def test_snippets_highlight_the_query_and_hits_carry_their_heading_path(seeded: 
     assert ["一、工作开展情况", "（二）坚持“守土有责”，全力做好疫情防控工作"] in paths
 
 
-def test_results_are_ranked_by_how_much_a_paragraph_is_about_the_query(seeded: Library) -> None:
-    hits = search(seeded, "退役军人", limit=50).hits
-    counts = [sum(1 for t, hit in h.snippet if hit) for h in hits]
-    assert counts[0] >= counts[-1]
-    assert hits[0].score >= hits[-1].score
+def test_passages_of_a_material_are_ranked_by_how_much_they_are_about_the_query(
+    seeded: Library,
+) -> None:
+    for m in search(seeded, "退役军人", limit=50).materials:
+        scores = [h.score for h in m.passages]
+        assert scores == sorted(scores, reverse=True)
 
 
 HOSTILE = [

@@ -15,13 +15,16 @@ def test_migrated_schema_matches_the_tables_in_code(lib: Library) -> None:
     with lib.engine.connect() as conn:
         ctx = MigrationContext.configure(conn)
         diff = compare_metadata(ctx, metadata)
-    # para_search exists only on PostgreSQL; FTS5 shadow tables only on SQLite.
+    # para_search and material_search exist only on PostgreSQL; FTS5 tables only on SQLite.
     relevant = [
         d
         for d in diff
-        if not (d[0] == "add_table" and d[1].name == "para_search")
-        and not (d[0] == "remove_table" and str(d[1].name).startswith("para_fts"))
-        and not (d[0] == "remove_index" and d[1].name.startswith("ix_para_search"))
+        if not (d[0] == "add_table" and d[1].name in ("para_search", "material_search"))
+        and not (d[0] == "remove_table" and str(d[1].name).startswith(("para_fts", "material_fts")))
+        and not (
+            d[0] == "remove_index"
+            and d[1].name.startswith(("ix_para_search", "ix_material_search"))
+        )
     ]
     assert relevant == []
 
@@ -54,7 +57,7 @@ def test_the_schema_version_in_code_is_alembics_head() -> None:
 
 def test_a_database_of_the_first_release_is_upgraded_and_reindexed(tmp_path) -> None:  # type: ignore[no-untyped-def]
     """A 0001 library (body paragraphs indexed without scopes) gets its public passages and a
-    rebuilt index when a newer gongwen opens it."""
+    rebuilt index (passages and materials) when a newer gongwen opens it."""
     from alembic import command
     from alembic.config import Config
     from sqlalchemy import create_engine, text
@@ -109,7 +112,9 @@ def test_a_database_of_the_first_release_is_upgraded_and_reindexed(tmp_path) -> 
     try:
         assert lib.db.schema_version() == SCHEMA_VERSION
         visitor = Scope(at=now())
-        assert [h.kind for h in search(lib, "交通局", scope=visitor).hits] == ["title"]
+        found = search(lib, "交通局", scope=visitor)
+        assert [m.title for m in found.materials] == ["2020年工作总结（交通局）"]
+        assert found.hits == []  # found by its title, which heads the result
         assert [h.kind for h in search(lib, "完成投资", scope=visitor).hits] == ["preview"]
         assert [h.kind for h in search(lib, "完成投资").hits] == ["body"]
         assert [h.kind for h in search(lib, "主要工作").hits] == ["heading"]

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import pytest
 
-from .conftest import World
+from .conftest import World, csrf_of
 
 VIEWERS = [None, "nosub", "expired", "covered", "other", "editor"]
 # (viewer, material) -> may read. #1 is older than start - 3 years; #2 is inside the back catalogue.
@@ -86,12 +86,14 @@ def test_search_never_confirms_text_the_viewer_may_not_read(
     page = client.get("/search", params={"q": phrase})
     api = client.get("/api/v1/search", params={"q": phrase}).json()
     assert page.status_code == 200
-    hits = [h for h in api["hits"] if h["material_id"] == material]
+    found = [m for m in api["materials"] if m["material_id"] == material]
     if READS[(who, material)]:
-        assert any(phrase in h["snippet"] for h in hits)
+        assert any(phrase in h["snippet"] for m in found for h in m["passages"])
     else:
-        assert hits == []
-        assert api["candidates"] == len(api["hits"])
+        assert found == []
+        assert api["total"] == len(api["materials"])
+        assert sum(f["count"] for f in api["facets"]["doc_type"]) == api["total"]
+        assert all(m["score"] is None for m in api["materials"])
         assert f'href="/materials/{material}"' not in page.text
         # The words around the query (which the page echoes) must not appear.
         assert world.deep[material][12:] not in page.text
@@ -117,6 +119,11 @@ def test_revision_diff_needs_read_access(world: World, who: str | None) -> None:
         ("/admin", 303, 403, 403, 200),
         ("/admin/audit", 303, 403, 403, 200),
         ("/api/v1/me", 401, 200, 200, 200),
+        ("/account/favourites", 303, 200, 200, 200),
+        ("/account/downloads", 303, 200, 200, 200),
+        ("/api/v1/favourites", 401, 200, 200, 200),
+        ("/api/v1/downloads", 401, 200, 200, 200),
+        ("/admin/site", 303, 403, 403, 200),
     ],
 )
 def test_role_pages(
@@ -159,3 +166,62 @@ def test_forms_without_csrf_are_refused(world: World) -> None:
     response = visitor.post("/login", data={"email": "covered@example.cn", "password": "x" * 10})
     assert response.status_code == 403
     assert world.client("editor").post("/editor/materials/3/retire").status_code == 403
+
+
+def test_favourites_are_each_members_own_and_need_the_csrf_token(world: World) -> None:
+    covered, other, visitor = world.client("covered"), world.client("other"), world.client(None)
+    token = csrf_of(covered)
+    assert covered.put("/api/v1/favourites/2").status_code == 403  # no CSRF token
+    assert visitor.put("/api/v1/favourites/2", headers={"X-CSRF-Token": "x"}).status_code in (
+        401,
+        403,
+    )
+    kept = covered.put("/api/v1/favourites/2", headers={"X-CSRF-Token": token})
+    assert kept.status_code == 200 and kept.json() == {
+        "material_id": 2,
+        "kept": True,
+        "changed": True,
+    }
+    assert [c["id"] for c in covered.get("/api/v1/favourites").json()] == [2]
+    assert other.get("/api/v1/favourites").json() == []
+    assert "★ 已收藏" in covered.get("/materials/2").text
+    assert "★ 已收藏" not in other.get("/materials/2").text
+    # Another member cannot drop it: their DELETE only touches their own list.
+    other.delete("/api/v1/favourites/2", headers={"X-CSRF-Token": csrf_of(other)})
+    assert [c["id"] for c in covered.get("/api/v1/favourites").json()] == [2]
+    # The page's form drops it again.
+    page = covered.post("/materials/2/favourite", data={"action": "drop", "csrf": token})
+    assert page.status_code == 303 and covered.get("/api/v1/favourites").json() == []
+
+
+def test_download_history_is_each_members_own(world: World) -> None:
+    covered, other = world.client("covered"), world.client("other")
+    theirs = other.get("/api/v1/downloads").json()
+    before = len(covered.get("/api/v1/downloads").json())
+    assert covered.get("/materials/2/download", params={"fmt": "md"}).status_code == 200
+    mine = covered.get("/api/v1/downloads").json()
+    assert len(mine) == before + 1 and (mine[0]["material_id"], mine[0]["format"]) == (2, "md")
+    assert other.get("/api/v1/downloads").json() == theirs  # someone else's copy is not theirs
+    assert 'href="/materials/2"' in covered.get("/account/downloads").text
+
+
+def test_the_admin_renames_the_site_and_every_page_shows_it(world: World) -> None:
+    admin, member = world.client("admin"), world.client("covered")
+    refused = member.post("/admin/site", data={"name": "冒名", "csrf": csrf_of(member)})
+    assert refused.status_code == 403
+    token = csrf_of(admin, "/admin/site")
+    bad = admin.post("/admin/site", data={"name": "", "tagline": "", "notice": "", "csrf": token})
+    assert bad.status_code == 400 and "name" in bad.text
+    saved = admin.post(
+        "/admin/site",
+        data={
+            "name": "某某公文参考库",
+            "tagline": "范文每周更新",
+            "notice": "五一假期照常更新。",
+            "csrf": token,
+        },
+    )
+    assert saved.status_code == 200 and "已保存" in saved.text
+    home = world.client(None).get("/").text
+    assert "某某公文参考库" in home and "范文每周更新" in home and "五一假期照常更新。" in home
+    assert "<title>首页 · 某某公文参考库</title>" in home

@@ -202,6 +202,8 @@ def test_member_journey_in_a_real_browser(chromium: object, server: Server) -> N
     expect(latest.locator(".card")).to_have_count(6)
     for title in SEED_TITLES:
         expect(latest.get_by_role("link", name=title, exact=True)).to_have_count(1)
+    expect(page.locator("#new-this-week")).to_have_text("本周新增 6 篇")
+    expect(page.locator("#shelves .shelf[data-type='工作总结']")).to_contain_text("6 篇")
     _shot(page, "home.png")
     latest.get_by_role("link", name=SEED_TITLES[2], exact=True).click()
     page.wait_for_url("**/materials/*")
@@ -241,7 +243,23 @@ def test_member_journey_in_a_real_browser(chromium: object, server: Server) -> N
     results = page.locator("#results")
     expect(results.locator("mark").first).to_be_visible()
     expect(results.locator("mark").first).to_have_text("疫情防控")
+    cards = results.locator(".material-hit")
+    ids = [cards.nth(i).get_attribute("data-material") for i in range(cards.count())]
+    assert ids and len(ids) == len(set(ids)), ids  # one result per material
+    expect(page.locator("#facet-counts")).to_contain_text("工作总结")
     _shot(page, "search.png")
+
+    # 4b. Five materials a page: the pager reaches the rest, a facet narrows the search.
+    page.goto("/search?q=工作&per=5")
+    expect(page.locator("#summary")).to_contain_text("第 1/2 页")
+    first_page = results.locator(".material-hit").first.get_attribute("data-material")
+    page.get_by_role("link", name="下一页").click()
+    expect(page.locator("#summary")).to_contain_text("第 2/2 页")
+    expect(results.locator(f".material-hit[data-material='{first_page}']")).to_have_count(0)
+    page.locator("#facet-counts").get_by_role("link", name="交通运输局").click()
+    expect(page.locator("#summary")).to_contain_text("1 篇材料命中")
+    _shot(page, "search-grouped.png")
+    page.goto("/search?q=疫情防控")
 
     # 5. A result opens the full text and the download links for a covered member.
     first = results.locator(".hit a").first
@@ -253,7 +271,18 @@ def test_member_journey_in_a_real_browser(chromium: object, server: Server) -> N
     expect(page.locator("#preview")).to_have_count(0)
     downloads = page.locator("#downloads")
     expect(downloads.locator("a")).to_have_count(3)
+    # Placeholders are marked in the reading view, each labelled with what to fill in.
+    expect(page.locator("#fulltext mark.ph").first).to_be_visible()
+    assert page.locator("#fulltext mark.ph").first.get_attribute("data-label")
+    expect(page.locator("#related li")).not_to_have_count(0)
     _shot(page, "material.png")
+
+    # 5b. Keep it among favourites; the favourites page lists it.
+    page.get_by_role("button", name="☆ 收藏").click()
+    expect(page.get_by_role("button", name="★ 已收藏（取消）")).to_be_visible()
+    page.goto("/account/favourites")
+    expect(page.locator("#favourites")).to_contain_text(title)
+    page.go_back()
 
     # 6. Downloads: a real .docx (a zip) and a .txt holding the title.
     with page.expect_download() as info:

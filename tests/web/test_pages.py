@@ -110,3 +110,41 @@ def test_schedule_times_are_beijing_time() -> None:
 
     assert _when("2026-12-01T09:00") == datetime(2026, 12, 1, 1, 0, tzinfo=UTC)
     assert _when("") == "now" and _when("draft") is None
+
+
+def test_search_page_groups_by_material_pages_and_counts_facets(world: World) -> None:
+    """Through HTTP: one card per material with its passages, a pager whose pages together list
+    every match once, facet links that narrow the search, and "more in this material"."""
+    client = world.client("editor")
+    api = client.get("/api/v1/search", params={"q": "工作", "limit": 50}).json()
+    total = api["total"]
+    assert total >= 6 and len(api["materials"]) == total
+    first = client.get("/search", params={"q": "工作", "per": "5"})
+    cards = re.findall(r'class="card hit material-hit" data-material="(\d+)"', first.text)
+    assert len(cards) == 5 and len(set(cards)) == 5
+    pages = -(-total // 5)
+    assert f"第 1/{pages} 页" in first.text and 'rel="next"' in first.text
+    seen = list(cards)
+    for n in range(2, pages + 1):
+        page = client.get("/search", params={"q": "工作", "per": "5", "page": str(n)})
+        seen += re.findall(r'data-material="(\d+)"', page.text)
+    assert sorted(seen) == sorted(str(m["material_id"]) for m in api["materials"])
+    # Facet counts link to the narrowed search, which keeps the query.
+    facet = api["facets"]["doc_type"][0]
+    assert f"{facet['value']}</a>" in first.text
+    narrowed = client.get("/search", params={"q": "工作", "type": facet["value"]})
+    assert f"{facet['count']} 篇材料命中" in narrowed.text
+    # A material with more matches than shown links to a search inside it.
+    busy = next(m for m in api["materials"] if m["more"])
+    more = re.search(
+        rf'href="(/search\?[^"]*material={busy["material_id"]}[^"]*)"',
+        first.text
+        + "".join(
+            client.get("/search", params={"q": "工作", "per": "5", "page": str(n)}).text
+            for n in range(2, pages + 1)
+        ),
+    )
+    assert more, "the card should link to the rest of its matches"
+    inside = client.get(more.group(1).replace("&amp;", "&"))
+    assert inside.text.count('class="passage"') == busy["matches"]
+    assert "仅在本篇内检索" in inside.text

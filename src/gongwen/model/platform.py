@@ -72,3 +72,23 @@ class AuditEntry:
     target: str
     detail: dict[str, object]
     flagged: bool
+
+
+@dataclass(frozen=True, slots=True)
+class SiteInfo:
+    """The site's texts the admin may change."""
+
+    name: str = "公文库"
+    tagline: str = "公文写作参考资料库"
+    notice: str = "自建平台、实时分享 · 根据实际需求不断迭代 · 订阅立享前3年的所有资料"
+
+
+@dataclass(frozen=True, slots=True)
+class DownloadRecord:
+    """A copy a member received: which material, which revision and format, when."""
+
+    material_id: int
+    title: str
+    revision: int
+    format: str
+    at: datetime

@@ -73,19 +73,76 @@ class Hit:
 
 
 @dataclass(slots=True)
+class MaterialHit:
+    """One matching material: its best passages and how many more it has."""
+
+    material_id: int
+    revision_id: int
+    title: str
+    doc_type: str
+    organisation: str
+    doc_date: str
+    score: float | None  # None for a viewer's search (it would speak of text they cannot read)
+    passages: list[Hit]
+    matches: int  # matching passages in the material (the shown ones included)
+
+    @property
+    def more(self) -> int:
+        return max(0, self.matches - len(self.passages))
+
+    def as_json(self) -> dict[str, object]:
+        return {
+            "material_id": self.material_id,
+            "revision_id": self.revision_id,
+            "title": self.title,
+            "doc_type": self.doc_type,
+            "organisation": self.organisation,
+            "doc_date": self.doc_date,
+            # FTS5 floors the IDF of a term in most documents at 1e-6: keep significant digits.
+            "score": None if self.score is None else float(f"{self.score:.6g}"),
+            "matches": self.matches,
+            "more": self.more,
+            "passages": [h.as_json() for h in self.passages],
+        }
+
+
+FACET_NAMES = ("doc_type", "organisation_kind", "year")
+
+
+@dataclass(slots=True)
 class SearchResult:
     query: str
-    hits: list[Hit]
-    candidates: int  # matching passages that were ranked
-    capped: bool  # more passages match than were ranked
+    materials: list[MaterialHit]
+    total: int  # matching materials, all of them ranked
+    page: int
+    per_page: int
     took_ms: float
     filters: Filters = field(default_factory=Filters)
+    # name (FACET_NAMES) -> [(value, matching materials)], most first
+    facets: dict[str, list[tuple[str, int]]] = field(default_factory=dict)
+    hint: str = ""  # e.g. a one-character query that matches most of the library
+
+    @property
+    def hits(self) -> list[Hit]:
+        """The shown passages of every material on the page, in order."""
+        return [h for m in self.materials for h in m.passages]
+
+    @property
+    def pages(self) -> int:
+        return max(1, -(-self.total // self.per_page))
 
     def as_json(self) -> dict[str, object]:
         return {
             "query": self.query,
-            "candidates": self.candidates,
-            "capped": self.capped,
+            "total": self.total,
+            "page": self.page,
+            "per_page": self.per_page,
+            "pages": self.pages,
             "took_ms": round(self.took_ms, 2),
-            "hits": [h.as_json() for h in self.hits],
+            "hint": self.hint,
+            "facets": {
+                name: [{"value": v, "count": n} for v, n in values]
+                for name, values in self.facets.items()
+            },
+            "materials": [m.as_json() for m in self.materials],
         }

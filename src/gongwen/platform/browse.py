@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from dataclasses import dataclass
+from datetime import datetime, timedelta
 
 from gongwen.library import Library
 from gongwen.model.material import Card
 from gongwen.platform.access import Viewer
+from gongwen.store import catalogue
 from gongwen.store import materials as store
+from gongwen.store.materials import MaterialRow
 from gongwen.util.clock import now
 
 
@@ -47,3 +50,54 @@ def facets(lib: Library) -> dict[str, list[str]]:
             return store.facet_values(conn, now())
 
     return lib.caches.get(lib.caches.facets, "facets", make)
+
+
+@dataclass(frozen=True, slots=True)
+class TypeShelf:
+    """One document type on the home page: how many materials, the newest few."""
+
+    doc_type: str
+    count: int
+    cards: list[Card]
+
+
+@dataclass(frozen=True, slots=True)
+class HomePage:
+    latest: list[Card]
+    new_this_week: int
+    shelves: list[TypeShelf]
+
+
+SHELVES = 6  # document types shown on the home page
+PER_SHELF = 4
+
+
+def home(lib: Library, viewer: Viewer, latest: int = 20) -> HomePage:
+    """The home page: the newest materials (with how many arrived this week) and, per document
+    type, the newest few. Not cached: a material published a moment ago is on it at once."""
+    moment = now()
+    visible_at = None if viewer.is_editor else moment
+    with lib.db.read() as conn:
+        rows = store.browse(conn, visible_at=visible_at, limit=latest)
+        week = catalogue.count_since(conn, moment - timedelta(days=7), visible_at)
+        shelves = [
+            (t, n, store.browse(conn, visible_at=visible_at, doc_type=t, limit=PER_SHELF))
+            for t, n in catalogue.type_counts(conn, visible_at)[:SHELVES]
+        ]
+
+    def card(row: MaterialRow) -> Card:
+        return row.card(viewer.can_read(row.published_at, moment), moment)
+
+    return HomePage(
+        [card(r) for r in rows],
+        week,
+        [TypeShelf(t, n, [card(r) for r in rs]) for t, n, rs in shelves],
+    )
+
+
+def related(lib: Library, viewer: Viewer, material_id: int) -> list[Card]:
+    """Materials a writer of this one would also look at (see store.catalogue.related)."""
+    moment = now()
+    with lib.db.read() as conn:
+        rows = catalogue.related(conn, material_id, None if viewer.is_editor else moment)
+    return [r.card(viewer.can_read(r.published_at, moment), moment) for r in rows]

@@ -7,6 +7,7 @@ from datetime import timedelta
 from gongwen.errors import NotEntitled, RateLimited
 from gongwen.export.render import Format, Rendered, render
 from gongwen.library import Library
+from gongwen.model.platform import DownloadRecord
 from gongwen.platform.access import Viewer, require_member
 from gongwen.platform.reading import NOT_ENTITLED, material_row
 from gongwen.store import audit, materials
@@ -50,3 +51,10 @@ def download(lib: Library, viewer: Viewer, material_id: int, fmt: Format) -> Ren
             {"format": str(fmt), "revision": row.number},
         )
     return rendered
+
+
+def history(lib: Library, viewer: Viewer) -> list[DownloadRecord]:
+    """What the member has downloaded, newest first (their own record only)."""
+    member = require_member(viewer.member)
+    with lib.db.read() as conn:
+        return store.history(conn, member.id)

@@ -2,7 +2,8 @@
 
 What a viewer may not read, search may not confirm: for a material the viewer may not read,
 only its title, outline and preview can match (the index query itself is scoped, so hits,
-counts and the candidate cap never depend on hidden text). Searches are limited per session
+counts and facet counts never depend on hidden text; ranks only through the index's corpus
+statistics, which is why scores are shown to editors only). Searches are limited per session
 and per address, so nobody can probe a text phrase by phrase.
 """
 
@@ -22,12 +23,23 @@ def search_catalogue(
     viewer: Viewer,
     query: str,
     filters: Filters | None = None,
-    limit: int = 20,
+    limit: int = 10,
     client: Client | None = None,
+    *,
+    page: int = 1,
+    material_id: int | None = None,
 ) -> SearchResult:
     if client is not None and not viewer.is_editor:
         _throttle(lib, viewer, client)
-    return search(lib, query, filters, limit=limit, scope=viewer.search_scope(now()))
+    return search(
+        lib,
+        query,
+        filters,
+        limit=limit,
+        scope=viewer.search_scope(now()),
+        page=page,
+        material_id=material_id,
+    )
 
 
 def _throttle(lib: Library, viewer: Viewer, client: Client) -> None:

@@ -1,24 +1,37 @@
-"""Search: candidates from the index, ranked in Python the same way on every database.
+"""Search: every matching material ranked by the index, grouped, paged, with facet counts.
 
-The index returns the newest `search_candidates` passages, within the caller's scope, that
-contain every phrase (exact phrase semantics, filters applied inside the index). Those are
-ranked here by a BM25-style term-frequency score with length normalisation plus a bonus for
-terms in the title. Common short queries (法, 工作) therefore cost the same as rare ones; the
-price is that for a term with more matches than the cap, only the newest matches compete for
-the top places.
+The material index (store/index) scores every material that holds every phrase within the
+caller's scope (BM25 over title, headings and body with length normalisation on SQLite), so a
+common word ranks all its matches, not the newest few. A page shows `per_page` materials, each
+with its best passages (chosen in Python from that material's passages on the caller's side)
+and the number of other matching passages in it. Facet counts (document type, organisation
+kind, year) are over all matching materials.
 """
 
 from __future__ import annotations
 
 import time
+from collections import Counter
 
 from gongwen.library import Library
-from gongwen.model.search import Filters, Hit, Scope, SearchResult
+from gongwen.model.search import (
+    FACET_NAMES,
+    Filters,
+    Hit,
+    MaterialHit,
+    Scope,
+    SearchResult,
+)
 from gongwen.parse.tokens import normalize
 from gongwen.search.query import needle, parse_query
+from gongwen.store import materials as material_store
 from gongwen.store.index import filter_tokens, ranking
 
 SNIPPET_RADIUS = 60
+PASSAGES_PER_MATERIAL = 3
+PASSAGES_IN_ONE_MATERIAL = 50  # searching inside one material ("more in this material")
+BROAD_SHARE = 0.3  # a one-character query matching more than this share of the library is broad
+MAX_PAGE = 500
 
 __all__ = ["Filters", "Hit", "Scope", "SearchResult", "search", "snippet"]
 
@@ -27,50 +40,140 @@ def search(
     lib: Library,
     query: str,
     filters: Filters | None = None,
-    limit: int = 20,
+    limit: int = 10,
     scope: Scope | None = None,
+    *,
+    page: int = 1,
+    material_id: int | None = None,
 ) -> SearchResult:
-    """Ranked passages that contain every term of `query`, with snippets and heading paths.
+    """Materials that hold every term of `query`, best first, `limit` per page.
 
-    `scope` says what may match (default: everything, as editors and the command line see it);
-    snippets and heading paths are built for the top hits only.
+    `scope` says what may match (default: everything, as editors and the command line see it).
+    `material_id` searches one material and lists up to PASSAGES_IN_ONE_MATERIAL passages.
     """
     started = time.perf_counter()
     filters = filters or Filters()
+    scope = scope or Scope.all()
+    page = max(1, min(page, MAX_PAGE))
     terms = parse_query(query)
-    cap = lib.settings.search_candidates
     needles = [needle(t) for t in terms]
+    facets = filter_tokens(filters)
     with lib.db.read() as conn:
-        count, top = ranking.ranked_candidates(
-            conn,
-            lib.index,
-            terms,
-            needles,
-            filter_tokens(filters),
-            scope or Scope.all(),
-            cap,
-            limit,
+        ranked = ranking.ranked_materials(conn, lib.index, terms, facets, scope)
+        if filters.section_kind:
+            # The material index knows a material has such a section; a passage there must match.
+            inside = ranking.matching_revisions(conn, lib.index, terms, facets, scope)
+            ranked = [m for m in ranked if m.revision_id in inside]
+        if material_id is not None:
+            ranked = [m for m in ranked if m.material_id == material_id]
+        counts = {name: Counter[str]() for name in FACET_NAMES}
+        for m in ranked:
+            counts["doc_type"][m.doc_type] += 1
+            counts["organisation_kind"][m.organisation_kind] += 1
+            if m.year is not None:
+                counts["year"][str(m.year)] += 1
+        shown = ranked[(page - 1) * limit : page * limit]
+        readable = _readable(conn, scope, [m.material_id for m in shown])
+        picks = [(m.revision_id, m.material_id in readable) for m in shown]
+        sections = (
+            ranking.section_ords(conn, [m.revision_id for m in shown], filters.section_kind)
+            if filters.section_kind
+            else None
         )
-        texts = ranking.passage_texts(conn, [c.paragraph_id for c in top])
+        passages = ranking.best_passages(conn, picks, needles, sections)
+        per_material = (
+            PASSAGES_IN_ONE_MATERIAL if material_id is not None else PASSAGES_PER_MATERIAL
+        )
+        top = {m.revision_id: passages.get(m.revision_id, [])[:per_material] for m in shown}
         paths = ranking.heading_paths(
-            conn, {(c.revision_id, c.section_ord) for c in top if c.section_ord is not None}
+            conn,
+            {
+                (p.revision_id, p.section_ord)
+                for ps in top.values()
+                for p in ps
+                if p.section_ord is not None
+            },
         )
-    hits = [
-        Hit(
-            c.material_id,
-            c.revision_id,
-            c.paragraph_id,
-            c.title,
-            paths.get((c.revision_id, c.section_ord), []) if c.section_ord is not None else [],
-            snippet(texts[c.paragraph_id], needles),
-            c.score,
-            c.kind,
+        cards = ranking.hit_cards(conn, [m.material_id for m in shown])
+    results = []
+    for m in shown:
+        title, doc_type, organisation, doc_date = cards[m.material_id]
+        hits = [
+            Hit(
+                m.material_id,
+                m.revision_id,
+                p.paragraph_id,
+                title,
+                _path(paths, p),
+                snippet(p.text, needles),
+                p.score,
+                p.kind,
+            )
+            for p in top[m.revision_id]
+        ]
+        results.append(
+            MaterialHit(
+                m.material_id,
+                m.revision_id,
+                title,
+                doc_type,
+                organisation,
+                doc_date,
+                m.score if scope.everything else None,
+                hits,
+                len(passages.get(m.revision_id, [])),
+            )
         )
-        for c in top
-    ]
     return SearchResult(
-        query, hits, count, count >= cap, (time.perf_counter() - started) * 1000, filters
+        query,
+        results,
+        len(ranked),
+        page,
+        limit,
+        (time.perf_counter() - started) * 1000,
+        filters,
+        {
+            name: sorted(counts[name].items(), key=lambda kv: (-kv[1], kv[0]))
+            for name in FACET_NAMES
+        },
+        _hint(lib, terms, len(ranked)),
     )
+
+
+def _path(paths: dict[tuple[int, int], list[str]], p: ranking.Passage) -> list[str]:
+    """The headings above a passage (a heading's own path stops at its parent)."""
+    if p.section_ord is None:
+        return []
+    path = paths.get((p.revision_id, p.section_ord), [])
+    return path[:-1] if p.kind == "heading" else path
+
+
+def _readable(conn: object, scope: Scope, material_ids: list[int]) -> set[int]:
+    """The materials among `material_ids` whose full text the scope searches."""
+    if scope.everything:
+        return set(material_ids)
+    if scope.readable is None:
+        return set()
+    return ranking.published_within(conn, material_ids, *scope.readable)
+
+
+def _hint(lib: Library, terms: list, total: int) -> str:
+    """Advice when a one-character query matches much of the library."""
+    if len(terms) != 1 or not terms[0].prefix or total < 20:
+        return ""
+    library_size = lib.caches.get(lib.caches.facets, "material_count", lambda: _material_count(lib))
+    if total < BROAD_SHARE * library_size:
+        return ""
+    char = terms[0].text
+    return (
+        f"“{char}”只有一个字，{total} 篇材料都含有它，结果按相关度排列但范围太大；"
+        f"请输入词语（如“{char}治”“{char}律”之类的两字以上词语）或加上筛选条件。"
+    )
+
+
+def _material_count(lib: Library) -> int:
+    with lib.db.read() as conn:
+        return material_store.count(conn)
 
 
 def snippet(text_: str, needles: list[str], radius: int = SNIPPET_RADIUS) -> list[tuple[str, bool]]:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
+from gongwen.model.platform import DownloadRecord
 from gongwen.store import sql
 from gongwen.util.clock import now
 
@@ -40,3 +41,18 @@ def downloaders(conn: Any, material_id: int) -> set[int]:
             {"m": material_id},
         )
     }
+
+
+def history(conn: Any, user_id: int, limit: int = 200) -> list[DownloadRecord]:
+    """The member's downloads, newest first (titles as they are now)."""
+    return [
+        DownloadRecord(mid, title or f"材料 {mid}", number or 0, fmt, sql.at(at))
+        for mid, title, number, fmt, at in sql.rows(
+            conn,
+            "SELECT d.material_id, m.title, r.number, d.format, d.at FROM downloads d"
+            " LEFT JOIN materials m ON m.id = d.material_id"
+            " LEFT JOIN revisions r ON r.id = d.revision_id"
+            " WHERE d.user_id = :u ORDER BY d.at DESC, d.id DESC LIMIT :limit",
+            {"u": user_id, "limit": limit},
+        )
+    ]

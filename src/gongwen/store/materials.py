@@ -236,11 +236,23 @@ def save_document(
         return kinds[section] if section is not None else None
 
     new_rows = [
-        IndexRow(pid, body, row_facets(material, kind_of(p.section), PassageKind.BODY))
+        IndexRow(
+            pid,
+            revision_id,
+            PassageKind.BODY,
+            body,
+            row_facets(material, kind_of(p.section), PassageKind.BODY),
+        )
         for pid, body, p in zip(ids, bodies, doc.paragraphs, strict=False)
     ]
     new_rows += [
-        IndexRow(pid, " ".join(tokens(ps.text)), row_facets(material, kind_of(ps.section), ps.kind))
+        IndexRow(
+            pid,
+            revision_id,
+            ps.kind,
+            " ".join(tokens(ps.text)),
+            row_facets(material, kind_of(ps.section), ps.kind),
+        )
         for pid, ps in zip(ids[len(doc.paragraphs) :], passages, strict=True)
     ]
     if index_sink is None:
@@ -356,7 +368,13 @@ def index_rows(conn: Any, revision_id: int) -> list[IndexRow]:
         sql.rows(conn, "SELECT ord, kind FROM sections WHERE revision_id = :r", {"r": revision_id})
     )
     return [
-        IndexRow(pid, " ".join(tokens(text)), row_facets(meta, kinds.get(sord), PassageKind(kind)))
+        IndexRow(
+            pid,
+            revision_id,
+            kind,
+            " ".join(tokens(text)),
+            row_facets(meta, kinds.get(sord), PassageKind(kind)),
+        )
         for pid, text, sord, kind in sql.rows(
             conn,
             "SELECT id, text, section_ord, kind FROM paragraphs WHERE revision_id = :r ORDER BY id",
@@ -639,7 +657,7 @@ def versions(conn: Any, material_id: int, visible_at: datetime | None = None) ->
     return [VersionOut(i, t, d, n == 0) for n, (i, t, d) in enumerate(rows)]
 
 
-_MATERIAL_ROW = (
+MATERIAL_ROW_SQL = (
     "SELECT m.id, m.title, m.organisation, m.organisation_kind, m.year, m.period, m.doc_type,"
     " m.published_at, m.retired_at, r.id, r.number,"
     " (SELECT count(*) FROM revisions a WHERE a.material_id = m.id), m.doc_date"
@@ -647,7 +665,7 @@ _MATERIAL_ROW = (
 )
 
 
-def _material_row(r: Any) -> MaterialRow:
+def row_of(r: Any) -> MaterialRow:
     mid, title, org, kind, year, period, doc_type, published, retired, rev, number, count, date = r
     return MaterialRow(
         mid,
@@ -675,8 +693,8 @@ def material_row(
     if visible_at is not None:
         where += f" AND {VISIBLE}"
         params["visible_at"] = visible_at
-    found = sql.row(conn, f"{_MATERIAL_ROW} WHERE {where}", params)
-    return None if found is None else _material_row(found)
+    found = sql.row(conn, f"{MATERIAL_ROW_SQL} WHERE {where}", params)
+    return None if found is None else row_of(found)
 
 
 def browse(
@@ -701,10 +719,10 @@ def browse(
         where.append("m.published_at > :since")
         params["since"] = since
     return [
-        _material_row(r)
+        row_of(r)
         for r in sql.rows(
             conn,
-            f"{_MATERIAL_ROW} WHERE {' AND '.join(where)}"
+            f"{MATERIAL_ROW_SQL} WHERE {' AND '.join(where)}"
             " ORDER BY m.published_at DESC NULLS FIRST, m.id DESC LIMIT :limit OFFSET :offset",
             params,
         )

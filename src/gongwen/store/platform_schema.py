@@ -1,4 +1,5 @@
-"""Platform tables (migration 0002): accounts, sessions, subscriptions, codes, events, requests, audit."""
+"""Platform tables (migrations 0002, 0005): accounts, sessions, subscriptions, codes, events,
+requests, audit, favourites, site settings."""
 
 from __future__ import annotations
 
@@ -140,6 +141,25 @@ audit_log = Table(
     Column("flagged", Boolean, nullable=False, default=False),  # for the operator's attention
 )
 
+# Migration 0005: a member's favourites (收藏), the site's editable texts.
+favourites = Table(
+    "favourites",
+    metadata,
+    Column("user_id", Integer, ForeignKey("users.id"), nullable=False),
+    Column("material_id", Integer, nullable=False),
+    Column("created_at", UTCDateTime(), nullable=False),
+    PrimaryKeyConstraint("user_id", "material_id"),
+)
+
+site_settings = Table(
+    "site_settings",
+    metadata,
+    Column("key", String(32), primary_key=True),  # site_name | tagline | notice
+    Column("value", Text, nullable=False),
+    Column("updated_at", UTCDateTime(), nullable=False),
+    Column("updated_by", Integer),
+)
+
 PLATFORM_TABLES = [
     "users",
     "sessions",
@@ -152,4 +172,6 @@ PLATFORM_TABLES = [
     "material_requests",
     "request_votes",
     "audit_log",
+    "favourites",
+    "site_settings",
 ]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from sqlalchemy import (
+    BigInteger,
     Boolean,
     Column,
     ForeignKey,
@@ -125,6 +126,16 @@ para_search = Table(
     "para_search",
     metadata,
     Column("id", Integer, ForeignKey("paragraphs.id"), primary_key=True),
+    Column("tsv", TSVECTOR, nullable=False),
+    Column("stream", Text),
+)
+
+# PostgreSQL only: one row per side of a current revision (store/index/postgres.py, migration
+# 0004), id = revision id * 2 + side; stream only for documents beyond a tsvector's limits.
+material_search = Table(
+    "material_search",
+    metadata,
+    Column("id", BigInteger, primary_key=True, autoincrement=False),
     Column("tsv", TSVECTOR, nullable=False),
     Column("stream", Text),
 )

@@ -23,6 +23,7 @@ from gongwen.library import Library
 from gongwen.model.member import Member
 from gongwen.platform.access import Client, Viewer
 from gongwen.platform.accounts import touch, viewer_for_session
+from gongwen.platform.site import info as site_info
 
 SESSION_COOKIE = "gw_session"
 CSRF_COOKIE = "gw_csrf"
@@ -98,7 +99,13 @@ def render(ctx: Ctx, template: str, status_code: int = 200, **values: Any) -> HT
     response = templates.TemplateResponse(
         ctx.request,
         template,
-        {"member": ctx.member, "csrf": ctx.csrf, "viewer": ctx.viewer, **values},
+        {
+            "member": ctx.member,
+            "csrf": ctx.csrf,
+            "viewer": ctx.viewer,
+            "site": site_info(ctx.lib),
+            **values,
+        },
         status_code=status_code,
     )
     finish(ctx, response)

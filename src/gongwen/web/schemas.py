@@ -133,6 +133,12 @@ class MaterialOut(CardOut):
     versions: list[VersionOut] = Field(
         default_factory=list, description="Editions of the same document (a law's versions)"
     )
+    related: list[CardOut] = Field(
+        default_factory=list,
+        description="Materials a writer of this one would also look at (same organisation, "
+        "kind of organisation, document type, half-year)",
+    )
+    favourite: bool = Field(False, description="Whether the viewer keeps it among favourites")
     # Only for viewers who may read the material: absent otherwise (never null).
     text: str | SkipJsonSchema[None] = Field(default=None, description="Full text (readers only)")
     placeholders: list[PlaceholderOut] | SkipJsonSchema[None] = Field(
@@ -157,12 +163,37 @@ class HitOut(Out):
     score: float
 
 
+class MaterialHitOut(Out):
+    material_id: int
+    revision_id: int
+    title: str
+    doc_type: str
+    organisation: str
+    doc_date: str = Field(description="成文或公布日期 YYYY-MM-DD（或年份），未知为空")
+    score: float | None = Field(
+        description="Relevance score (editors only; null for other viewers: it would reflect "
+        "text they may not read)"
+    )
+    matches: int = Field(description="Matching passages in this material")
+    more: int = Field(description="Matching passages not shown (search with material=id)")
+    passages: list[HitOut] = Field(description="The best matching passages, best first")
+
+
+class FacetCountOut(Out):
+    value: str
+    count: int = Field(description="Matching materials with this value")
+
+
 class SearchOut(Out):
     query: str
-    candidates: int
-    capped: bool
+    total: int = Field(description="Matching materials (every one is ranked)")
+    page: int
+    per_page: int
+    pages: int
     took_ms: float
-    hits: list[HitOut]
+    hint: str = Field(description="Advice when the query is too broad (one character), else empty")
+    facets: dict[Literal["doc_type", "organisation_kind", "year"], list[FacetCountOut]]
+    materials: list[MaterialHitOut] = Field(description="One entry per material, best first")
 
 
 class RequestOut(Out):
@@ -176,6 +207,20 @@ class RequestOut(Out):
     created_at: IsoTime
     mine: bool
     voted: bool
+
+
+class KeptOut(Out):
+    material_id: int
+    kept: bool = Field(description="Whether the material is now among the member's favourites")
+    changed: bool = Field(description="False when it already was (or already was not)")
+
+
+class DownloadOut(Out):
+    material_id: int
+    title: str
+    revision: int
+    format: str
+    at: IsoTime
 
 
 class CreatedOut(Out):

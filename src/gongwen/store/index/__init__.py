@@ -1,10 +1,17 @@
 """The search index behind one interface, with an implementation per database.
 
-Rows are passages (model.material.PassageKind): body paragraphs, and the title, headings and
-preview parts that everyone may search. Each row carries its tokens (parse.tokens) and facet
-tokens (organisation kind, document type, year, period, section kind, scope side).
-`SearchIndex.candidates` selects the newest `:cap` matching passages that the viewer's scope
-allows, inside the index query: nothing outside the scope is counted, ranked or capped.
+Two levels, written together from the same rows:
+
+- passages (model.material.PassageKind): body paragraphs, and the title, headings and preview
+  parts that everyone may search. Each row carries its tokens (parse.tokens) and facet tokens
+  (organisation kind, document type, year, period, section kind, scope side).
+  `SearchIndex.candidates` selects matching passages within the viewer's scope (used where a
+  filter is about passages: a section kind);
+- materials: two documents per current revision (`MaterialDoc`), its full side (title,
+  headings, body) and its public side (title, headings, preview), with the material's facets
+  and the kinds of the sections it has. `SearchIndex.rank_sql` ranks *every* matching
+  material within the scope (BM25 over weighted title/headings/body columns), which is what
+  search pages through. Nothing outside the scope is matched, counted or ranked.
 """
 
 from __future__ import annotations
@@ -38,8 +45,67 @@ FILTER_FIELDS = {
 @dataclass(frozen=True, slots=True)
 class IndexRow:
     id: int  # paragraphs.id
+    revision_id: int
+    kind: str  # PassageKind
     body: str  # space-separated tokens
     facets: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class MaterialDoc:
+    """One side of a revision as one searchable document (columns weighted by `WEIGHTS`)."""
+
+    id: int  # revision_id * 2 + side (0 full, 1 public): `doc_id`
+    title: str  # tokens
+    headings: str
+    body: str
+    facets: tuple[str, ...]
+
+
+# BM25 column weights: a term in the title says more about a material than one in its body.
+WEIGHTS = {"title": 4.0, "headings": 2.0, "body": 1.0}
+_FULL_SIDE, _PUBLIC_SIDE = 0, 1
+
+
+RANK_COLUMNS = ("revision id", "material id", "score", "doc_type", "organisation_kind", "year")
+
+
+def doc_id(revision_id: int, public: bool) -> int:
+    return revision_id * 2 + (_PUBLIC_SIDE if public else _FULL_SIDE)
+
+
+def material_docs(rows: list[IndexRow]) -> list[MaterialDoc]:
+    """The full and public documents of every revision among `rows` (which hold whole
+    revisions: every caller adds and removes a revision's passages together)."""
+    by_revision: dict[int, list[IndexRow]] = {}
+    for r in rows:
+        by_revision.setdefault(r.revision_id, []).append(r)
+    docs = []
+    for revision_id, rs in by_revision.items():
+        rs.sort(key=lambda r: r.id)
+        # The material's facets and the kinds of its sections; sorted, so a removal replays
+        # exactly what was added.
+        facets = tuple(sorted({f for r in rs for f in r.facets} - {FULL, PUBLIC}))
+
+        def text(kind: str, rs: list[IndexRow] = rs) -> str:
+            return " ".join(r.body for r in rs if r.kind == kind and r.body)
+
+        title, headings = text(PassageKind.TITLE), text(PassageKind.HEADING)
+        docs.append(
+            MaterialDoc(
+                doc_id(revision_id, False), title, headings, text(PassageKind.BODY), (*facets, FULL)
+            )
+        )
+        docs.append(
+            MaterialDoc(
+                doc_id(revision_id, True),
+                title,
+                headings,
+                text(PassageKind.PREVIEW),
+                (*facets, PUBLIC),
+            )
+        )
+    return docs
 
 
 def row_facets(
@@ -79,6 +145,13 @@ class SearchIndex(Protocol):
     ) -> str:
         """A condition on `p.id` (paragraphs aliased p) that holds for the newest `:cap`
         passages matching every term and filter within the scope."""
+
+    def rank_sql(
+        self, conn: Any, terms: list[Term], facets: list[str], scope: Scope, params: dict[str, Any]
+    ) -> str:
+        """A query of RANK_COLUMNS for every material document matching every term and facet
+        within the scope, one per material (its full side where the viewer reads it, else its
+        public side); higher scores rank first."""
 
     def check(self, conn: Any) -> None:
         """Raise if the index is damaged."""

@@ -1,4 +1,5 @@
-"""SQLite: a contentless FTS5 table `para_fts(body, facets)`, rowid = paragraphs.id.
+"""SQLite: contentless FTS5 tables `para_fts(body, facets)`, rowid = paragraphs.id, and
+`material_fts(title, headings, body, facets)`, rowid = index.doc_id (a revision's side).
 
 Tokens are computed in Python (parse.tokens) and stored space-separated, so FTS5's `ascii`
 tokenizer only splits on spaces; `prefix='1'` makes a one-character query one lookup. FTS5
@@ -12,14 +13,44 @@ from typing import Any
 
 from gongwen.model.material import PassageKind
 from gongwen.model.search import Scope, Term
-from gongwen.store.index import FULL, PUBLIC, VISIBLE, IndexRow
+from gongwen.store.index import FULL, PUBLIC, VISIBLE, WEIGHTS, IndexRow, material_docs
 
 
-def match_expression(terms: list[Term], facets: list[str]) -> str:
+def match_expression(terms: list[Term], facets: list[str], columns: str = "body") -> str:
     """An FTS5 MATCH expression. Tokens hold only letters, digits and Han, so quoting is safe."""
-    parts = [f'body:"{" ".join(t.tokens)}"' + ("*" if t.prefix else "") for t in terms]
+    parts = [f'{columns}:"{" ".join(t.tokens)}"' + ("*" if t.prefix else "") for t in terms]
     parts += [f"facets:{f}" for f in facets]
     return " AND ".join(parts)
+
+
+_TEXT_COLUMNS = "{title headings body}"
+# bm25() is lower for better matches; its weights follow the table's columns.
+_BM25 = f"-bm25(material_fts, {WEIGHTS['title']}, {WEIGHTS['headings']}, {WEIGHTS['body']}, 0.0)"
+
+
+def rank_sql(terms: list[Term], facets: list[str], scope: Scope, params: dict[str, Any]) -> str:
+    """index.RANK_COLUMNS of every matching material document within the scope."""
+    # The side is the rowid's low bit: cheaper than intersecting with a facet's doclist.
+    params["mmatch"] = match_expression(terms, facets, _TEXT_COLUMNS)
+    if scope.everything:
+        where = " AND (material_fts.rowid & 1) = 0"
+    elif scope.readable is None:
+        params["visible_at"] = scope.at
+        where = f" AND {VISIBLE} AND (material_fts.rowid & 1) = 1"
+    else:
+        # Readable materials match by their full document, the others by their public one.
+        params["visible_at"] = scope.at
+        params["read_from"], params["read_to"] = scope.readable
+        where = (
+            f" AND {VISIBLE} AND (material_fts.rowid & 1) = (CASE WHEN m.published_at >="
+            " :read_from AND m.published_at <= :read_to THEN 0 ELSE 1 END)"
+        )
+    return (
+        f"SELECT r.id, m.id, {_BM25}, m.doc_type, m.organisation_kind, m.year FROM material_fts"
+        " JOIN revisions r ON r.id = material_fts.rowid >> 1"
+        " JOIN materials m ON m.id = r.material_id"
+        f" WHERE material_fts MATCH :mmatch{where}"
+    )
 
 
 def candidates_sql(
@@ -62,6 +93,14 @@ class Fts5Index:
                 "INSERT INTO para_fts(rowid, body, facets) VALUES (?, ?, ?)",
                 [(r.id, r.body, " ".join(r.facets)) for r in rows],
             )
+            conn.exec_driver_sql(
+                "INSERT INTO material_fts(rowid, title, headings, body, facets)"
+                " VALUES (?, ?, ?, ?, ?)",
+                [
+                    (d.id, d.title, d.headings, d.body, " ".join(d.facets))
+                    for d in material_docs(rows)
+                ],
+            )
 
     def remove(self, conn: Any, rows: list[IndexRow]) -> None:
         # A contentless FTS5 row is deleted by replaying exactly the values it was indexed with.
@@ -70,14 +109,31 @@ class Fts5Index:
                 "INSERT INTO para_fts(para_fts, rowid, body, facets) VALUES ('delete', ?, ?, ?)",
                 [(r.id, r.body, " ".join(r.facets)) for r in rows],
             )
+            conn.exec_driver_sql(
+                "INSERT INTO material_fts(material_fts, rowid, title, headings, body, facets)"
+                " VALUES ('delete', ?, ?, ?, ?, ?)",
+                [
+                    (d.id, d.title, d.headings, d.body, " ".join(d.facets))
+                    for d in material_docs(rows)
+                ],
+            )
 
     def candidates(
         self, conn: Any, terms: list[Term], facets: list[str], scope: Scope, params: dict[str, Any]
     ) -> str:
         return f"p.id IN ({candidates_sql(terms, facets, scope, params)})"
 
+    def rank_sql(
+        self, conn: Any, terms: list[Term], facets: list[str], scope: Scope, params: dict[str, Any]
+    ) -> str:
+        return rank_sql(terms, facets, scope, params)
+
     def check(self, conn: Any) -> None:
-        conn.exec_driver_sql("INSERT INTO para_fts(para_fts, rank) VALUES ('integrity-check', 0)")
+        for table in ("para_fts", "material_fts"):
+            conn.exec_driver_sql(
+                f"INSERT INTO {table}({table}, rank) VALUES ('integrity-check', 0)"
+            )
 
     def optimize(self, conn: Any) -> None:
-        conn.exec_driver_sql("INSERT INTO para_fts(para_fts) VALUES ('optimize')")
+        for table in ("para_fts", "material_fts"):
+            conn.exec_driver_sql(f"INSERT INTO {table}({table}) VALUES ('optimize')")

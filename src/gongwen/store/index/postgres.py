@@ -23,6 +23,15 @@ would silently drop or clamp positions, or fail. A paragraph that would hit one 
 row: its tsvector has only its facets and buckets, its token stream is stored in `stream`, and
 every query matches overflow rows by substring (strpos). No paragraph of the gov-corpus is one;
 they are found through a partial index, so they cost nothing when absent.
+
+Materials (table material_search, id = index.doc_id): one tsvector per side of a revision, the
+title's positions weighted A, the headings' B, the body's D, ranked by ts_rank with those
+weights and a length normalisation. A document beyond the tsvector limits (long laws and
+reports: more than 16,383 tokens, or a bigram more than 256 times) is stored *inexact*: its
+lexemes without positions, plus its token `stream`; it matches when its lexemes hold every
+token and its stream every phrase (strpos), and ranks by lexeme presence only. PostgreSQL's
+order therefore differs from SQLite's BM25 (which has no such limits); the set matched is the
+same (tests/search/test_backends.py).
 """
 
 from __future__ import annotations
@@ -175,6 +184,96 @@ def scan_tsquery(
     return " & ".join(quote(x) for x in chosen), density
 
 
+# ts_rank weights {D, C, B, A}: body, -, headings, title (index.WEIGHTS, scaled to 0..1)
+RANK_WEIGHTS = "{0.25, 0, 0.5, 1.0}"
+RANK_NORMALISATION = 1  # divide by 1 + log(document length)
+
+
+def material_row(doc: Any) -> tuple[int, str, str | None]:
+    """The material_search row (id, tsv, stream) of an index.MaterialDoc."""
+    positions: dict[str, list[str]] = {}
+    pos = 0
+    exact = True
+    stream: list[str] = []
+    for column, weight in ((doc.title, "A"), (doc.headings, "B"), (doc.body, "")):
+        toks = column.split()
+        stream.extend(toks)
+        for tok in toks:
+            pos += 1
+            if len(tok.encode()) > MAX_LEXEME_BYTES:
+                continue
+            keys = [tok, tok[0] + PREFIX] if _HAN.match(tok) else [tok]
+            for key in keys:
+                found = positions.setdefault(key, [])
+                if len(found) < MAX_POSITIONS_PER_LEXEME:
+                    found.append(f"{pos}{weight}")
+                else:
+                    exact = False
+    facets = [quote(FACET + f) for f in doc.facets]
+    if pos > MAX_POSITION or not exact:
+        lexemes = " ".join([*(quote(k) for k in positions), *facets])
+        return doc.id, lexemes, " " + " ".join(stream) + " "
+    parts = [f"{quote(k)}:{','.join(v)}" for k, v in positions.items()]
+    tsv = " ".join([*parts, *facets])
+    if len(tsv.encode()) > MAX_TSVECTOR_BYTES:
+        return (
+            doc.id,
+            " ".join([*(quote(k) for k in positions), *facets]),
+            " " + " ".join(stream) + " ",
+        )
+    return doc.id, tsv, None
+
+
+def lexemes_tsquery(terms: Sequence[Term], facets: Sequence[str]) -> str:
+    """Every token of every term, and every facet, without positions (for inexact rows)."""
+    lexemes = []
+    for t in terms:
+        toks = list(t.tokens)
+        if t.prefix:
+            toks[-1] += PREFIX
+        lexemes += toks
+    lexemes += [FACET + f for f in facets]
+    return " & ".join(quote(x) for x in dict.fromkeys(lexemes))
+
+
+def rank_sql(terms: list[Term], facets: list[str], scope: Scope, params: dict[str, Any]) -> str:
+    """index.RANK_COLUMNS of every matching material document within the scope (ts_rank)."""
+    from gongwen.store.index import FULL, PUBLIC, VISIBLE
+
+    side = [FULL] if scope.everything else [PUBLIC] if scope.readable is None else []
+    asked = [*facets, *side]
+    params["mq"] = query_tsquery(terms, asked)
+    params["mq_lexemes"] = lexemes_tsquery(terms, asked)
+    params["mq_needles"] = [stream_needle(t) for t in terms]
+    params["mq_rank"] = lexemes_tsquery(terms, [])
+    match = (
+        "((s.stream IS NULL AND s.tsv @@ CAST(:mq AS tsquery))"
+        " OR (s.stream IS NOT NULL AND s.tsv @@ CAST(:mq_lexemes AS tsquery)"
+        " AND NOT EXISTS (SELECT 1 FROM unnest(CAST(:mq_needles AS text[])) AS needle"
+        " WHERE strpos(s.stream, needle) = 0)))"
+    )
+    score = (
+        f"ts_rank(CAST('{RANK_WEIGHTS}' AS real[]), s.tsv,"
+        f" CAST(:mq_rank AS tsquery), {RANK_NORMALISATION})"
+    )
+    where = match
+    if not scope.everything:
+        params["visible_at"] = scope.at
+        where += f" AND {VISIBLE}"
+    if scope.readable is not None:
+        params["read_from"], params["read_to"] = scope.readable
+        where += (
+            " AND (s.id & 1) = (CASE WHEN m.published_at >= :read_from"
+            " AND m.published_at <= :read_to THEN 0 ELSE 1 END)"
+        )
+    return (
+        f"SELECT r.id, m.id, {score}, m.doc_type, m.organisation_kind, m.year"
+        " FROM material_search s"
+        " JOIN revisions r ON r.id = s.id >> 1 JOIN materials m ON m.id = r.material_id"
+        f" WHERE {where}"
+    )
+
+
 class PostgresIndex:
     dialect = "postgresql"
 
@@ -184,19 +283,33 @@ class PostgresIndex:
 
     def add(self, conn: Any, rows: list[Any]) -> None:
         """Index passages: one executemany of tsvector literals."""
+        from gongwen.store.index import material_docs
+
         values = [index_row(r.id, r.body, r.facets) for r in rows]
         if values:
             conn.exec_driver_sql(
                 "INSERT INTO para_search (id, tsv, stream) VALUES (%s, CAST(%s AS tsvector), %s)",
                 values,
             )
+            conn.exec_driver_sql(
+                "INSERT INTO material_search (id, tsv, stream)"
+                " VALUES (%s, CAST(%s AS tsvector), %s)",
+                [material_row(d) for d in material_docs(rows)],
+            )
 
     def remove(self, conn: Any, rows: list[Any]) -> None:
         from sqlalchemy import text
 
+        from gongwen.store.index import doc_id
+
         if rows:
             conn.execute(
                 text("DELETE FROM para_search WHERE id = ANY(:ids)"), {"ids": [r.id for r in rows]}
+            )
+            revisions = {r.revision_id for r in rows}
+            conn.execute(
+                text("DELETE FROM material_search WHERE id = ANY(:ids)"),
+                {"ids": [doc_id(rev, side) for rev in revisions for side in (False, True)]},
             )
 
     def candidates(
@@ -227,6 +340,11 @@ class PostgresIndex:
             " CAST(:pg_visible_at AS timestamptz), CAST(:pg_read_from AS timestamptz),"
             " CAST(:pg_read_to AS timestamptz))) AS integer[]))"
         )
+
+    def rank_sql(
+        self, conn: Any, terms: list[Term], facets: list[str], scope: Scope, params: dict[str, Any]
+    ) -> str:
+        return rank_sql(terms, facets, scope, params)
 
     def freqs(self, conn: Any) -> dict[str, float]:
         """The most common lexemes of para_search.tsv and their row frequencies (ANALYZE's
@@ -261,6 +379,8 @@ class PostgresIndex:
         from sqlalchemy import text
 
         conn.execute(text("SELECT gin_clean_pending_list('ix_para_search_tsv'::regclass)"))
+        conn.execute(text("SELECT gin_clean_pending_list('ix_material_search_tsv'::regclass)"))
         conn.execute(text("ANALYZE para_search"))
+        conn.execute(text("ANALYZE material_search"))
         with self._lock:
             self._freqs = None

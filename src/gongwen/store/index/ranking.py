@@ -1,8 +1,9 @@
-"""Ranking queries shared by both indexes: counts in SQL, the score in Python."""
+"""Ranking shared by both indexes: materials scored by the index, passages chosen in Python."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
 from gongwen.model.search import Scope, Term
@@ -12,80 +13,128 @@ from gongwen.store.index import SearchIndex
 
 
 @dataclass(frozen=True, slots=True)
-class Candidate:
-    """A top-ranked matching passage, before its text is loaded."""
+class RankedMaterial:
+    """A matching material: its score and the facets the results page counts."""
+
+    revision_id: int
+    material_id: int
+    score: float
+    doc_type: str
+    organisation_kind: str
+    year: int | None
+
+
+@dataclass(frozen=True, slots=True)
+class Passage:
+    """A matching passage of a material on the results page, before its snippet is made."""
 
     paragraph_id: int
     revision_id: int
     section_ord: int | None
-    start: int
-    length: int
-    material_id: int
-    title: str
-    score: float
     kind: str
+    text: str
+    score: float
 
 
-def ranked_candidates(
-    conn: Any,
-    index: SearchIndex,
-    terms: list[Term],
-    needles: list[str],
-    facets: list[str],
-    scope: Scope,
-    cap: int,
-    limit: int,
-) -> tuple[int, list[Candidate]]:
-    """(how many candidates, the top `limit`) by a BM25-style term frequency, length norm and
-    title bonus.
+def ranked_materials(
+    conn: Any, index: SearchIndex, terms: list[Term], facets: list[str], scope: Scope
+) -> list[RankedMaterial]:
+    """Every material matching every term and facet within the scope, best first.
 
-    Term and title counts are computed by the database (the same expression on SQLite and
-    PostgreSQL), so no passage text crosses into Python for ranking. Needles with ASCII
-    letters need width/case folding, which only Python does the same way everywhere.
+    The index scores each match (BM25 on SQLite, ts_rank on PostgreSQL); ties go to the newer
+    material. All matches are returned (a few thousand rows at most per 10,000 materials):
+    the caller pages through them and counts their facets.
     """
-    params: dict[str, Any] = {"cap": cap}
-    folded = any(ch.isascii() for n in needles for ch in n)
-    counts = []
-    for i, needle in enumerate(needles):
-        params[f"n{i}"] = needle
-        counts.append(
-            f", (length(p.text) - length(replace(p.text, :n{i}, ''))) / length(:n{i})"
-            f", length(m.title) - length(replace(m.title, :n{i}, ''))"
+    params: dict[str, Any] = {}
+    found = sql.rows(conn, index.rank_sql(conn, terms, facets, scope, params), params)
+    ranked = [RankedMaterial(r[0], r[1], float(r[2]), r[3], r[4], r[5]) for r in found]
+    ranked.sort(key=lambda m: (-m.score, -m.material_id))
+    return ranked
+
+
+def matching_revisions(
+    conn: Any, index: SearchIndex, terms: list[Term], facets: list[str], scope: Scope
+) -> set[int]:
+    """Revisions with a passage that matches every term and facet within the scope (a section
+    filter is about passages: the material index only knows which sections a material has)."""
+    params: dict[str, Any] = {"cap": 1_000_000_000}
+    cond = index.candidates(conn, terms, facets, scope, params)
+    return {
+        r[0]
+        for r in sql.rows(
+            conn, f"SELECT DISTINCT p.revision_id FROM paragraphs p WHERE {cond}", params
         )
-    candidates = index.candidates(conn, terms, facets, scope, params)
-    found = sql.rows(
+    }
+
+
+# What a passage adds to a material's hit, by kind: a heading that names the query says more
+# than a paragraph that mentions it. Titles are the hit's own heading and are not repeated.
+_KIND_BONUS = {"heading": 0.5, "body": 0.0, "preview": 0.0}
+_PUBLIC_KINDS = ("heading", "preview")
+_FULL_KINDS = ("heading", "body")
+
+
+def best_passages(
+    conn: Any,
+    picks: list[tuple[int, bool]],
+    needles: list[str],
+    section_ords: dict[int, set[int]] | None = None,
+) -> dict[int, list[Passage]]:
+    """The matching passages of each (revision, readable) pick, best first.
+
+    A passage matches when it holds at least one needle; it ranks by how many distinct
+    needles it holds, then by a BM25-style term frequency with length normalisation (so a
+    paragraph repeating a word does not beat one that uses all the words). A reader's pick
+    searches the body and headings, anyone else's the public side (headings and preview).
+    `section_ords` limits a revision to passages of those sections (a section filter).
+    Done here rather than in the index: a page shows ten materials, a few hundred passages.
+    """
+    if not picks:
+        return {}
+    readable = dict(picks)
+    rows = sql.rows(
         conn,
-        "SELECT p.id, p.revision_id, p.section_ord, p.start, length(p.text), m.id, m.title,"
-        " p.kind"
-        + (", p.text" if folded else "".join(counts))
-        + " FROM paragraphs p JOIN revisions r ON r.id = p.revision_id"
-        " JOIN materials m ON m.id = r.material_id"
-        f" WHERE {candidates}",
-        params,
+        "SELECT id, revision_id, section_ord, kind, text FROM paragraphs"
+        " WHERE revision_id IN (:revs) AND kind IN (:kinds)",
+        {"revs": sql.in_list(readable), "kinds": sql.in_list({*_PUBLIC_KINDS, *_FULL_KINDS})},
     )
-    if not found:
-        return 0, []
-    avg_len = sum(r[4] for r in found) / len(found)
-    n = len(needles)
-    scored = []
-    for r in found:
-        if folded:
-            norm, norm_title = normalize(r[8]), normalize(r[6])
-            pairs = [(norm.count(x), x in norm_title) for x in needles]
-        else:
-            pairs = [(r[8 + 2 * i], r[9 + 2 * i] > 0) for i in range(n)]
-        length = 0.25 + 0.75 * r[4] / avg_len
-        score = 0.0
-        for tf, title_hit in pairs:
-            tf = max(1, tf)
-            score += tf * 2.2 / (tf + 1.2 * length) + (0.5 if title_hit else 0.0)
-        scored.append((score, r[0], r))
-    scored.sort(key=lambda s: (-s[0], -s[1]))
-    top = [
-        Candidate(r[0], r[1], r[2], r[3], r[4], r[5], r[6], score, r[7])
-        for score, _, r in scored[:limit]
-    ]
-    return len(found), top
+    out: dict[int, list[Passage]] = {rev: [] for rev in readable}
+    # Folding (width, case) only changes ASCII and full-width forms: Han needles skip it.
+    fold = any(not ("\u3400" <= ch <= "\U0002ffff") for n in needles for ch in n)
+    matched: list[tuple[Any, list[int]]] = []
+    for pid, rev, sord, kind, text_ in rows:
+        if kind not in (_FULL_KINDS if readable[rev] else _PUBLIC_KINDS):
+            continue
+        if section_ords is not None and sord not in section_ords.get(rev, ()):
+            continue
+        norm = normalize(text_) if fold else text_
+        tfs = [norm.count(n) if n else 0 for n in needles]
+        if any(tfs):
+            matched.append(((pid, rev, sord, kind, text_), tfs))
+    if not matched:
+        return out
+    avg_len = sum(len(r[4]) for r, _ in matched) / len(matched)
+    for (pid, rev, sord, kind, text_), tfs in matched:
+        length = 0.25 + 0.75 * len(text_) / avg_len
+        score = sum(1 for tf in tfs if tf) * 10.0 + _KIND_BONUS.get(kind, 0.0)
+        score += sum(tf * 2.2 / (tf + 1.2 * length) for tf in tfs if tf)
+        out[rev].append(Passage(pid, rev, sord, kind, text_, score))
+    for passages in out.values():
+        passages.sort(key=lambda p: (-p.score, p.paragraph_id))
+    return out
+
+
+def section_ords(conn: Any, revisions: list[int], section_kind: str) -> dict[int, set[int]]:
+    """The sections of each revision that are of `section_kind`."""
+    out: dict[int, set[int]] = {rev: set() for rev in revisions}
+    if revisions:
+        for rev, ord_ in sql.rows(
+            conn,
+            "SELECT revision_id, ord FROM sections WHERE revision_id IN (:revs) AND kind = :k",
+            {"revs": sql.in_list(revisions), "k": section_kind},
+        ):
+            out[rev].add(ord_)
+    return out
 
 
 def passage_texts(conn: Any, ids: list[int]) -> dict[int, str]:
@@ -134,3 +183,34 @@ def heading_paths(conn: Any, wanted: set[tuple[int, int]]) -> dict[tuple[int, in
             node = (node[0], parent) if parent is not None else None
         paths[key] = path[::-1]
     return paths
+
+
+def hit_cards(conn: Any, material_ids: list[int]) -> dict[int, tuple[str, str, str, str]]:
+    """id -> (title, document type, organisation, document date) of the shown materials."""
+    if not material_ids:
+        return {}
+    return {
+        r[0]: (r[1], r[2], r[3], r[4])
+        for r in sql.rows(
+            conn,
+            "SELECT id, title, doc_type, organisation, doc_date FROM materials WHERE id IN (:ids)",
+            {"ids": sql.in_list(material_ids)},
+        )
+    }
+
+
+def published_within(
+    conn: Any, material_ids: list[int], read_from: datetime, read_to: datetime
+) -> set[int]:
+    """The materials among `material_ids` published inside a subscription's window."""
+    if not material_ids:
+        return set()
+    return {
+        r[0]
+        for r in sql.rows(
+            conn,
+            "SELECT id FROM materials WHERE id IN (:ids)"
+            " AND published_at >= :read_from AND published_at <= :read_to",
+            {"ids": sql.in_list(material_ids), "read_from": read_from, "read_to": read_to},
+        )
+    }

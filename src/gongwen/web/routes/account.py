@@ -9,7 +9,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse
 
 from gongwen.errors import AccessError, InvalidInput, RateLimited
 from gongwen.model.member import Member
-from gongwen.platform import accounts, feeds, subscriptions
+from gongwen.platform import accounts, downloads, favourites, feeds, subscriptions
 from gongwen.platform.access import require_member
 from gongwen.web.app_support import local
 from gongwen.web.deps import SESSION_COOKIE, CtxDep, render, set_session_cookie
@@ -152,6 +152,16 @@ def revoke_feed(ctx: CtxDep, csrf: FormStr = "") -> Response:
     ctx.check_csrf(csrf)
     feeds.revoke_feed_token(ctx.lib, require_member(ctx.member))
     return _account_page(ctx, message="订阅源地址已撤销")
+
+
+@router.get("/account/favourites", response_class=HTMLResponse)
+def favourite_list(ctx: CtxDep) -> Response:
+    return render(ctx, "favourites.html", cards=favourites.listing(ctx.lib, ctx.viewer))
+
+
+@router.get("/account/downloads", response_class=HTMLResponse)
+def download_history(ctx: CtxDep) -> Response:
+    return render(ctx, "downloads.html", records=downloads.history(ctx.lib, ctx.viewer))
 
 
 @router.get("/new", response_class=HTMLResponse)

@@ -1,4 +1,4 @@
-"""Admins: users and roles, subscriptions, redeem codes, the audit log."""
+"""Admins: users and roles, subscriptions, redeem codes, the audit log, the site's texts."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse
 
 from gongwen.errors import InvalidInput
 from gongwen.model.member import Role
-from gongwen.platform import accounts, audit, subscriptions
+from gongwen.platform import accounts, audit, site, subscriptions
 from gongwen.platform.access import require_admin
 from gongwen.web.deps import CtxDep, render
 from gongwen.web.schemas import RowId
@@ -35,6 +35,38 @@ def _admin_page(ctx: CtxDep, new_codes: list[str]) -> Response:
 def dashboard(ctx: CtxDep) -> Response:
     require_admin(ctx.member)
     return _admin_page(ctx, [])
+
+
+@router.get("/site", response_class=HTMLResponse)
+def site_form(ctx: CtxDep) -> Response:
+    require_admin(ctx.member)
+    return render(ctx, "admin_site.html", error="", saved=False, values=site.info(ctx.lib))
+
+
+@router.post("/site", response_class=HTMLResponse)
+def site_save(
+    ctx: CtxDep,
+    name: FormStr = "",
+    tagline: FormStr = "",
+    notice: FormStr = "",
+    csrf: FormStr = "",
+) -> Response:
+    """The site's name, tagline and notice (shown on every page)."""
+    ctx.check_csrf(csrf)
+    admin = require_admin(ctx.member)
+    try:
+        values = site.update(ctx.lib, admin, name, tagline, notice)
+    except InvalidInput as err:
+        typed = {"name": name, "tagline": tagline, "notice": notice}
+        return render(
+            ctx,
+            "admin_site.html",
+            status_code=400,
+            error=f"{err.field}：{err.reason}",
+            saved=False,
+            values=typed,
+        )
+    return render(ctx, "admin_site.html", error="", saved=True, values=values)
 
 
 @router.post("/users/{user_id}/role")

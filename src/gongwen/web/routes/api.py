@@ -14,7 +14,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.routing import APIRoute
 
 from gongwen.export.render import MEDIA_TYPES, Format
-from gongwen.platform import browse, downloads, reading, requests
+from gongwen.platform import browse, downloads, favourites, reading, requests
 from gongwen.platform.access import require_member
 from gongwen.platform.events import events_after
 from gongwen.platform.search import search_catalogue
@@ -24,9 +24,11 @@ from gongwen.web.schemas import (
     CardOut,
     CreatedOut,
     CsrfHeader,
+    DownloadOut,
     EventId,
     EventOut,
     Facet,
+    KeptOut,
     MaterialId,
     MaterialOut,
     MeOut,
@@ -123,6 +125,10 @@ def material(ctx: CtxDep, material_id: MaterialId) -> MaterialOut:
         outline=[SectionOut.model_validate(s) for s in view.sections],
         preview=view.preview,
         versions=[VersionOut.model_validate(v) for v in view.versions],
+        related=[
+            CardOut.model_validate(c) for c in browse.related(ctx.lib, ctx.viewer, material_id)
+        ],
+        favourite=favourites.is_kept(ctx.lib, ctx.viewer, material_id),
     )
     if view.readable:
         out.text = view.revision.text
@@ -139,10 +145,16 @@ def search(
     year: Year = "",
     period: Facet = "",
     section: Facet = "",
-    limit: Annotated[int, Query(ge=1, le=50)] = 20,
+    page: Annotated[int, Query(ge=1, le=500)] = 1,
+    limit: Annotated[int, Query(ge=1, le=50, description="Materials per page")] = 10,
+    material: Annotated[
+        int | None, Query(ge=1, le=2**31 - 1, description="Search one material")
+    ] = None,
 ) -> SearchOut:
-    """Hits in materials the viewer may not read come from their title, outline and preview
-    only (see platform.search); searches are limited per session and per address."""
+    """Matching materials, best first, grouped (one entry per material with its best passages),
+    paged, with facet counts over all matches. Materials the viewer may not read match by their
+    title, outline and preview only (see platform.search); searches are limited per session and
+    per address."""
     result = search_catalogue(
         ctx.lib,
         ctx.viewer,
@@ -150,6 +162,8 @@ def search(
         search_filters(kind, type, year, period, section),
         limit=limit,
         client=ctx.client,
+        page=page,
+        material_id=material,
     )
     return SearchOut.model_validate(result.as_json())
 
@@ -164,6 +178,35 @@ def search(
 )
 def download(ctx: CtxDep, material_id: MaterialId, fmt: Format = Format.TXT) -> Response:
     return attachment(downloads.download(ctx.lib, ctx.viewer, material_id, fmt))
+
+
+@router.get("/favourites", responses=errors(401, 403))
+def favourite_list(ctx: CtxDep) -> list[CardOut]:
+    """The member's favourites (收藏), most recently kept first; materials no longer published
+    drop out."""
+    return [CardOut.model_validate(c) for c in favourites.listing(ctx.lib, ctx.viewer)]
+
+
+@router.put("/favourites/{material_id}", responses=errors(401, 403, 404))
+def favourite_keep(ctx: CtxDep, material_id: MaterialId, x_csrf_token: CsrfHeader = "") -> KeptOut:
+    """Keep a material (members; send the session's CSRF token as X-CSRF-Token)."""
+    ctx.check_csrf(x_csrf_token)
+    changed = favourites.keep(ctx.lib, ctx.viewer, material_id)
+    return KeptOut(material_id=material_id, kept=True, changed=changed)
+
+
+@router.delete("/favourites/{material_id}", responses=errors(401, 403))
+def favourite_drop(ctx: CtxDep, material_id: MaterialId, x_csrf_token: CsrfHeader = "") -> KeptOut:
+    """Stop keeping a material (members; X-CSRF-Token as above)."""
+    ctx.check_csrf(x_csrf_token)
+    changed = favourites.drop(ctx.lib, ctx.viewer, material_id)
+    return KeptOut(material_id=material_id, kept=False, changed=changed)
+
+
+@router.get("/downloads", responses=errors(401, 403))
+def download_history(ctx: CtxDep) -> list[DownloadOut]:
+    """The member's own downloads, newest first."""
+    return [DownloadOut.model_validate(d) for d in downloads.history(ctx.lib, ctx.viewer)]
 
 
 @router.get("/requests")

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from urllib.parse import quote
+from typing import Annotated
+from urllib.parse import quote, urlencode
 
-from fastapi import APIRouter, Response
-from fastapi.responses import HTMLResponse
+from fastapi import APIRouter, Form, Response
+from fastapi.responses import HTMLResponse, RedirectResponse
 from markupsafe import Markup, escape
 
 from gongwen.errors import QueryError, RateLimited
@@ -14,14 +15,17 @@ from gongwen.library import Library
 from gongwen.model.material import PlaceholderOut, RevisionView
 from gongwen.model.search import Filters
 from gongwen.platform import browse as browsing
-from gongwen.platform import downloads, reading
+from gongwen.platform import downloads, favourites, reading
 from gongwen.platform.search import search_catalogue
 from gongwen.web.deps import CtxDep, finish, render
 from gongwen.web.schemas import PageNumber, RowId
 
 router = APIRouter(include_in_schema=False)  # pages: the API is described under /api/v1
+FormStr = Annotated[str, Form()]
 PAGE_SIZE = 50
 SECTION_KINDS = ("工作情况", "主要做法", "存在问题", "下步打算", "其他")
+PER_PAGE = ("5", "10", "20", "50")  # materials per search page
+DEFAULT_PER_PAGE = 10
 
 
 def browse_args(kind: str, doc_type: str, year: str, period: str) -> dict[str, object]:
@@ -40,8 +44,8 @@ def search_filters(kind: str, doc_type: str, year: str, period: str, section: st
 
 @router.get("/", response_class=HTMLResponse)
 def home(ctx: CtxDep) -> Response:
-    cards = browsing.browse(ctx.lib, ctx.viewer, limit=20)
-    return render(ctx, "index.html", cards=cards, facets=browsing.facets(ctx.lib))
+    page = browsing.home(ctx.lib, ctx.viewer)
+    return render(ctx, "index.html", home=page, cards=page.latest, facets=browsing.facets(ctx.lib))
 
 
 @router.get("/materials", response_class=HTMLResponse)
@@ -79,8 +83,23 @@ def search(
     year: str = "",
     period: str = "",
     section: str = "",
+    page: PageNumber = 1,
+    material: str = "",
+    per: str = "",
 ) -> Response:
     result, error, status = None, "", 200
+    per_page = int(per) if per in PER_PAGE else DEFAULT_PER_PAGE
+    selected = {
+        "kind": kind,
+        "type": type,
+        "year": year,
+        "period": period,
+        "section": section,
+        "material": material
+        if material.isascii() and material.isdigit() and len(material) < 10
+        else "",
+        "per": str(per_page) if per_page != DEFAULT_PER_PAGE else "",
+    }
     if q.strip():
         try:
             result = search_catalogue(
@@ -88,12 +107,23 @@ def search(
                 ctx.viewer,
                 q,
                 search_filters(kind, type, year, period, section),
+                limit=per_page,
                 client=ctx.client,
+                page=page,
+                material_id=int(selected["material"]) if selected["material"] else None,
             )
         except QueryError as err:
             error = str(err)
         except RateLimited as err:
             error, status = str(err), 429
+
+    def link(**changes: object) -> str:
+        """This search with some parameters changed (a facet picked, another page)."""
+        params = {"q": q, **selected, "page": page, **changes}
+        if "page" not in changes or params["page"] == 1:
+            params["page"] = ""  # a new filter starts at the first page
+        return "/search?" + urlencode({k: v for k, v in params.items() if v not in ("", None)})
+
     return render(
         ctx,
         "search.html",
@@ -103,7 +133,8 @@ def search(
         error=error,
         facets=browsing.facets(ctx.lib),
         sections=SECTION_KINDS,
-        selected={"kind": kind, "type": type, "year": year, "period": period, "section": section},
+        selected=selected,
+        link=link,
     )
 
 
@@ -111,7 +142,27 @@ def search(
 def material(ctx: CtxDep, material_id: RowId) -> Response:
     view = reading.material_view(ctx.lib, ctx.viewer, material_id)
     body = body_html(ctx.lib, view.revision) if view.readable else ""
-    return render(ctx, "material.html", view=view, body=body)
+    return render(
+        ctx,
+        "material.html",
+        view=view,
+        body=body,
+        related=browsing.related(ctx.lib, ctx.viewer, material_id),
+        kept=favourites.is_kept(ctx.lib, ctx.viewer, material_id),
+    )
+
+
+@router.post("/materials/{material_id}/favourite")
+def favourite(
+    ctx: CtxDep, material_id: RowId, action: FormStr = "keep", csrf: FormStr = ""
+) -> Response:
+    """Keep or drop a material (a form on its page), then back to the page."""
+    ctx.check_csrf(csrf)
+    if action == "drop":
+        favourites.drop(ctx.lib, ctx.viewer, material_id)
+    else:
+        favourites.keep(ctx.lib, ctx.viewer, material_id)
+    return finish(ctx, RedirectResponse(f"/materials/{material_id}", status_code=303))
 
 
 def body_html(lib: Library, revision: RevisionView) -> Markup:

@@ -167,14 +167,8 @@ def upgrade() -> None:
             "CREATE INDEX ix_para_search_overflow ON para_search (id) WHERE stream IS NOT NULL"
         )
         op.execute(FUNCTIONS)
-    from gongwen.store.index import index_for
-    from gongwen.store.materials import reindex
-
-    config = op.get_context().config
-    preview_chars = config.attributes.get("preview_chars", 300) if config else 300
-    index = index_for(conn.dialect.name)
-    reindex(conn, index, preview_chars)
-    index.optimize(conn)
+    # The passages and index rows are rebuilt by 0004 (the reindex runs the code of the
+    # release, which also writes the material index that 0004 creates).
 
 
 def downgrade() -> None:

@@ -1,0 +1,50 @@
+"""Search ranks materials: a material-level index beside the passage index.
+
+Revision ID: 0004
+Revises: 0003
+
+Every current revision becomes two documents (its full side and its public side, see
+store/index/__init__.py): SQLite's contentless FTS5 table material_fts(title, headings, body,
+facets), ranked by bm25() with weighted columns; PostgreSQL's material_search (a weighted
+positional tsvector, GIN). A data migration: the passage index is emptied and every current
+revision re-indexed at both levels by the code of this release.
+"""
+
+from alembic import op
+
+revision = "0004"
+down_revision = "0003"
+branch_labels = None
+depends_on = None
+
+
+def upgrade() -> None:
+    conn = op.get_bind()
+    if conn.dialect.name == "sqlite":
+        op.execute(
+            "CREATE VIRTUAL TABLE material_fts USING fts5(title, headings, body, facets,"
+            " content='', prefix='1', tokenize='ascii')"
+        )
+        op.execute("INSERT INTO para_fts(para_fts) VALUES ('delete-all')")
+    else:
+        op.execute(
+            "CREATE TABLE material_search ("
+            " id bigint PRIMARY KEY,"  # revision id * 2 + side (0 full, 1 public)
+            " tsv tsvector NOT NULL,"
+            " stream text"  # documents beyond a tsvector's limits only
+            ")"
+        )
+        op.execute("CREATE INDEX ix_material_search_tsv ON material_search USING gin (tsv)")
+        op.execute("DELETE FROM para_search")
+    from gongwen.store.index import index_for
+    from gongwen.store.materials import reindex
+
+    config = op.get_context().config
+    preview_chars = config.attributes.get("preview_chars", 300) if config else 300
+    index = index_for(conn.dialect.name)
+    reindex(conn, index, preview_chars)
+    index.optimize(conn)
+
+
+def downgrade() -> None:
+    raise NotImplementedError("restore a backup taken before the upgrade instead")
