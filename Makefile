@@ -11,7 +11,7 @@ GW := .venv/bin/gongwen
 DB ?= sqlite:///var/gongwen.sqlite3
 PORT ?= 8000
 
-.PHONY: run test lint sync bench-search bench-web bench-cli clean
+.PHONY: run test lint sync bench-search bench-relevance bench-web bench-cli clean
 
 $(UV):
 	@command -v $(PYTHON) >/dev/null || { echo "需要 Python 3.11 ($(PYTHON))"; exit 1; }
@@ -43,6 +43,9 @@ lint: sync
 
 bench-search: sync
 	.venv/bin/python bench/search.py
+
+bench-relevance: sync
+	.venv/bin/python bench/relevance.py
 
 bench-web: sync
 	.venv/bin/python bench/web.py
