@@ -103,3 +103,27 @@ def test_a_one_character_query_is_answered_with_a_hint(library: Library) -> None
     broad = search(library, "工")
     assert broad.total == 27 and "一个字" in broad.hint
     assert search(library, "乡村振兴").hint == ""
+
+
+def test_a_title_that_names_the_query_outweighs_body_mentions(lib: Library, tmp_path: Path) -> None:
+    """BM25 alone saturates a title's weight with the body's: a regulation about 应急管理 must
+    still come before a longer text that only mentions the department several times."""
+    _write(
+        tmp_path,
+        "a.txt",
+        "某市应急管理条例",
+        ["第一条 为了加强应急管理，制定本条例。", *[FILLER] * 12],
+    )
+    _write(
+        tmp_path,
+        "b.txt",
+        "某市消防条例",
+        [
+            *[f"第{n}条 应急管理部门应当做好消防工作。" for n in "一二三四五六七八"],
+        ],
+    )
+    assert all(r.ok for r in ingest(lib, [tmp_path]))
+    assert [m.title for m in search(lib, "应急管理").materials] == [
+        "某市应急管理条例",
+        "某市消防条例",
+    ]

@@ -153,6 +153,12 @@ class SearchIndex(Protocol):
         within the scope, one per material (its full side where the viewer reads it, else its
         public side); higher scores rank first."""
 
+    def field_matches_sql(
+        self, conn: Any, terms: list[Term], field: str, params: dict[str, Any]
+    ) -> str:
+        """A query of the revision ids whose `field` ("title" or "headings") holds every
+        term: a small set, used to weight those materials up."""
+
     def check(self, conn: Any) -> None:
         """Raise if the index is damaged."""
 

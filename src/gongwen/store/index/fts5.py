@@ -128,6 +128,15 @@ class Fts5Index:
     ) -> str:
         return rank_sql(terms, facets, scope, params)
 
+    def field_matches_sql(
+        self, conn: Any, terms: list[Term], field: str, params: dict[str, Any]
+    ) -> str:
+        params[f"f_{field}"] = match_expression(terms, [], field)
+        return (
+            "SELECT material_fts.rowid >> 1 FROM material_fts"
+            f" WHERE material_fts MATCH :f_{field} AND (material_fts.rowid & 1) = 0"
+        )
+
     def check(self, conn: Any) -> None:
         for table in ("para_fts", "material_fts"):
             conn.exec_driver_sql(

@@ -127,6 +127,17 @@ def term_tsquery(term: Term) -> str:
     return "(" + " <-> ".join(parts) + ")" if len(parts) > 1 else parts[0]
 
 
+def weighted_tsquery(terms: Sequence[Term], weight: str) -> str:
+    """Every term as a phrase whose lexemes carry `weight` (A title, B headings)."""
+    out = []
+    for t in terms:
+        parts = [quote(x) + f":{weight}" for x in t.tokens]
+        if t.prefix:
+            parts[-1] = quote(t.tokens[-1] + PREFIX) + f":{weight}"
+        out.append("(" + " <-> ".join(parts) + ")" if len(parts) > 1 else parts[0])
+    return " & ".join(out)
+
+
 def query_tsquery(terms: Sequence[Term], facets: Sequence[str]) -> str:
     """Every term as a phrase, and every facet, in tsquery literal syntax."""
     return " & ".join([term_tsquery(t) for t in terms] + [quote(FACET + f) for f in facets])
@@ -345,6 +356,17 @@ class PostgresIndex:
         self, conn: Any, terms: list[Term], facets: list[str], scope: Scope, params: dict[str, Any]
     ) -> str:
         return rank_sql(terms, facets, scope, params)
+
+    def field_matches_sql(
+        self, conn: Any, terms: list[Term], field: str, params: dict[str, Any]
+    ) -> str:
+        """Exact rows only: an inexact row's lexemes carry no weights (its order is by presence
+        anyway)."""
+        params[f"f_{field}"] = weighted_tsquery(terms, "A" if field == "title" else "B")
+        return (
+            "SELECT s.id >> 1 FROM material_search s WHERE (s.id & 1) = 0"
+            f" AND s.stream IS NULL AND s.tsv @@ CAST(:f_{field} AS tsquery)"
+        )
 
     def freqs(self, conn: Any) -> dict[str, float]:
         """The most common lexemes of para_search.tsv and their row frequencies (ANALYZE's

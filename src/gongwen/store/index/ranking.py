@@ -36,6 +36,10 @@ class Passage:
     score: float
 
 
+# A material whose title holds every term ranks as if its score were doubled; its headings: 1.3.
+FIELD_BOOSTS = {"title": 2.0, "headings": 1.3}
+
+
 def ranked_materials(
     conn: Any, index: SearchIndex, terms: list[Term], facets: list[str], scope: Scope
 ) -> list[RankedMaterial]:
@@ -47,7 +51,17 @@ def ranked_materials(
     """
     params: dict[str, Any] = {}
     found = sql.rows(conn, index.rank_sql(conn, terms, facets, scope, params), params)
-    ranked = [RankedMaterial(r[0], r[1], float(r[2]), r[3], r[4], r[5]) for r in found]
+    # BM25 saturates a title's weight together with the body's (FTS5 multiplies the counts
+    # before the saturation), so a title or heading that holds the query is weighted up here.
+    boost: dict[int, float] = {}
+    for field, factor in FIELD_BOOSTS.items():
+        fparams: dict[str, Any] = {}
+        for (rev,) in sql.rows(conn, index.field_matches_sql(conn, terms, field, fparams), fparams):
+            boost[rev] = boost.get(rev, 1.0) * factor
+    ranked = [
+        RankedMaterial(r[0], r[1], float(r[2]) * boost.get(r[0], 1.0), r[3], r[4], r[5])
+        for r in found
+    ]
     ranked.sort(key=lambda m: (-m.score, -m.material_id))
     return ranked
 
@@ -92,15 +106,28 @@ def best_passages(
     if not picks:
         return {}
     readable = dict(picks)
+    # Folding (width, case) only changes ASCII and full-width forms: Han needles skip it, and
+    # then the database itself leaves out passages that hold none of them.
+    fold = any(not ("\u3400" <= ch <= "\U0002ffff") for n in needles for ch in n)
+    params: dict[str, Any] = {
+        "revs": sql.in_list(readable),
+        "kinds": sql.in_list({*_PUBLIC_KINDS, *_FULL_KINDS}),
+    }
+    holds = ""
+    if not fold and needles:
+        params.update({f"n{i}": n for i, n in enumerate(needles)})
+        holds = (
+            " AND ("
+            + " OR ".join(f"replace(text, :n{i}, '') <> text" for i in range(len(needles)))
+            + ")"
+        )
     rows = sql.rows(
         conn,
         "SELECT id, revision_id, section_ord, kind, text FROM paragraphs"
-        " WHERE revision_id IN (:revs) AND kind IN (:kinds)",
-        {"revs": sql.in_list(readable), "kinds": sql.in_list({*_PUBLIC_KINDS, *_FULL_KINDS})},
+        f" WHERE revision_id IN (:revs) AND kind IN (:kinds){holds}",
+        params,
     )
     out: dict[int, list[Passage]] = {rev: [] for rev in readable}
-    # Folding (width, case) only changes ASCII and full-width forms: Han needles skip it.
-    fold = any(not ("\u3400" <= ch <= "\U0002ffff") for n in needles for ch in n)
     matched: list[tuple[Any, list[int]]] = []
     for pid, rev, sord, kind, text_ in rows:
         if kind not in (_FULL_KINDS if readable[rev] else _PUBLIC_KINDS):
