@@ -1,13 +1,14 @@
-"""Member-facing bytes of a material: txt, md, docx. Only platform.downloads.download serves them."""
+"""Member-facing bytes of a material: txt, md, docx (GB/T 9704-2012). Only
+platform.downloads.download serves them."""
 
 from __future__ import annotations
 
-import io
 import re
 from dataclasses import dataclass
 from enum import StrEnum
 
 from gongwen.errors import InvalidInput
+from gongwen.export import gbt9704
 from gongwen.model.material import MaterialDetail, body_blocks
 
 
@@ -46,13 +47,15 @@ def filename_for(detail: MaterialDetail, fmt: Format) -> str:
     return f"{stem}.{fmt}"
 
 
-def render(detail: MaterialDetail, fmt: Format) -> Rendered:
+def render(detail: MaterialDetail, fmt: Format, site_name: str = "公文库") -> Rendered:
+    """The material's bytes; a .docx is laid out as GB/T 9704-2012 (export/gbt9704.py) and
+    names `site_name` as its author."""
     if fmt is Format.TXT:
         data = detail.text.encode("utf-8")
     elif fmt is Format.MD:
         data = render_markdown(detail).encode("utf-8")
     else:
-        data = _docx(detail)
+        data = gbt9704.document(detail, site_name)
     return Rendered(data, filename_for(detail, fmt), MEDIA_TYPES[fmt])
 
 
@@ -62,19 +65,3 @@ def render_markdown(detail: MaterialDetail) -> str:
     for kind, level, text in body_blocks(detail):
         out += ["#" * min(6, level + 1) + f" {text}" if kind == "heading" else text, ""]
     return "\n".join(out).rstrip() + "\n"
-
-
-def _docx(detail: MaterialDetail) -> bytes:
-    """A plain .docx: title, headings by level, paragraphs (GB/T 9704 layout is a later issue)."""
-    import docx
-
-    document = docx.Document()
-    document.add_heading(detail.summary.title, level=0)
-    for kind, level, text in body_blocks(detail):
-        if kind == "heading":
-            document.add_heading(text, level=min(level, 9))
-        else:
-            document.add_paragraph(text)
-    buffer = io.BytesIO()
-    document.save(buffer)
-    return buffer.getvalue()

@@ -8,6 +8,7 @@ from gongwen.errors import NotEntitled, RateLimited
 from gongwen.export.render import Format, Rendered, render
 from gongwen.library import Library
 from gongwen.model.platform import DownloadRecord
+from gongwen.platform import site
 from gongwen.platform.access import Viewer, require_member
 from gongwen.platform.reading import NOT_ENTITLED, material_row
 from gongwen.store import audit, materials
@@ -40,7 +41,7 @@ def download(lib: Library, viewer: Viewer, material_id: int, fmt: Format) -> Ren
             )
     with lib.db.read() as conn:
         detail = materials.detail(conn, row.id, row.number)
-    rendered = render(detail, fmt)
+    rendered = render(detail, fmt, site.info(lib).name)
     with lib.db.write() as conn:
         store.insert(conn, member.id, material_id, row.revision_id, str(fmt))
         audit.record(
