@@ -38,8 +38,10 @@ class Caches:
     def __init__(self) -> None:
         self.revisions: LRUCache[Hashable, Any] = LRUCache(maxsize=8192)
         self.fragments: LRUCache[Hashable, Any] = LRUCache(maxsize=8192)
-        # Browse facets, the site's texts, the home page's sections, the library's size.
+        # Browse facets, the site's texts, the library's size.
         self.facets: TTLCache[Hashable, Any] = TTLCache(maxsize=16, ttl=60)
+        # Related materials of a material (ids; the rows are read fresh on every page).
+        self.related: TTLCache[Hashable, Any] = TTLCache(maxsize=16384, ttl=600)
         self._lock = threading.Lock()
 
     def get(self, cache: Any, key: Hashable, make: Callable[[], T]) -> T:
@@ -61,6 +63,7 @@ class Caches:
             self.revisions.clear()
             self.fragments.clear()
             self.facets.clear()
+            self.related.clear()
 
 
 _MISSING = object()

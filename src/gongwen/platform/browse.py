@@ -96,8 +96,17 @@ def home(lib: Library, viewer: Viewer, latest: int = 20) -> HomePage:
 
 
 def related(lib: Library, viewer: Viewer, material_id: int) -> list[Card]:
-    """Materials a writer of this one would also look at (see store.catalogue.related)."""
+    """Materials a writer of this one would also look at (see store.catalogue.related_ids).
+    The choice is kept ten minutes per process; the rows, and whether each may still be seen,
+    are read on every call."""
     moment = now()
+    visible_at = None if viewer.is_editor else moment
+
+    def choose() -> list[int]:
+        with lib.db.read() as conn:
+            return catalogue.related_ids(conn, material_id, visible_at)
+
+    ids = lib.caches.get(lib.caches.related, (material_id, viewer.is_editor), choose)
     with lib.db.read() as conn:
-        rows = catalogue.related(conn, material_id, None if viewer.is_editor else moment)
+        rows = catalogue.rows_by_id(conn, ids, visible_at)
     return [r.card(viewer.can_read(r.published_at, moment), moment) for r in rows]

@@ -141,3 +141,6 @@ material_search = Table(
 )
 
 Index("ix_revisions_material", revisions.c.material_id)
+# Migration 0005: related materials (store/catalogue.py).
+Index("ix_materials_related_org", materials.c.organisation, materials.c.doc_type)
+Index("ix_materials_related_kind", materials.c.doc_type, materials.c.organisation_kind)

@@ -109,10 +109,20 @@ def best_passages(
     # Folding (width, case) only changes ASCII and full-width forms: Han needles skip it, and
     # then the database itself leaves out passages that hold none of them.
     fold = any(not ("\u3400" <= ch <= "\U0002ffff") for n in needles for ch in n)
+    # Each revision's own side only: a reader's body and headings, anyone else's public side.
+    full = [rev for rev, reads in readable.items() if reads]
+    public = [rev for rev, reads in readable.items() if not reads]
     params: dict[str, Any] = {
-        "revs": sql.in_list(readable),
-        "kinds": sql.in_list({*_PUBLIC_KINDS, *_FULL_KINDS}),
+        "full": sql.in_list(full),
+        "public": sql.in_list(public),
+        "full_kinds": sql.in_list(_FULL_KINDS),
+        "public_kinds": sql.in_list(_PUBLIC_KINDS),
     }
+    sides = []
+    if full:
+        sides.append("(revision_id IN (:full) AND kind IN (:full_kinds))")
+    if public:
+        sides.append("(revision_id IN (:public) AND kind IN (:public_kinds))")
     holds = ""
     if not fold and needles:
         params.update({f"n{i}": n for i, n in enumerate(needles)})
@@ -124,14 +134,12 @@ def best_passages(
     rows = sql.rows(
         conn,
         "SELECT id, revision_id, section_ord, kind, text FROM paragraphs"
-        f" WHERE revision_id IN (:revs) AND kind IN (:kinds){holds}",
+        f" WHERE ({' OR '.join(sides)}){holds}",
         params,
     )
     out: dict[int, list[Passage]] = {rev: [] for rev in readable}
     matched: list[tuple[Any, list[int]]] = []
     for pid, rev, sord, kind, text_ in rows:
-        if kind not in (_FULL_KINDS if readable[rev] else _PUBLIC_KINDS):
-            continue
         if section_ords is not None and sord not in section_ords.get(rev, ()):
             continue
         norm = normalize(text_) if fold else text_

@@ -1,4 +1,5 @@
-"""Members keep favourites; the admin edits the site's name, tagline and notice.
+"""Members keep favourites; the admin edits the site's name, tagline and notice; indexes for
+related materials.
 
 Revision ID: 0005
 Revises: 0004
@@ -23,6 +24,9 @@ def upgrade() -> None:
         sa.Column("created_at", UTCDateTime(), nullable=False),
         sa.PrimaryKeyConstraint("user_id", "material_id"),
     )
+    # Related materials: the same organisation's, then the same kind's, of one document type.
+    op.create_index("ix_materials_related_org", "materials", ["organisation", "doc_type"])
+    op.create_index("ix_materials_related_kind", "materials", ["doc_type", "organisation_kind"])
     op.create_table(
         "site_settings",
         sa.Column("key", sa.String(32), primary_key=True),
@@ -34,4 +38,6 @@ def upgrade() -> None:
 
 def downgrade() -> None:
     op.drop_table("site_settings")
+    op.drop_index("ix_materials_related_kind", "materials")
+    op.drop_index("ix_materials_related_org", "materials")
     op.drop_table("favourites")
