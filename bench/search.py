@@ -158,7 +158,7 @@ TARGETS: list[tuple[int, str, float]] = [
     (10, "max_ms", 200.0),
     (10, "p95_vs_tantivy", 1.0),
 ]
-_FTS_TABLES = ("para_fts", "material_fts")  # FTS5 tables: passages, and material documents
+_FTS_TABLES = ("material_fts",)  # the FTS5 table of material documents (and its shadow tables)
 _HAN_RUN = re.compile(r"[\u4e00-\u9fff]{6,}")
 _PURE_HAN = re.compile(r"[\u4e00-\u9fff]+")
 
@@ -403,8 +403,7 @@ def make_synthetic(db1: Path, out: Path, scale: int, seed: int) -> dict[str, obj
 
 
 def db_sizes(db_path: Path) -> dict[str, object]:
-    """File sizes, and with dbstat the pages of the FTS5 shadow tables (both indexes) vs the
-    content tables."""
+    """File sizes, and with dbstat the pages of the FTS5 shadow tables vs the content tables."""
     with sqlite3.connect(db_path) as conn:
         conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
         counts = {
@@ -726,8 +725,8 @@ def pg_schema_url(base: str, schema: str) -> str:
 
 
 def pg_sizes(db_url: str) -> dict[str, object]:
-    """Bytes of the schema, of the search index (para_search and material_search: heap, TOAST
-    and GIN) and of the content tables; row counts as for SQLite."""
+    """Bytes of the schema, of the search index (material_search: heap, TOAST and GIN) and of
+    the content tables; row counts as for SQLite."""
     from sqlalchemy import create_engine, text
 
     engine = create_engine(db_url)
@@ -736,7 +735,6 @@ def pg_sizes(db_url: str) -> dict[str, object]:
             size = {
                 name: conn.execute(text(f"SELECT pg_total_relation_size('{name}')")).scalar_one()
                 for name in (
-                    "para_search",
                     "material_search",
                     "paragraphs",
                     "revisions",
@@ -756,7 +754,10 @@ def pg_sizes(db_url: str) -> dict[str, object]:
                 for name in ("materials", "revisions", "paragraphs", "sections")
             }
             counts["indexed_paragraphs"] = conn.execute(
-                text("SELECT count(*) FROM para_search")
+                text(
+                    "SELECT count(*) FROM paragraphs p"
+                    " JOIN materials m ON m.current_revision_id = p.revision_id"
+                )
             ).scalar_one()
             counts["paragraph_chars"] = conn.execute(
                 text("SELECT coalesce(sum(length(text)), 0) FROM paragraphs")
@@ -765,8 +766,8 @@ def pg_sizes(db_url: str) -> dict[str, object]:
         engine.dispose()
     return {
         "schema_bytes": int(schema_bytes),
-        "index_bytes": int(size["para_search"]) + int(size["material_search"]),
-        "index_tables": {k: int(size[k]) for k in ("para_search", "material_search")},
+        "index_bytes": int(size["material_search"]),
+        "index_tables": {"material_search": int(size["material_search"])},
         "paragraphs_bytes": int(size["paragraphs"]),
         "revisions_bytes": int(size["revisions"]),
         "counts": counts,
@@ -1060,7 +1061,7 @@ def print_tantivy(console: Console, scales: list[dict[str, object]]) -> None:
     console.print(
         "  [dim]build s: ours = the whole ingest (read, parse, store, index); tantivy = indexing "
         "rows already read from our database (reading them is reported as extract_s in the "
-        "JSON). index: our FTS5 shadow tables (passages + materials) vs tantivy's files.[/]"
+        "JSON). index: our FTS5 shadow tables (material documents) vs tantivy's files.[/]"
     )
 
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import time
 from collections import Counter
+from datetime import datetime
 
 from gongwen.library import Library
 from gongwen.model.search import (
@@ -62,7 +63,8 @@ def search(
         ranked = ranking.ranked_materials(conn, lib.index, terms, facets, scope)
         if filters.section_kind:
             # The material index knows a material has such a section; a passage there must match.
-            inside = ranking.matching_revisions(conn, lib.index, terms, facets, scope)
+            picks = [(m.revision_id, _reads(scope, m.published_at)) for m in ranked]
+            inside = ranking.matching_revisions(conn, picks, needles, filters.section_kind)
             ranked = [m for m in ranked if m.revision_id in inside]
         if material_id is not None:
             ranked = [m for m in ranked if m.material_id == material_id]
@@ -73,8 +75,7 @@ def search(
             if m.year is not None:
                 counts["year"][str(m.year)] += 1
         shown = ranked[(page - 1) * limit : page * limit]
-        readable = _readable(conn, scope, [m.material_id for m in shown])
-        picks = [(m.revision_id, m.material_id in readable) for m in shown]
+        picks = [(m.revision_id, _reads(scope, m.published_at)) for m in shown]
         sections = (
             ranking.section_ords(conn, [m.revision_id for m in shown], filters.section_kind)
             if filters.section_kind
@@ -148,13 +149,13 @@ def _path(paths: dict[tuple[int, int], list[str]], p: ranking.Passage) -> list[s
     return path[:-1] if p.kind == "heading" else path
 
 
-def _readable(conn: object, scope: Scope, material_ids: list[int]) -> set[int]:
-    """The materials among `material_ids` whose full text the scope searches."""
+def _reads(scope: Scope, published_at: datetime | None) -> bool:
+    """Whether the scope searches a material's full text (else its public side)."""
     if scope.everything:
-        return set(material_ids)
-    if scope.readable is None:
-        return set()
-    return ranking.published_within(conn, material_ids, *scope.readable)
+        return True
+    if scope.readable is None or published_at is None:
+        return False
+    return scope.readable[0] <= published_at <= scope.readable[1]
 
 
 def _hint(lib: Library, terms: list, total: int) -> str:

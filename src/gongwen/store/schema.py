@@ -119,17 +119,6 @@ placeholders = Table(
     Column("field", Text, nullable=False, default="", server_default=""),
 )
 
-# PostgreSQL only: the search index (store/index/postgres.py). tsv holds the passage's tokens
-# with positions, one-character prefixes, facet tokens and id buckets; stream only for passages
-# beyond a tsvector's limits (matched by substring).
-para_search = Table(
-    "para_search",
-    metadata,
-    Column("id", Integer, ForeignKey("paragraphs.id"), primary_key=True),
-    Column("tsv", TSVECTOR, nullable=False),
-    Column("stream", Text),
-)
-
 # PostgreSQL only: one row per side of a current revision (store/index/postgres.py, migration
 # 0004), id = revision id * 2 + side; stream only for documents beyond a tsvector's limits.
 material_search = Table(

@@ -1,17 +1,14 @@
 """The search index behind one interface, with an implementation per database.
 
-Two levels, written together from the same rows:
-
-- passages (model.material.PassageKind): body paragraphs, and the title, headings and preview
-  parts that everyone may search. Each row carries its tokens (parse.tokens) and facet tokens
-  (organisation kind, document type, year, period, section kind, scope side).
-  `SearchIndex.candidates` selects matching passages within the viewer's scope (used where a
-  filter is about passages: a section kind);
-- materials: two documents per current revision (`MaterialDoc`), its full side (title,
-  headings, body) and its public side (title, headings, preview), with the material's facets
-  and the kinds of the sections it has. `SearchIndex.rank_sql` ranks *every* matching
-  material within the scope (BM25 over weighted title/headings/body columns), which is what
-  search pages through. Nothing outside the scope is matched, counted or ranked.
+It is written from a revision's passages (model.material.PassageKind: body paragraphs, and the
+title, headings and preview parts that everyone may search), each an `IndexRow` with its tokens
+(parse.tokens) and facet tokens (organisation kind, document type, year, period, section kind,
+scope side). They make two documents per current revision (`MaterialDoc`): its full side
+(title, headings, body) and its public side (title, headings, preview), with the material's
+facets and the kinds of the sections it has. `SearchIndex.rank_sql` ranks *every* matching
+material within the scope (BM25 over weighted title/headings/body columns on SQLite); the
+passages shown are chosen from the database by search.service. Nothing outside the scope is
+matched, counted or ranked.
 """
 
 from __future__ import annotations
@@ -67,7 +64,15 @@ WEIGHTS = {"title": 4.0, "headings": 2.0, "body": 1.0}
 _FULL_SIDE, _PUBLIC_SIDE = 0, 1
 
 
-RANK_COLUMNS = ("revision id", "material id", "score", "doc_type", "organisation_kind", "year")
+RANK_COLUMNS = (
+    "revision id",
+    "material id",
+    "score",
+    "doc_type",
+    "organisation_kind",
+    "year",
+    "published_at",
+)
 
 
 def doc_id(revision_id: int, public: bool) -> int:
@@ -139,12 +144,6 @@ class SearchIndex(Protocol):
 
     def remove(self, conn: Any, rows: list[IndexRow]) -> None:
         """Take passages out; `rows` hold exactly what was indexed."""
-
-    def candidates(
-        self, conn: Any, terms: list[Term], facets: list[str], scope: Scope, params: dict[str, Any]
-    ) -> str:
-        """A condition on `p.id` (paragraphs aliased p) that holds for the newest `:cap`
-        passages matching every term and filter within the scope."""
 
     def rank_sql(
         self, conn: Any, terms: list[Term], facets: list[str], scope: Scope, params: dict[str, Any]

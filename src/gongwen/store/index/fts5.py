@@ -1,19 +1,18 @@
-"""SQLite: contentless FTS5 tables `para_fts(body, facets)`, rowid = paragraphs.id, and
-`material_fts(title, headings, body, facets)`, rowid = index.doc_id (a revision's side).
+"""SQLite: a contentless FTS5 table `material_fts(title, headings, body, facets)`, rowid =
+index.doc_id (a revision's full or public side).
 
 Tokens are computed in Python (parse.tokens) and stored space-separated, so FTS5's `ascii`
-tokenizer only splits on spaces; `prefix='1'` makes a one-character query one lookup. FTS5
-returns rowids newest first and stops at the LIMIT; the scope's conditions are joined in, so
-SQLite stops after the newest `:cap` passages the viewer may match.
+tokenizer only splits on spaces; `prefix='1'` makes a one-character query one lookup. Every
+match is scored by bm25() with weighted columns; the scope's conditions are joined in, so
+nothing the viewer may not match is counted.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-from gongwen.model.material import PassageKind
 from gongwen.model.search import Scope, Term
-from gongwen.store.index import FULL, PUBLIC, VISIBLE, WEIGHTS, IndexRow, material_docs
+from gongwen.store.index import VISIBLE, WEIGHTS, IndexRow, material_docs
 
 
 def match_expression(terms: list[Term], facets: list[str], columns: str = "body") -> str:
@@ -46,41 +45,11 @@ def rank_sql(terms: list[Term], facets: list[str], scope: Scope, params: dict[st
             " :read_from AND m.published_at <= :read_to THEN 0 ELSE 1 END)"
         )
     return (
-        f"SELECT r.id, m.id, {_BM25}, m.doc_type, m.organisation_kind, m.year FROM material_fts"
+        f"SELECT r.id, m.id, {_BM25}, m.doc_type, m.organisation_kind, m.year, m.published_at"
+        " FROM material_fts"
         " JOIN revisions r ON r.id = material_fts.rowid >> 1"
         " JOIN materials m ON m.id = r.material_id"
         f" WHERE material_fts MATCH :mmatch{where}"
-    )
-
-
-def candidates_sql(
-    terms: list[Term], facets: list[str], scope: Scope, params: dict[str, Any]
-) -> str:
-    """The newest `:cap` passage ids matching every term and filter, within the scope."""
-    if scope.everything:
-        params["match"] = match_expression(terms, [*facets, FULL])
-        return (
-            "SELECT rowid FROM para_fts WHERE para_fts MATCH :match ORDER BY rowid DESC LIMIT :cap"
-        )
-    params["visible_at"] = scope.at
-    if scope.readable is None:
-        side = ""
-        params["match"] = match_expression(terms, [*facets, PUBLIC])
-    else:
-        # Readable materials match by their full side, the others by their public side.
-        params["read_from"], params["read_to"] = scope.readable
-        side = (
-            " AND (CASE WHEN m.published_at >= :read_from AND m.published_at <= :read_to"
-            f" THEN p.kind <> '{PassageKind.PREVIEW}' ELSE p.kind <> '{PassageKind.BODY}' END)"
-        )
-        params["match"] = match_expression(terms, facets)
-    return (
-        "SELECT para_fts.rowid FROM para_fts"
-        " JOIN paragraphs p ON p.id = para_fts.rowid"
-        " JOIN revisions r ON r.id = p.revision_id"
-        " JOIN materials m ON m.id = r.material_id"
-        f" WHERE para_fts MATCH :match AND {VISIBLE}{side}"
-        " ORDER BY para_fts.rowid DESC LIMIT :cap"
     )
 
 
@@ -89,10 +58,6 @@ class Fts5Index:
 
     def add(self, conn: Any, rows: list[IndexRow]) -> None:
         if rows:
-            conn.exec_driver_sql(
-                "INSERT INTO para_fts(rowid, body, facets) VALUES (?, ?, ?)",
-                [(r.id, r.body, " ".join(r.facets)) for r in rows],
-            )
             conn.exec_driver_sql(
                 "INSERT INTO material_fts(rowid, title, headings, body, facets)"
                 " VALUES (?, ?, ?, ?, ?)",
@@ -106,10 +71,6 @@ class Fts5Index:
         # A contentless FTS5 row is deleted by replaying exactly the values it was indexed with.
         if rows:
             conn.exec_driver_sql(
-                "INSERT INTO para_fts(para_fts, rowid, body, facets) VALUES ('delete', ?, ?, ?)",
-                [(r.id, r.body, " ".join(r.facets)) for r in rows],
-            )
-            conn.exec_driver_sql(
                 "INSERT INTO material_fts(material_fts, rowid, title, headings, body, facets)"
                 " VALUES ('delete', ?, ?, ?, ?, ?)",
                 [
@@ -117,11 +78,6 @@ class Fts5Index:
                     for d in material_docs(rows)
                 ],
             )
-
-    def candidates(
-        self, conn: Any, terms: list[Term], facets: list[str], scope: Scope, params: dict[str, Any]
-    ) -> str:
-        return f"p.id IN ({candidates_sql(terms, facets, scope, params)})"
 
     def rank_sql(
         self, conn: Any, terms: list[Term], facets: list[str], scope: Scope, params: dict[str, Any]
@@ -138,11 +94,9 @@ class Fts5Index:
         )
 
     def check(self, conn: Any) -> None:
-        for table in ("para_fts", "material_fts"):
-            conn.exec_driver_sql(
-                f"INSERT INTO {table}({table}, rank) VALUES ('integrity-check', 0)"
-            )
+        conn.exec_driver_sql(
+            "INSERT INTO material_fts(material_fts, rank) VALUES ('integrity-check', 0)"
+        )
 
     def optimize(self, conn: Any) -> None:
-        for table in ("para_fts", "material_fts"):
-            conn.exec_driver_sql(f"INSERT INTO {table}({table}) VALUES ('optimize')")
+        conn.exec_driver_sql("INSERT INTO material_fts(material_fts) VALUES ('optimize')")

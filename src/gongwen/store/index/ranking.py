@@ -22,6 +22,7 @@ class RankedMaterial:
     doc_type: str
     organisation_kind: str
     year: int | None
+    published_at: datetime | None
 
 
 @dataclass(frozen=True, slots=True)
@@ -59,7 +60,9 @@ def ranked_materials(
         for (rev,) in sql.rows(conn, index.field_matches_sql(conn, terms, field, fparams), fparams):
             boost[rev] = boost.get(rev, 1.0) * factor
     ranked = [
-        RankedMaterial(r[0], r[1], float(r[2]) * boost.get(r[0], 1.0), r[3], r[4], r[5])
+        RankedMaterial(
+            r[0], r[1], float(r[2]) * boost.get(r[0], 1.0), r[3], r[4], r[5], sql.when(r[6])
+        )
         for r in found
     ]
     ranked.sort(key=lambda m: (-m.score, -m.material_id))
@@ -67,18 +70,30 @@ def ranked_materials(
 
 
 def matching_revisions(
-    conn: Any, index: SearchIndex, terms: list[Term], facets: list[str], scope: Scope
+    conn: Any, picks: list[tuple[int, bool]], needles: list[str], section_kind: str
 ) -> set[int]:
-    """Revisions with a passage that matches every term and facet within the scope (a section
-    filter is about passages: the material index only knows which sections a material has)."""
-    params: dict[str, Any] = {"cap": 1_000_000_000}
-    cond = index.candidates(conn, terms, facets, scope, params)
-    return {
-        r[0]
-        for r in sql.rows(
-            conn, f"SELECT DISTINCT p.revision_id FROM paragraphs p WHERE {cond}", params
+    """The revisions among `picks` (revision, readable) with a passage on the viewer's side, in a
+    section of `section_kind`, that holds every needle (a section filter is about passages: the
+    material index only knows which sections a material has)."""
+    readable = dict(picks)
+    found: set[int] = set()
+    revisions = list(readable)
+    for start in range(0, len(revisions), 500):
+        chunk = revisions[start : start + 500]
+        rows = sql.rows(
+            conn,
+            "SELECT p.revision_id, p.kind, p.text FROM paragraphs p JOIN sections s"
+            " ON s.revision_id = p.revision_id AND s.ord = p.section_ord"
+            " WHERE p.revision_id IN (:revs) AND s.kind = :kind",
+            {"revs": sql.in_list(chunk), "kind": section_kind},
         )
-    }
+        for rev, kind, text_ in rows:
+            if rev in found or kind not in (_FULL_KINDS if readable[rev] else _PUBLIC_KINDS):
+                continue
+            norm = normalize(text_)
+            if all(n in norm for n in needles):
+                found.add(rev)
+    return found
 
 
 # What a passage adds to a material's hit, by kind: a heading that names the query says more
@@ -230,22 +245,5 @@ def hit_cards(conn: Any, material_ids: list[int]) -> dict[int, tuple[str, str, s
             conn,
             "SELECT id, title, doc_type, organisation, doc_date FROM materials WHERE id IN (:ids)",
             {"ids": sql.in_list(material_ids)},
-        )
-    }
-
-
-def published_within(
-    conn: Any, material_ids: list[int], read_from: datetime, read_to: datetime
-) -> set[int]:
-    """The materials among `material_ids` published inside a subscription's window."""
-    if not material_ids:
-        return set()
-    return {
-        r[0]
-        for r in sql.rows(
-            conn,
-            "SELECT id FROM materials WHERE id IN (:ids)"
-            " AND published_at >= :read_from AND published_at <= :read_to",
-            {"ids": sql.in_list(material_ids), "read_from": read_from, "read_to": read_to},
         )
     }

@@ -1,4 +1,4 @@
-"""Search ranks materials: a material-level index beside the passage index.
+"""Search ranks materials: a material-level index replaces the passage index.
 
 Revision ID: 0004
 Revises: 0003
@@ -6,8 +6,9 @@ Revises: 0003
 Every current revision becomes two documents (its full side and its public side, see
 store/index/__init__.py): SQLite's contentless FTS5 table material_fts(title, headings, body,
 facets), ranked by bm25() with weighted columns; PostgreSQL's material_search (a weighted
-positional tsvector, GIN). A data migration: the passage index is emptied and every current
-revision re-indexed at both levels by the code of this release.
+positional tsvector, GIN). The passage index (para_fts; para_search and its functions) goes:
+the passages a result shows are chosen from `paragraphs` (store/index/ranking.py). A data
+migration: the public passages and the index are rebuilt by the code of this release.
 """
 
 from alembic import op
@@ -25,7 +26,7 @@ def upgrade() -> None:
             "CREATE VIRTUAL TABLE material_fts USING fts5(title, headings, body, facets,"
             " content='', prefix='1', tokenize='ascii')"
         )
-        op.execute("INSERT INTO para_fts(para_fts) VALUES ('delete-all')")
+        op.execute("DROP TABLE IF EXISTS para_fts")
     else:
         op.execute(
             "CREATE TABLE material_search ("
@@ -35,7 +36,9 @@ def upgrade() -> None:
             ")"
         )
         op.execute("CREATE INDEX ix_material_search_tsv ON material_search USING gin (tsv)")
-        op.execute("DELETE FROM para_search")
+        op.execute("DROP TABLE IF EXISTS para_search")
+        for function in ("para_search_ids", "para_search_in_scope", "para_search_window"):
+            op.execute(f"DROP FUNCTION IF EXISTS {function}")
     from gongwen.store.index import index_for
     from gongwen.store.materials import reindex
 
