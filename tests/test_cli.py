@@ -78,3 +78,27 @@ def test_errors_are_one_line_and_exit_2(db: str) -> None:
     assert proc.returncode == 2 and "999" in proc.stderr and "Traceback" not in proc.stderr
     proc = gw(db, "search", "   ", check=False)
     assert proc.returncode == 2 and "检索词" in proc.stderr
+
+
+def test_template_lists_fields_and_export_writes_gbt9704_docx_and_pdf(
+    db: str, tmp_path: Path
+) -> None:
+    import shutil
+    import zipfile
+
+    gw(db, "ingest", str(SEED))
+    template = json.loads(gw(db, "template", "--json", "3").stdout)
+    assert template["title"] == "2020年上半年工作总结（交通运输局）"
+    assert template["placeholders"] == sum(len(f["places"]) for f in template["fields"]) > 50
+    first = template["fields"][0]
+    assert {"name", "label", "unit", "kind", "approximate", "places"} <= set(first)
+    assert {"start", "end", "text", "before", "after"} == set(first["places"][0])
+    out = tmp_path / "m3.docx"
+    gw(db, "export", "3", "--format", "docx", "-o", str(out))
+    with zipfile.ZipFile(out) as z:
+        assert "仿宋_GB2312" in z.read("word/styles.xml").decode()
+    assert gw(db, "export", "999", "-o", str(tmp_path / "x.docx"), check=False).returncode == 2
+    if shutil.which("soffice"):
+        pdf = tmp_path / "m3.pdf"
+        gw(db, "export", "3", "--format", "pdf", "-o", str(pdf))
+        assert pdf.read_bytes().startswith(b"%PDF")

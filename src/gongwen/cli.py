@@ -271,6 +271,64 @@ def outline(material_id: int, as_json: bool) -> None:
 
 
 @app.command()
+@click.argument("material_id", type=int)
+@json_option
+def template(material_id: int, as_json: bool) -> None:
+    """列出材料作为模板的待填字段：名称、单位、类型，以及每处出现的上下文。"""
+    from gongwen.compose.template import fields_of
+    from gongwen.materials import material_detail
+
+    detail = material_detail(library(), material_id)
+    found = fields_of(detail)
+    if as_json:
+        emit_json(
+            {
+                "id": material_id,
+                "title": detail.summary.title,
+                "placeholders": sum(len(f.places) for f in found),
+                "fields": [f.as_json() for f in found],
+            }
+        )
+        return
+    click.secho(detail.summary.title, bold=True)
+    places = sum(len(f.places) for f in found)
+    click.echo(f"{len(found)} 个字段，{places} 处占位符")
+    for f in found:
+        unit = f"（{f.unit}）" if f.unit else ""
+        approx = " 约" if f.approximate else ""
+        click.echo(
+            click.style(f"{f.name}{unit}", bold=True) + click.style(f"  {f.kind}{approx}", dim=True)
+        )
+        for p in f.places:
+            click.echo(f"    …{p.before}" + click.style(p.text, reverse=True) + f"{p.after}…")
+
+
+@app.command("export")
+@click.argument("material_id", type=int)
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["docx", "md", "txt", "pdf"]),
+    default="docx",
+    show_default=True,
+    help="docx 按 GB/T 9704-2012 排版；pdf 需要 LibreOffice",
+)
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), required=True)
+def export_cmd(material_id: int, fmt: str, output: Path) -> None:
+    """导出材料（运营者的副本；会员的下载经网站的下载记录）。"""
+    from gongwen.export.render import Format, render, to_pdf
+    from gongwen.materials import material_detail
+
+    detail = material_detail(library(), material_id)
+    if fmt == "pdf":
+        data = to_pdf(render(detail, Format.DOCX).data)
+    else:
+        data = render(detail, Format(fmt)).data
+    output.write_bytes(data)
+    click.echo(f"{output}：{detail.summary.title}（{len(data):,} 字节）")
+
+
+@app.command()
 @click.argument("query")
 @click.option("--kind", help="机构类别")
 @click.option("--type", "doc_type", help="文种")

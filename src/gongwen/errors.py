@@ -10,6 +10,7 @@ GongwenError
  ├── QueryError           a search query that cannot be run (says why, in Chinese)
  ├── NotFound             no such material, revision, user or request
  ├── ConfigError          bad settings or database URL
+ ├── ExportError          a format the machine cannot make (PDF without LibreOffice)
  ├── InvalidInput         a form or API field that is wrong (names the field)
  └── AccessError          the platform refuses the action
       ├── NotAuthenticated  log in first
@@ -63,6 +64,10 @@ class QueryError(GongwenError):
 
 
 class NotFound(GongwenError):
+    pass
+
+
+class ExportError(GongwenError):
     pass
 
 

@@ -65,3 +65,41 @@ def render_markdown(detail: MaterialDetail) -> str:
     for kind, level, text in body_blocks(detail):
         out += ["#" * min(6, level + 1) + f" {text}" if kind == "heading" else text, ""]
     return "\n".join(out).rstrip() + "\n"
+
+
+def to_pdf(docx: bytes) -> bytes:
+    """A .docx converted to PDF by LibreOffice (`soffice`), or an ExportError saying why not."""
+    import shutil
+    import subprocess
+    import tempfile
+    from pathlib import Path
+
+    from gongwen.errors import ExportError
+
+    soffice = shutil.which("soffice") or shutil.which("libreoffice")
+    if soffice is None:
+        raise ExportError("导出 PDF 需要 LibreOffice（apt-get install libreoffice-writer-nogui）")
+    with tempfile.TemporaryDirectory(prefix="gongwen-pdf-") as tmp:
+        source = Path(tmp) / "material.docx"
+        source.write_bytes(docx)
+        # A profile of its own: a second soffice (the user's) must not block this one.
+        profile = Path(tmp) / "profile"
+        done = subprocess.run(
+            [
+                soffice,
+                f"-env:UserInstallation=file://{profile}",
+                "--headless",
+                "--convert-to",
+                "pdf",
+                "--outdir",
+                tmp,
+                str(source),
+            ],
+            capture_output=True,
+            timeout=300,
+            check=False,
+        )
+        pdf = Path(tmp) / "material.pdf"
+        if done.returncode != 0 or not pdf.exists():
+            raise ExportError(f"LibreOffice 未能转换：{done.stderr.decode(errors='replace')[-300:]}")
+        return pdf.read_bytes()
