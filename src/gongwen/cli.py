@@ -303,6 +303,112 @@ def template(material_id: int, as_json: bool) -> None:
             click.echo(f"    …{p.before}" + click.style(p.text, reverse=True) + f"{p.after}…")
 
 
+@app.command()
+@click.argument("material_id", type=int)
+@click.option(
+    "--data",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="字段取值：YAML 或 JSON 对象（字段名 → 值）",
+)
+@click.option(
+    "--csv",
+    "csv_path",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="批量：每行一个单位，列为字段名（可有“单位”列用作文件名）",
+)
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(path_type=Path),
+    required=True,
+    help="--data 时为 .docx 文件；--csv 时为目录",
+)
+@json_option
+def fill(
+    material_id: int, data: Path | None, csv_path: Path | None, output: Path, as_json: bool
+) -> None:
+    """用自己的数据填写材料中的字段，检查互相关联的数字，导出 GB/T 9704 排版的 .docx。
+
+    未填写的字段保留 XX（黄色标出）并报告剩余个数；发现问题时退出码为 1。
+    """
+    from gongwen.compose.fill import fill as fill_in
+    from gongwen.errors import GongwenError, InvalidInput
+    from gongwen.export import gbt9704
+    from gongwen.materials import material_detail
+
+    if (data is None) == (csv_path is None):
+        raise click.UsageError("请给出 --data 或 --csv 之一")
+    detail = material_detail(library(), material_id)
+    jobs: list[tuple[str, dict[str, object] | GongwenError, Path]] = []
+    if data is not None:
+        jobs.append((str(data), _load_values(data), output))
+    else:
+        import csv
+
+        output.mkdir(parents=True, exist_ok=True)
+        with csv_path.open(encoding="utf-8-sig", newline="") as handle:  # type: ignore[union-attr]
+            for n, row in enumerate(csv.DictReader(handle), start=2):
+                who = (row.pop("单位", None) or row.pop("name", None) or f"第{n}行").strip()
+                if None in row:
+                    jobs.append((who, InvalidInput(f"第{n}行", "列数多于表头"), output))
+                    continue
+                values: dict[str, object] = {k: v for k, v in row.items() if k and v is not None}
+                safe = "".join(ch for ch in who if ch not in '\\/:*?"<>|') or f"row{n}"
+                jobs.append((who, values, output / f"{safe}.docx"))
+    report: list[dict[str, Any]] = []
+    failed = False
+    for who, given, target in jobs:
+        if isinstance(given, GongwenError):
+            report.append({"source": who, "error": str(given)})
+            failed = True
+            continue
+        try:
+            result = fill_in(detail, given)
+        except GongwenError as err:
+            report.append({"source": who, "error": str(err)})
+            failed = True
+            continue
+        target.write_bytes(gbt9704.document(result.detail, "公文库"))
+        report.append({"source": who, "output": str(target), **result.as_json()})
+        failed = failed or bool(result.problems)
+    if as_json:
+        emit_json({"id": material_id, "title": detail.summary.title, "documents": report})
+    else:
+        for r in report:
+            if "error" in r:
+                click.secho(f"✗ {r['source']}：{r['error']}", fg="red")
+                continue
+            remaining = len(r["unfilled"])  # type: ignore[arg-type]
+            click.echo(
+                f"{r['output']}：已填 {len(r['filled'])} 个字段"  # type: ignore[arg-type]
+                + (f"，还有 {remaining} 个未填（保留 XX 并标黄）" if remaining else "，全部填完")
+            )
+            for p in r["problems"]:  # type: ignore[attr-defined]
+                click.secho(f"  {p['code']} {p['message']}", fg="yellow")
+    if failed:
+        raise SystemExit(1)
+
+
+def _load_values(path: Path) -> dict[str, object]:
+    """A YAML or JSON object of field values, or an error naming the file."""
+    import json
+
+    import yaml
+
+    from gongwen.errors import InvalidInput
+
+    text = path.read_text(encoding="utf-8-sig")
+    try:
+        loaded = json.loads(text) if path.suffix.lower() == ".json" else yaml.safe_load(text)
+    except (ValueError, yaml.YAMLError) as err:
+        raise InvalidInput(
+            str(path), f"不是有效的 {path.suffix.lstrip('.') or 'YAML'}：{err}"
+        ) from None
+    if not isinstance(loaded, dict):
+        raise InvalidInput(str(path), "应为对象：字段名 → 值")
+    return {str(k): v for k, v in loaded.items()}
+
+
 @app.command("export")
 @click.argument("material_id", type=int)
 @click.option(

@@ -101,5 +101,7 @@ def to_pdf(docx: bytes) -> bytes:
         )
         pdf = Path(tmp) / "material.pdf"
         if done.returncode != 0 or not pdf.exists():
-            raise ExportError(f"LibreOffice 未能转换：{done.stderr.decode(errors='replace')[-300:]}")
+            raise ExportError(
+                f"LibreOffice 未能转换：{done.stderr.decode(errors='replace')[-300:]}"
+            )
         return pdf.read_bytes()
