@@ -338,7 +338,11 @@ def fill(
 
     if (data is None) == (csv_path is None):
         raise click.UsageError("请给出 --data 或 --csv 之一")
-    detail = material_detail(library(), material_id)
+    from gongwen.platform.site import info
+
+    lib = library()
+    detail = material_detail(lib, material_id)
+    site_name = info(lib).name
     jobs: list[tuple[str, dict[str, object] | GongwenError, Path]] = []
     if data is not None:
         jobs.append((str(data), _load_values(data), output))
@@ -368,7 +372,7 @@ def fill(
             report.append({"source": who, "error": str(err)})
             failed = True
             continue
-        target.write_bytes(gbt9704.document(result.detail, "公文库"))
+        target.write_bytes(gbt9704.document(result.detail, site_name))
         report.append({"source": who, "output": str(target), **result.as_json()})
         failed = failed or bool(result.problems)
     if as_json:
@@ -407,6 +411,32 @@ def _load_values(path: Path) -> dict[str, object]:
     if not isinstance(loaded, dict):
         raise InvalidInput(str(path), "应为对象：字段名 → 值")
     return {str(k): v for k, v in loaded.items()}
+
+
+@app.command()
+@click.argument("material_id", type=int)
+@click.option("--year", type=click.IntRange(1949, 2100), required=True, help="新稿的年份")
+@click.option("--period", type=click.Choice(["上半年", "下半年", "全年"]), help="新稿的时段")
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), required=True)
+@json_option
+def redate(material_id: int, year: int, period: str | None, output: Path, as_json: bool) -> None:
+    """把去年的材料改成今年的草稿：年份顺延，数字变成待填字段（提示原值），列出需要复核的时间性表述。"""
+    from gongwen.compose.redate import redate as redate_report
+    from gongwen.export import gbt9704
+    from gongwen.materials import material_detail
+    from gongwen.platform.site import info
+
+    lib = library()
+    detail = material_detail(lib, material_id)
+    result = redate_report(detail, year, period)
+    output.write_bytes(gbt9704.document(result.detail, info(lib).name))
+    if as_json:
+        emit_json({"id": material_id, "output": str(output), **result.as_json()})
+        return
+    click.echo(f"{output}：{result.title}")
+    click.echo(f"{len(result.figures)} 个数字改为待填字段（XX，原值见 --json 的 hint）")
+    for r in result.review:
+        click.secho(f"  复核 {r.words}：{r.reason} …{r.context}…", fg="yellow")
 
 
 @app.command("export")
