@@ -102,3 +102,39 @@ def test_template_lists_fields_and_export_writes_gbt9704_docx_and_pdf(
         pdf = tmp_path / "m3.pdf"
         gw(db, "export", "3", "--format", "pdf", "-o", str(pdf))
         assert pdf.read_bytes().startswith(b"%PDF")
+
+
+def test_compose_proposes_an_outline_and_builds_a_draft_from_paragraphs(
+    db: str, tmp_path: Path
+) -> None:
+    import zipfile
+
+    gw(db, "ingest", str(SEED))
+    outline = json.loads(gw(db, "compose", "--type", "工作总结", "--json").stdout)["outline"]
+    assert [e["section_kind"] for e in outline] == ["工作情况", "存在问题", "下步打算"]
+    found = json.loads(gw(db, "search", "--json", "--section", "存在问题", "疫情").stdout)
+    ids = [
+        h["paragraph_id"] for m in found["materials"] for h in m["passages"] if h["kind"] == "body"
+    ]
+    plan = tmp_path / "plan.json"
+    plan.write_text(
+        json.dumps(
+            {
+                "title": "2021年上半年工作总结",
+                "sections": [{"heading": "存在的问题", "paragraphs": ids[:2]}],
+            },
+            ensure_ascii=False,
+        ),
+        encoding="utf-8",
+    )
+    out = tmp_path / "draft.docx"
+    report = json.loads(gw(db, "compose", "--plan", str(plan), "-o", str(out), "--json").stdout)
+    assert [s["paragraph_id"] for s in report["sources"]] == ids[:2]
+    with zipfile.ZipFile(out) as z:
+        xml = z.read("word/document.xml").decode()
+    assert "一、存在的问题" in xml and "2021年上半年工作总结" in xml
+    plan.write_text(
+        json.dumps({"sections": [{"heading": "x", "paragraphs": [987654]}]}), encoding="utf-8"
+    )
+    proc = gw(db, "compose", "--plan", str(plan), "-o", str(out), check=False)
+    assert proc.returncode == 2 and "987654" in proc.stderr

@@ -439,6 +439,97 @@ def redate(material_id: int, year: int, period: str | None, output: Path, as_jso
         click.secho(f"  复核 {r.words}：{r.reason} …{r.context}…", fg="yellow")
 
 
+@app.command()
+@click.option("--type", "doc_type", default="工作总结", show_default=True, help="文种")
+@click.option("--kind", help="机构类别")
+@click.option("--period", help="时段")
+@click.option(
+    "--plan",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="YAML/JSON：title 与 sections（每节 heading 与 paragraphs 段落编号）",
+)
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path))
+@json_option
+def compose(
+    doc_type: str,
+    kind: str | None,
+    period: str | None,
+    plan: Path | None,
+    output: Path | None,
+    as_json: bool,
+) -> None:
+    """组稿：不带 --plan 时给出这类报告常用的一级提纲；带 --plan 时按提纲和选定段落生成 .docx。
+
+    段落编号来自 gongwen search --json（passages[].paragraph_id）。
+    """
+    from gongwen.compose.outline import draft_detail
+    from gongwen.export import gbt9704
+    from gongwen.model.material import MaterialSummary
+    from gongwen.model.member import OPERATOR
+    from gongwen.platform import compose as composing
+    from gongwen.platform.access import Viewer
+    from gongwen.platform.site import info
+
+    lib = library()
+    operator = Viewer(OPERATOR)
+    if plan is None:
+        outline = composing.propose_outline(lib, operator, doc_type, kind, period)
+        if as_json:
+            emit_json(
+                {
+                    "doc_type": doc_type,
+                    "outline": [
+                        {
+                            "section_kind": e.section_kind,
+                            "heading": e.heading,
+                            "share": round(e.share, 3),
+                        }
+                        for e in outline
+                    ],
+                }
+            )
+            return
+        for i, e in enumerate(outline):
+            click.echo(
+                f"{composing.numbered(i, e.heading)}  "
+                + click.style(f"{e.section_kind} {e.share:.0%}", dim=True)
+            )
+        return
+    if output is None:
+        raise click.UsageError("--plan 需要 -o 输出文件")
+    spec = _load_values(plan)
+    sections = spec.get("sections")
+    if not isinstance(sections, list) or not all(isinstance(x, dict) for x in sections):
+        raise click.UsageError(f"{plan}：sections 应为列表，每项含 heading 与 paragraphs")
+    steps = [
+        (str(x.get("heading", "")), [int(p) for p in x.get("paragraphs") or []]) for x in sections
+    ]
+    draft = composing.compose(lib, operator, str(spec.get("title", "")), steps)
+    summary = MaterialSummary(0, draft.title, "", kind or "", None, period or "", doc_type, 0)
+    output.write_bytes(gbt9704.document(draft_detail(draft, summary), info(lib).name))  # type: ignore[arg-type]
+    if as_json:
+        emit_json(
+            {
+                "output": str(output),
+                "title": draft.title,
+                "sources": [
+                    {
+                        "paragraph_id": b.paragraph_id,
+                        "material_id": b.material_id,
+                        "title": b.material_title,
+                    }
+                    for b in draft.sources
+                ],
+            }
+        )
+        return
+    click.echo(f"{output}：{draft.title}，{len(draft.sections)} 节，{len(draft.sources)} 段借用")
+    for b in draft.sources:
+        click.echo(
+            click.style(f"  ¶{b.paragraph_id} ← #{b.material_id} {b.material_title}", dim=True)
+        )
+
+
 @app.command("export")
 @click.argument("material_id", type=int)
 @click.option(

@@ -120,3 +120,57 @@ def type_counts(conn: Any, visible_at: datetime | None) -> list[tuple[str, int]]
             params,
         )
     ]
+
+
+def top_level_sections(
+    conn: Any,
+    visible_at: datetime | None,
+    doc_type: str | None,
+    organisation_kind: str | None,
+    period: str | None,
+    limit: int = 400,
+) -> list[tuple[int, int, str, str]]:
+    """(material id, order, section kind, heading) of the first-level sections of the newest
+    `limit` current materials with those facets (empty/None = any)."""
+    params: dict[str, Any] = {"limit": limit}
+    where = ["1 = 1"]
+    for column, value in (
+        ("doc_type", doc_type),
+        ("organisation_kind", organisation_kind),
+        ("period", period),
+    ):
+        if value:
+            where.append(f"m.{column} = :{column}")
+            params[column] = value
+    if visible_at is not None:
+        where.append(VISIBLE)
+        params["visible_at"] = visible_at
+    return [
+        (r[0], r[1], r[2], r[3])
+        for r in sql.rows(
+            conn,
+            "SELECT m.id, s.ord, s.kind, s.heading FROM sections s"
+            " JOIN (SELECT m.id, m.current_revision_id FROM materials m"
+            f" WHERE {' AND '.join(where)} ORDER BY m.id DESC LIMIT :limit) m"
+            " ON s.revision_id = m.current_revision_id"
+            " WHERE s.level = 1 ORDER BY m.id, s.ord",
+            params,
+        )
+    ]
+
+
+def paragraph_sources(conn: Any, paragraph_ids: list[int]) -> dict[int, tuple[str, int, str, Any]]:
+    """paragraph id -> (text, material id, material title, published_at) for current
+    revisions' body paragraphs."""
+    if not paragraph_ids:
+        return {}
+    return {
+        r[0]: (r[1], r[2], r[3], sql.when(r[4]))
+        for r in sql.rows(
+            conn,
+            "SELECT p.id, p.text, m.id, m.title, m.published_at FROM paragraphs p"
+            " JOIN materials m ON m.current_revision_id = p.revision_id"
+            " WHERE p.id IN (:ids) AND p.kind = 'body'",
+            {"ids": sql.in_list(paragraph_ids)},
+        )
+    }
