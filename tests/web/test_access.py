@@ -225,3 +225,64 @@ def test_the_admin_renames_the_site_and_every_page_shows_it(world: World) -> Non
     home = world.client(None).get("/").text
     assert "某某公文参考库" in home and "范文每周更新" in home and "五一假期照常更新。" in home
     assert "<title>首页 · 某某公文参考库</title>" in home
+
+
+@pytest.mark.parametrize(("who", "material"), [k for k in READS if k[1] == 2])
+def test_writing_tools_need_read_access(world: World, who: str | None, material: int) -> None:
+    """The template shows the text around each field, the copies are the text: readers only."""
+    client = world.client(who)
+    page = client.get(f"/materials/{material}/template")
+    api = client.get(f"/api/v1/materials/{material}/template")
+    if READS[(who, material)]:
+        assert page.status_code == 200 and 'id="fill-form"' in page.text
+        assert api.status_code == 200 and api.json()["fields"]
+    else:
+        assert page.status_code in (303, 403) and 'id="fill-form"' not in page.text
+        assert api.status_code in (401, 403)
+        assert "before" not in api.text
+
+
+def test_a_reader_fills_checks_and_takes_a_counted_copy(world: World) -> None:
+    covered = world.client("covered")
+    token = csrf_of(covered)
+    fields = covered.get("/api/v1/materials/2/template").json()["fields"]
+    number = next(f for f in fields if f["kind"] == "number")
+    assert (
+        covered.post("/api/v1/materials/2/fill", json={"values": {}}).status_code == 403
+    )  # no CSRF
+    checked = covered.post(
+        "/api/v1/materials/2/fill",
+        json={"values": {number["name"]: 12}},
+        headers={"X-CSRF-Token": token},
+    ).json()
+    assert checked["filled"] == [number["name"]] and len(checked["unfilled"]) == len(fields) - 1
+    bad = covered.post(
+        "/api/v1/materials/2/fill",
+        json={"values": {number["name"]: "很多"}},
+        headers={"X-CSRF-Token": token},
+    )
+    assert bad.status_code == 400 and bad.json()["field"] == number["name"]
+    before = len(covered.get("/api/v1/downloads").json())
+    docx = covered.post(
+        "/api/v1/materials/2/fill.docx",
+        json={"values": {number["name"]: 12}},
+        headers={"X-CSRF-Token": token},
+    )
+    assert docx.status_code == 200 and docx.content[:2] == b"PK"
+    assert (
+        "填写稿" in docx.headers["content-disposition"]
+        or "%E5%A1%AB" in docx.headers["content-disposition"]
+    )
+    history = covered.get("/api/v1/downloads").json()
+    assert len(history) == before + 1 and history[0]["format"] == "filled"
+    # The page: check shows what is left; a re-dated draft is a counted copy too.
+    page = covered.post(
+        "/materials/2/fill", data={"csrf": token, "action": "check", f"f:{number['name']}": "12"}
+    )
+    assert page.status_code == 200 and "还有" in page.text
+    draft = covered.post("/materials/2/redate", data={"csrf": token, "year": "2021", "period": ""})
+    assert draft.status_code == 200 and draft.content[:2] == b"PK"
+    assert covered.get("/api/v1/downloads").json()[0]["format"] == "redated"
+    nosub = world.client("nosub")
+    refused = nosub.post("/materials/2/redate", data={"csrf": csrf_of(nosub), "year": "2021"})
+    assert refused.status_code == 403 and "订阅" in refused.text  # not entitled, not a CSRF error

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import timedelta
 
 from gongwen.errors import NotEntitled, RateLimited
 from gongwen.export.render import Format, Rendered, render
 from gongwen.library import Library
+from gongwen.model.material import MaterialDetail
 from gongwen.model.platform import DownloadRecord
 from gongwen.platform import site
 from gongwen.platform.access import Viewer, require_member
@@ -18,6 +20,34 @@ from gongwen.util.clock import now
 
 def download(lib: Library, viewer: Viewer, material_id: int, fmt: Format) -> Rendered:
     """A member's copy of a material: checked, counted against the daily limit, logged."""
+    return deliver(
+        lib,
+        viewer,
+        material_id,
+        str(fmt),
+        lambda detail: render(detail, fmt, site.info(lib).name),
+    )
+
+
+def readable_detail(lib: Library, viewer: Viewer, material_id: int) -> MaterialDetail:
+    """The material's current revision, for a viewer who may read it (the template page)."""
+    require_member(viewer.member)
+    row = material_row(lib, viewer, material_id)
+    if not viewer.can_read(row.published_at):
+        raise NotEntitled(NOT_ENTITLED)
+    with lib.db.read() as conn:
+        return materials.detail(conn, row.id, row.number)
+
+
+def deliver(
+    lib: Library,
+    viewer: Viewer,
+    material_id: int,
+    kind: str,
+    make: Callable[[MaterialDetail], Rendered],
+) -> Rendered:
+    """Bytes made from a material for a member (a copy, a filled or re-dated draft): checked,
+    counted against the daily limit, logged. Every member-facing copy passes here."""
     member = require_member(viewer.member)
     row = material_row(lib, viewer, material_id)
     if not viewer.can_read(row.published_at):
@@ -33,7 +63,7 @@ def download(lib: Library, viewer: Viewer, material_id: int, fmt: Format) -> Ren
                     member.id,
                     "download.refused_bulk",
                     str(material_id),
-                    {"format": str(fmt), "last_24h": today},
+                    {"format": kind, "last_24h": today},
                     flagged=True,
                 )
             raise RateLimited(
@@ -41,15 +71,15 @@ def download(lib: Library, viewer: Viewer, material_id: int, fmt: Format) -> Ren
             )
     with lib.db.read() as conn:
         detail = materials.detail(conn, row.id, row.number)
-    rendered = render(detail, fmt, site.info(lib).name)
+    rendered = make(detail)
     with lib.db.write() as conn:
-        store.insert(conn, member.id, material_id, row.revision_id, str(fmt))
+        store.insert(conn, member.id, material_id, row.revision_id, kind)
         audit.record(
             conn,
             member.id,
             "download",
             str(material_id),
-            {"format": str(fmt), "revision": row.number},
+            {"format": kind, "revision": row.number},
         )
     return rendered
 

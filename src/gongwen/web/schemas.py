@@ -274,3 +274,49 @@ _DESCRIPTIONS = {
 def errors(*codes: int) -> dict[int | str, dict[str, object]]:
     """The `responses=` of an operation: these status codes, each with the error body."""
     return {code: {"model": ErrorOut, "description": _DESCRIPTIONS[code]} for code in codes}
+
+
+class PlaceOut(Out):
+    start: int
+    end: int
+    text: str = Field(description="The placeholder as written: XX, X, XX%")
+    before: str
+    after: str
+
+
+class FieldOut(Out):
+    name: str = Field(description="Unique in the template; the key to fill it")
+    label: str
+    unit: str
+    kind: Literal["number", "percent", "money", "name", "place", "date", "text"]
+    approximate: bool
+    places: list[PlaceOut]
+
+
+class TemplateOut(Out):
+    material_id: int
+    title: str
+    fields: list[FieldOut]
+
+
+class FillIn(BaseModel):
+    """Field name → value (a number for number/percent/money fields, text for the others)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    values: dict[
+        Annotated[str, Field(max_length=100)], float | Annotated[str, Field(max_length=500)]
+    ] = Field(max_length=2000)
+
+
+class ProblemOut(Out):
+    code: Literal["F001", "F002", "F003", "F004", "F005"]
+    message: str
+    fields: list[str]
+    start: int
+
+
+class FillOut(Out):
+    filled: list[str]
+    unfilled: list[str]
+    problems: list[ProblemOut]

@@ -14,7 +14,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.routing import APIRoute
 
 from gongwen.export.render import MEDIA_TYPES, Format
-from gongwen.platform import browse, downloads, favourites, reading, requests
+from gongwen.platform import browse, downloads, favourites, reading, requests, writing
 from gongwen.platform.access import require_member
 from gongwen.platform.events import events_after
 from gongwen.platform.search import search_catalogue
@@ -28,6 +28,9 @@ from gongwen.web.schemas import (
     EventId,
     EventOut,
     Facet,
+    FieldOut,
+    FillIn,
+    FillOut,
     KeptOut,
     MaterialId,
     MaterialOut,
@@ -40,6 +43,7 @@ from gongwen.web.schemas import (
     SearchQuery,
     SectionOut,
     SubscriptionOut,
+    TemplateOut,
     VersionOut,
     Year,
     errors,
@@ -178,6 +182,45 @@ def search(
 )
 def download(ctx: CtxDep, material_id: MaterialId, fmt: Format = Format.TXT) -> Response:
     return attachment(downloads.download(ctx.lib, ctx.viewer, material_id, fmt))
+
+
+@router.get("/materials/{material_id}/template", responses=errors(401, 403, 404))
+def material_template(ctx: CtxDep, material_id: MaterialId) -> TemplateOut:
+    """The material's fields to fill in, each with every place and its context (readers only:
+    the context is the material's text)."""
+    detail, fields = writing.template(ctx.lib, ctx.viewer, material_id)
+    return TemplateOut(
+        material_id=material_id,
+        title=detail.summary.title,
+        fields=[FieldOut.model_validate(f.as_json()) for f in fields],
+    )
+
+
+@router.post("/materials/{material_id}/fill", responses=errors(400, 401, 403, 404))
+def material_fill(
+    ctx: CtxDep, material_id: MaterialId, payload: FillIn, x_csrf_token: CsrfHeader = ""
+) -> FillOut:
+    """Check values against the template: what is filled, what is left, what does not add up
+    (F001–F005). Takes no copy away; the .docx is POST …/fill.docx."""
+    ctx.check_csrf(x_csrf_token)
+    result = writing.check(ctx.lib, ctx.viewer, material_id, dict(payload.values))
+    return FillOut.model_validate(result.as_json())
+
+
+@router.post(
+    "/materials/{material_id}/fill.docx",
+    response_class=Response,
+    responses={
+        200: {"description": "填写稿（附件）", "content": {MEDIA_TYPES[Format.DOCX]: {}}},
+        **errors(400, 401, 403, 404, 429),
+    },
+)
+def material_fill_docx(
+    ctx: CtxDep, material_id: MaterialId, payload: FillIn, x_csrf_token: CsrfHeader = ""
+) -> Response:
+    """The filled .docx (GB/T 9704-2012), a counted and logged copy like a download."""
+    ctx.check_csrf(x_csrf_token)
+    return attachment(writing.filled_copy(ctx.lib, ctx.viewer, material_id, dict(payload.values)))
 
 
 @router.get("/favourites", responses=errors(401, 403))

@@ -5,17 +5,18 @@ from __future__ import annotations
 from typing import Annotated
 from urllib.parse import quote, urlencode
 
-from fastapi import APIRouter, Form, Response
+from fastapi import APIRouter, Form, Request, Response
 from fastapi.responses import HTMLResponse, RedirectResponse
 from markupsafe import Markup, escape
+from starlette.concurrency import run_in_threadpool
 
-from gongwen.errors import QueryError, RateLimited
+from gongwen.errors import InvalidInput, QueryError, RateLimited
 from gongwen.export.render import Rendered, parse_format
 from gongwen.library import Library
 from gongwen.model.material import PlaceholderOut, RevisionView
 from gongwen.model.search import Filters
 from gongwen.platform import browse as browsing
-from gongwen.platform import downloads, favourites, reading
+from gongwen.platform import downloads, favourites, reading, writing
 from gongwen.platform.search import search_catalogue
 from gongwen.web.deps import CtxDep, finish, render
 from gongwen.web.schemas import PageNumber, RowId
@@ -225,6 +226,72 @@ def attachment(rendered: Rendered) -> Response:
         media_type=rendered.media_type,
         headers={"Content-Disposition": disposition, "Cache-Control": "no-store"},
     )
+
+
+@router.get("/materials/{material_id}/template", response_class=HTMLResponse)
+def template_page(ctx: CtxDep, material_id: RowId) -> Response:
+    """The material's fields as a form: fill in your figures, check them, take the .docx."""
+    detail, fields = writing.template(ctx.lib, ctx.viewer, material_id)
+    return render(
+        ctx, "template.html", detail=detail, fields=fields, values={}, result=None, error=""
+    )
+
+
+@router.post("/materials/{material_id}/fill", response_class=HTMLResponse)
+async def fill_page(ctx: CtxDep, material_id: RowId, request: Request) -> Response:
+    """action=check shows what is left and what does not add up; action=download takes the
+    filled .docx (a counted, logged copy)."""
+    form = await request.form()
+    ctx.check_csrf(str(form.get("csrf", "")))
+    values: dict[str, object] = {
+        str(k)[2:]: str(v)
+        for k, v in form.multi_items()
+        if str(k).startswith("f:") and str(v).strip()
+    }
+    return await run_in_threadpool(
+        _fill, ctx, material_id, values, str(form.get("action", "check"))
+    )
+
+
+def _fill(ctx: CtxDep, material_id: int, values: dict[str, object], action: str) -> Response:
+    detail, fields = writing.template(ctx.lib, ctx.viewer, material_id)
+    try:
+        if action == "download":
+            return finish(
+                ctx, attachment(writing.filled_copy(ctx.lib, ctx.viewer, material_id, values))
+            )
+        result = writing.check(ctx.lib, ctx.viewer, material_id, values)
+    except InvalidInput as err:
+        return render(
+            ctx,
+            "template.html",
+            status_code=400,
+            detail=detail,
+            fields=fields,
+            values=values,
+            result=None,
+            error=f"{err.field}：{err.reason}",
+        )
+    return render(
+        ctx, "template.html", detail=detail, fields=fields, values=values, result=result, error=""
+    )
+
+
+@router.post("/materials/{material_id}/redate")
+def redate_download(
+    ctx: CtxDep,
+    material_id: RowId,
+    year: FormStr = "",
+    period: FormStr = "",
+    csrf: FormStr = "",
+) -> Response:
+    """Last year's report as this year's draft (.docx): years moved, figures turned into XX."""
+    ctx.check_csrf(csrf)
+    if not (year.isascii() and year.isdigit() and 1949 <= int(year) <= 2100):
+        raise InvalidInput("year", "年份应为 1949–2100 的四位数字")
+    chosen = period if period in ("上半年", "下半年", "全年") else None
+    rendered = writing.redated_copy(ctx.lib, ctx.viewer, material_id, int(year), chosen)
+    return finish(ctx, attachment(rendered))
 
 
 @router.get("/materials/{material_id}/revisions", response_class=HTMLResponse)
