@@ -227,3 +227,10 @@ def test_every_seed_report_downloads_with_its_placeholders_marked(sqlite_lib: ob
         in_body = [p.text for p in detail.placeholders if p.start > len(detail.summary.title)]
         assert len(marked) >= len(in_body) > 0, detail.summary.title
         assert set(marked) <= {p.text for p in detail.placeholders}
+
+
+def test_control_characters_in_a_title_or_text_do_not_break_the_document() -> None:
+    detail = _detail("关于\x01工作的报告\n今年\x00以来，完成投资XX亿元。\n")
+    exported = Document(io.BytesIO(document(detail, "公文\x02库")))
+    assert exported.paragraphs[0].text == "关于工作的报告"
+    assert exported.core_properties.title == "关于工作的报告"

@@ -6,6 +6,8 @@ publication date (3 years before the start until the end), and editors.
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from .conftest import World, csrf_of
@@ -286,3 +288,36 @@ def test_a_reader_fills_checks_and_takes_a_counted_copy(world: World) -> None:
     nosub = world.client("nosub")
     refused = nosub.post("/materials/2/redate", data={"csrf": csrf_of(nosub), "year": "2021"})
     assert refused.status_code == 403 and "订阅" in refused.text  # not entitled, not a CSRF error
+
+
+def test_composing_a_draft_borrows_only_what_the_member_reads(world: World) -> None:
+    assert world.client(None).get("/compose").status_code == 303  # log in first
+    covered = world.client("covered")
+    page = covered.get("/compose", params={"type": "工作总结"})
+    assert page.status_code == 200 and 'name="h0"' in page.text
+    token = csrf_of(covered, "/compose")
+    headings = re.findall(r'name="(h\d+)" value="([^"]*)"', page.text)
+    kinds = dict(re.findall(r'name="(k\d+)" value="([^"]*)"', page.text))
+    form = {"csrf": token, "type": "工作总结", "title": "2021年工作总结", **dict(headings), **kinds}
+    index = next(int(k[1:]) for k, v in kinds.items() if v == "工作情况")
+    found = covered.post("/compose", data={**form, f"q{index}": "工作"})
+    ids = re.findall(rf'name="p{index}" value="(\d+)"', found.text)
+    assert found.status_code == 200 and ids
+    before = len(covered.get("/api/v1/downloads").json())
+    draft = covered.post("/compose/draft", data={**form, f"p{index}": ids[:2]})
+    assert draft.status_code == 200 and draft.content[:2] == b"PK"
+    history = covered.get("/api/v1/downloads").json()
+    assert len(history) > before and history[0]["format"] == "composed"
+    # The API: the same paragraphs for a member without a subscription are refused.
+    nosub = world.client("nosub")
+    body = {"title": "x", "sections": [{"heading": "情况", "paragraphs": [int(ids[0])]}]}
+    refused = nosub.post(
+        "/api/v1/compose/draft.docx", json=body, headers={"X-CSRF-Token": csrf_of(nosub)}
+    )
+    assert refused.status_code == 403
+    assert (
+        nosub.get("/api/v1/compose/suggest", params={"section": "工作情况", "q": "工作"}).json()
+        == []
+    )
+    outline = covered.get("/api/v1/compose/outline", params={"type": "工作总结"}).json()
+    assert [e["section_kind"] for e in outline][:1] == ["工作情况"]

@@ -234,9 +234,9 @@ def _styles(doc: object) -> None:
 
 def _properties(doc: object, title: str, site_name: str) -> None:
     props = doc.core_properties  # type: ignore[attr-defined]
-    props.title = title
-    props.author = site_name
-    props.last_modified_by = site_name
+    props.title = _NOT_XML.sub("", title)
+    props.author = _NOT_XML.sub("", site_name)
+    props.last_modified_by = props.author
     props.comments = "仅供学习 禁止外传"
     props.subject = ""
     props.keywords = ""
@@ -307,10 +307,15 @@ def _page_field(paragraph: object) -> None:
     end._r.append(char)
 
 
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+
+
 def _add_text(
     paragraph: object, text: str, font: str, size: float, bold: bool, layout: Layout
 ) -> None:
-    """Runs of `text`, its placeholders highlighted."""
+    """Runs of `text`, its placeholders highlighted (characters XML cannot hold are dropped:
+    a pasted control character must not make the document fail)."""
+    text = _NOT_XML.sub("", text)
     from docx.enum.text import WD_COLOR_INDEX
     from docx.shared import Pt
 

@@ -52,23 +52,8 @@ def deliver(
     row = material_row(lib, viewer, material_id)
     if not viewer.can_read(row.published_at):
         raise NotEntitled(NOT_ENTITLED)
-    limit = lib.settings.daily_download_limit
     if not viewer.is_editor:
-        with lib.db.read() as conn:
-            today = store.count_since(conn, member.id, now() - timedelta(days=1))
-        if today >= limit:
-            with lib.db.write() as conn:
-                audit.record(
-                    conn,
-                    member.id,
-                    "download.refused_bulk",
-                    str(material_id),
-                    {"format": kind, "last_24h": today},
-                    flagged=True,
-                )
-            raise RateLimited(
-                f"24 小时内下载已达上限（{limit} 份），请明天再试；如有需要请联系管理员"
-            )
+        check_daily_limit(lib, member.id, kind, str(material_id))
     with lib.db.read() as conn:
         detail = materials.detail(conn, row.id, row.number)
     rendered = make(detail)
@@ -82,6 +67,24 @@ def deliver(
             {"format": kind, "revision": row.number},
         )
     return rendered
+
+
+def check_daily_limit(lib: Library, member_id: int, kind: str, target: str = "") -> None:
+    """RateLimited (and a flagged audit entry) when the member took their day's copies."""
+    limit = lib.settings.daily_download_limit
+    with lib.db.read() as conn:
+        today = store.count_since(conn, member_id, now() - timedelta(days=1))
+    if today >= limit:
+        with lib.db.write() as conn:
+            audit.record(
+                conn,
+                member_id,
+                "download.refused_bulk",
+                target,
+                {"format": kind, "last_24h": today},
+                flagged=True,
+            )
+        raise RateLimited(f"24 小时内下载已达上限（{limit} 份），请明天再试；如有需要请联系管理员")
 
 
 def history(lib: Library, viewer: Viewer) -> list[DownloadRecord]:

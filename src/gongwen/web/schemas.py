@@ -245,6 +245,9 @@ _EDGE = r"[^\x00-\x20\x7f-\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000\
 _TITLE = rf"^{_EDGE}([^\x00-\x1f\x7f-\x9f]*{_EDGE})?$"
 
 
+_PLAIN = r"^[^\x00-\x1f\x7f-\x9f]*$"  # no control characters (a .docx cannot hold them)
+
+
 class RequestIn(BaseModel):
     """A material request. Text must be valid Unicode (no lone surrogates) without NUL."""
 
@@ -320,3 +323,28 @@ class FillOut(Out):
     filled: list[str]
     unfilled: list[str]
     problems: list[ProblemOut]
+
+
+class OutlineEntryOut(Out):
+    section_kind: str
+    heading: str
+    share: float = Field(
+        description="Share of the library's reports of this kind with such a section"
+    )
+
+
+class ComposeSectionIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    heading: str = Field(min_length=1, max_length=100, pattern=_TITLE)
+    paragraphs: list[Annotated[int, Field(ge=1, le=2**31 - 1)]] = Field(max_length=200)
+
+
+class ComposeIn(BaseModel):
+    """A draft: a title and numbered sections of paragraphs (ids from search passages)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    title: str = Field(default="", max_length=100, pattern=_PLAIN)
+    doc_type: str = Field(default="", max_length=20, pattern=_PLAIN)
+    sections: list[ComposeSectionIn] = Field(min_length=1, max_length=20)

@@ -14,7 +14,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.routing import APIRoute
 
 from gongwen.export.render import MEDIA_TYPES, Format
-from gongwen.platform import browse, downloads, favourites, reading, requests, writing
+from gongwen.platform import browse, compose, downloads, favourites, reading, requests, writing
 from gongwen.platform.access import require_member
 from gongwen.platform.events import events_after
 from gongwen.platform.search import search_catalogue
@@ -22,6 +22,7 @@ from gongwen.web.deps import CtxDep
 from gongwen.web.routes.catalogue import attachment, browse_args, search_filters
 from gongwen.web.schemas import (
     CardOut,
+    ComposeIn,
     CreatedOut,
     CsrfHeader,
     DownloadOut,
@@ -31,11 +32,13 @@ from gongwen.web.schemas import (
     FieldOut,
     FillIn,
     FillOut,
+    HitOut,
     KeptOut,
     MaterialId,
     MaterialOut,
     MeOut,
     Offset,
+    OutlineEntryOut,
     PlaceholderOut,
     RequestIn,
     RequestOut,
@@ -221,6 +224,40 @@ def material_fill_docx(
     """The filled .docx (GB/T 9704-2012), a counted and logged copy like a download."""
     ctx.check_csrf(x_csrf_token)
     return attachment(writing.filled_copy(ctx.lib, ctx.viewer, material_id, dict(payload.values)))
+
+
+@router.get("/compose/outline", responses=errors(401, 403))
+def compose_outline(
+    ctx: CtxDep, type: Facet = "工作总结", kind: Facet = "", period: Facet = ""
+) -> list[OutlineEntryOut]:
+    """The top-level sections most of the library's reports of this kind have, in order."""
+    require_member(ctx.member)
+    outline = compose.propose_outline(ctx.lib, ctx.viewer, type, kind or None, period or None)
+    return [OutlineEntryOut.model_validate(e) for e in outline]
+
+
+@router.get("/compose/suggest", responses=errors(400, 401, 403, 429))
+def compose_suggest(ctx: CtxDep, section: Facet, q: SearchQuery) -> list[HitOut]:
+    """Paragraphs in sections of that kind holding the query, from materials the member reads."""
+    return [
+        HitOut.model_validate(h.as_json()) for h in compose.suggest(ctx.lib, ctx.viewer, section, q)
+    ]
+
+
+@router.post(
+    "/compose/draft.docx",
+    response_class=Response,
+    responses={
+        200: {"description": "组稿草稿（附件）", "content": {MEDIA_TYPES[Format.DOCX]: {}}},
+        **errors(400, 401, 403, 404, 429),
+    },
+)
+def compose_draft(ctx: CtxDep, payload: ComposeIn, x_csrf_token: CsrfHeader = "") -> Response:
+    """The draft as a GB/T 9704 .docx; logged once for every material it borrows from."""
+    ctx.check_csrf(x_csrf_token)
+    plan = [(s.heading, list(s.paragraphs)) for s in payload.sections]
+    _, rendered = compose.draft_copy(ctx.lib, ctx.viewer, payload.title, plan, payload.doc_type)
+    return attachment(rendered)
 
 
 @router.get("/favourites", responses=errors(401, 403))
