@@ -65,3 +65,18 @@ def test_a_draft_from_borrowed_paragraphs_remembers_its_sources(
         compose.compose(seeded, reader, "x", [("情况", [hidden[0].paragraph_id])])
     with pytest.raises(NotFound, match="999999"):
         compose.compose(seeded, reader, "x", [("情况", [999999])])
+
+
+def test_suggestions_count_against_the_search_limits(seeded: Library, member: Member) -> None:
+    from dataclasses import replace
+
+    from gongwen.errors import RateLimited
+    from gongwen.platform.access import Client
+
+    seeded.settings = replace(seeded.settings, search_per_minute=2)
+    reader = _reader(seeded, member)
+    client = Client("session-c", "10.2.2.2")
+    for _ in range(2):
+        compose.suggest(seeded, reader, "存在问题", "疫情", client=client)
+    with pytest.raises(RateLimited):
+        compose.suggest(seeded, reader, "存在问题", "疫情", client=client)

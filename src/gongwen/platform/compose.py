@@ -24,9 +24,10 @@ from gongwen.library import Library
 from gongwen.model.material import MaterialSummary
 from gongwen.model.search import Filters, Hit
 from gongwen.platform import site
-from gongwen.platform.access import Viewer, require_member
+from gongwen.platform.access import Client, Viewer, require_member
 from gongwen.platform.downloads import check_daily_limit
 from gongwen.platform.reading import NOT_ENTITLED, material_row
+from gongwen.platform.search import throttle
 from gongwen.search.service import search
 from gongwen.store import audit, catalogue
 from gongwen.store import downloads as download_log
@@ -53,11 +54,19 @@ def propose_outline(
 
 
 def suggest(
-    lib: Library, viewer: Viewer, section_kind: str, query: str, limit: int = 10
+    lib: Library,
+    viewer: Viewer,
+    section_kind: str,
+    query: str,
+    limit: int = 10,
+    client: Client | None = None,
 ) -> list[Hit]:
     """Paragraphs in sections of that kind, holding the query, from materials the viewer
-    reads (body passages only: a preview is not a paragraph to borrow)."""
+    reads (body passages only: a preview is not a paragraph to borrow). A search like any
+    other: counted against the same limits when a `client` is given."""
     require_member(viewer.member)
+    if client is not None and not viewer.is_editor:
+        throttle(lib, viewer, client)
     result = search(
         lib,
         query,

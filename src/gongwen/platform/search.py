@@ -30,7 +30,7 @@ def search_catalogue(
     material_id: int | None = None,
 ) -> SearchResult:
     if client is not None and not viewer.is_editor:
-        _throttle(lib, viewer, client)
+        throttle(lib, viewer, client)
     return search(
         lib,
         query,
@@ -42,7 +42,8 @@ def search_catalogue(
     )
 
 
-def _throttle(lib: Library, viewer: Viewer, client: Client) -> None:
+def throttle(lib: Library, viewer: Viewer, client: Client) -> None:
+    """Count a search against the session's and the address's limits (RateLimited beyond)."""
     settings = lib.settings
     checks = [
         ("search.session", client.session, settings.search_per_minute),

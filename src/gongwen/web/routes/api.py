@@ -240,7 +240,8 @@ def compose_outline(
 def compose_suggest(ctx: CtxDep, section: Facet, q: SearchQuery) -> list[HitOut]:
     """Paragraphs in sections of that kind holding the query, from materials the member reads."""
     return [
-        HitOut.model_validate(h.as_json()) for h in compose.suggest(ctx.lib, ctx.viewer, section, q)
+        HitOut.model_validate(h.as_json())
+        for h in compose.suggest(ctx.lib, ctx.viewer, section, q, client=ctx.client)
     ]
 
 

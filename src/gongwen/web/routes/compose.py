@@ -6,7 +6,7 @@ from fastapi import APIRouter, Request, Response
 from fastapi.responses import HTMLResponse
 from starlette.concurrency import run_in_threadpool
 
-from gongwen.errors import InvalidInput, QueryError
+from gongwen.errors import InvalidInput, QueryError, RateLimited
 from gongwen.platform import browse as browsing
 from gongwen.platform import compose as composing
 from gongwen.platform.access import require_member
@@ -82,8 +82,8 @@ def _search(ctx: CtxDep, fields: dict[str, str], chosen: dict[int, list[int]]) -
         hits = []
         if query:
             try:
-                hits = composing.suggest(ctx.lib, ctx.viewer, kind, query)
-            except QueryError as err:
+                hits = composing.suggest(ctx.lib, ctx.viewer, kind, query, client=ctx.client)
+            except (QueryError, RateLimited) as err:
                 error = str(err)
         sections.append(
             {
