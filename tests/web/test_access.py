@@ -282,11 +282,17 @@ def test_a_reader_fills_checks_and_takes_a_counted_copy(world: World) -> None:
         "/materials/2/fill", data={"csrf": token, "action": "check", f"f:{number['name']}": "12"}
     )
     assert page.status_code == 200 and "还有" in page.text
-    draft = covered.post("/materials/2/redate", data={"csrf": token, "year": "2021", "period": ""})
+    preview = covered.post("/materials/2/redate", data={"csrf": token, "year": "2021"})
+    assert preview.status_code == 200 and 'id="review"' in preview.text and "2021年" in preview.text
+    draft = covered.post(
+        "/materials/2/redate", data={"csrf": token, "year": "2021", "action": "download"}
+    )
     assert draft.status_code == 200 and draft.content[:2] == b"PK"
     assert covered.get("/api/v1/downloads").json()[0]["format"] == "redated"
     nosub = world.client("nosub")
-    refused = nosub.post("/materials/2/redate", data={"csrf": csrf_of(nosub), "year": "2021"})
+    refused = nosub.post(
+        "/materials/2/redate", data={"csrf": csrf_of(nosub), "year": "2021", "action": "download"}
+    )
     assert refused.status_code == 403 and "订阅" in refused.text  # not entitled, not a CSRF error
 
 

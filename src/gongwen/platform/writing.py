@@ -7,7 +7,7 @@ from __future__ import annotations
 import re
 
 from gongwen.compose.fill import Filled, fill
-from gongwen.compose.redate import redate
+from gongwen.compose.redate import Redated, redate
 from gongwen.compose.template import Field, fields_of
 from gongwen.export import gbt9704
 from gongwen.export.render import MEDIA_TYPES, Format, Rendered
@@ -49,6 +49,13 @@ def redated_copy(
         return Rendered(document, _name(draft.detail, "草稿"), MEDIA_TYPES[Format.DOCX])
 
     return deliver(lib, viewer, material_id, "redated", make)
+
+
+def redated_preview(
+    lib: Library, viewer: Viewer, material_id: int, year: int, period: str | None
+) -> Redated:
+    """What a re-dated draft changes and what to review, without taking a copy away."""
+    return redate(readable_detail(lib, viewer, material_id), year, period)
 
 
 def _name(detail: MaterialDetail, what: str) -> str:

@@ -283,15 +283,22 @@ def redate_download(
     material_id: RowId,
     year: FormStr = "",
     period: FormStr = "",
+    action: FormStr = "preview",
     csrf: FormStr = "",
 ) -> Response:
-    """Last year's report as this year's draft (.docx): years moved, figures turned into XX."""
+    """Last year's report as this year's draft: action=preview shows what changed and what to
+    review; action=download takes the .docx (a counted copy)."""
     ctx.check_csrf(csrf)
     if not (year.isascii() and year.isdigit() and 1949 <= int(year) <= 2100):
         raise InvalidInput("year", "年份应为 1949–2100 的四位数字")
     chosen = period if period in ("上半年", "下半年", "全年") else None
-    rendered = writing.redated_copy(ctx.lib, ctx.viewer, material_id, int(year), chosen)
-    return finish(ctx, attachment(rendered))
+    if action == "download":
+        rendered = writing.redated_copy(ctx.lib, ctx.viewer, material_id, int(year), chosen)
+        return finish(ctx, attachment(rendered))
+    draft = writing.redated_preview(ctx.lib, ctx.viewer, material_id, int(year), chosen)
+    return render(
+        ctx, "redate.html", material_id=material_id, draft=draft, year=year, period=period or ""
+    )
 
 
 @router.get("/materials/{material_id}/revisions", response_class=HTMLResponse)
