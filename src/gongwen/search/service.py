@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import time
 from collections import Counter
-from datetime import datetime
 
 from gongwen.library import Library
 from gongwen.model.search import (
@@ -60,22 +59,22 @@ def search(
     needles = [needle(t) for t in terms]
     facets = filter_tokens(filters)
     with lib.db.read() as conn:
-        ranked = ranking.ranked_materials(conn, lib.index, terms, facets, scope)
+        rows = ranking.ranked_materials(conn, lib.index, terms, facets, scope)
         if filters.section_kind:
             # The material index knows a material has such a section; a passage there must match.
-            picks = [(m.revision_id, _reads(scope, m.published_at)) for m in ranked]
+            picks = [(r[0], bool(r[6])) for r in rows]
             inside = ranking.matching_revisions(conn, picks, needles, filters.section_kind)
-            ranked = [m for m in ranked if m.revision_id in inside]
+            rows = [r for r in rows if r[0] in inside]
         if material_id is not None:
-            ranked = [m for m in ranked if m.material_id == material_id]
+            rows = [r for r in rows if r[1] == material_id]
         counts = {name: Counter[str]() for name in FACET_NAMES}
-        for m in ranked:
-            counts["doc_type"][m.doc_type] += 1
-            counts["organisation_kind"][m.organisation_kind] += 1
-            if m.year is not None:
-                counts["year"][str(m.year)] += 1
-        shown = ranked[(page - 1) * limit : page * limit]
-        picks = [(m.revision_id, _reads(scope, m.published_at)) for m in shown]
+        for _, _, _, doc_type, kind, year, _ in rows:
+            counts["doc_type"][doc_type] += 1
+            counts["organisation_kind"][kind] += 1
+            if year is not None:
+                counts["year"][str(year)] += 1
+        shown = [ranking.ranked(r) for r in rows[(page - 1) * limit : page * limit]]
+        picks = [(m.revision_id, m.reads) for m in shown]
         sections = (
             ranking.section_ords(conn, [m.revision_id for m in shown], filters.section_kind)
             if filters.section_kind
@@ -128,7 +127,7 @@ def search(
     return SearchResult(
         query,
         results,
-        len(ranked),
+        len(rows),
         page,
         limit,
         (time.perf_counter() - started) * 1000,
@@ -137,7 +136,7 @@ def search(
             name: sorted(counts[name].items(), key=lambda kv: (-kv[1], kv[0]))
             for name in FACET_NAMES
         },
-        _hint(lib, terms, len(ranked)),
+        _hint(lib, terms, len(rows)),
     )
 
 
@@ -147,15 +146,6 @@ def _path(paths: dict[tuple[int, int], list[str]], p: ranking.Passage) -> list[s
         return []
     path = paths.get((p.revision_id, p.section_ord), [])
     return path[:-1] if p.kind == "heading" else path
-
-
-def _reads(scope: Scope, published_at: datetime | None) -> bool:
-    """Whether the scope searches a material's full text (else its public side)."""
-    if scope.everything:
-        return True
-    if scope.readable is None or published_at is None:
-        return False
-    return scope.readable[0] <= published_at <= scope.readable[1]
 
 
 def _hint(lib: Library, terms: list, total: int) -> str:

@@ -71,7 +71,7 @@ RANK_COLUMNS = (
     "doc_type",
     "organisation_kind",
     "year",
-    "published_at",
+    "reads",  # the full side matched: the viewer searches the material's whole text
 )
 
 

@@ -45,7 +45,8 @@ def rank_sql(terms: list[Term], facets: list[str], scope: Scope, params: dict[st
             " :read_from AND m.published_at <= :read_to THEN 0 ELSE 1 END)"
         )
     return (
-        f"SELECT r.id, m.id, {_BM25}, m.doc_type, m.organisation_kind, m.year, m.published_at"
+        f"SELECT r.id, m.id, {_BM25}, m.doc_type, m.organisation_kind, m.year,"
+        " (material_fts.rowid & 1) = 0"
         " FROM material_fts"
         " JOIN revisions r ON r.id = material_fts.rowid >> 1"
         " JOIN materials m ON m.id = r.material_id"

@@ -162,7 +162,8 @@ def rank_sql(terms: list[Term], facets: list[str], scope: Scope, params: dict[st
             " AND m.published_at <= :read_to THEN 0 ELSE 1 END)"
         )
     return (
-        f"SELECT r.id, m.id, {score}, m.doc_type, m.organisation_kind, m.year, m.published_at"
+        f"SELECT r.id, m.id, {score}, m.doc_type, m.organisation_kind, m.year,"
+        " (s.id & 1) = 0"
         " FROM material_search s"
         " JOIN revisions r ON r.id = s.id >> 1 JOIN materials m ON m.id = r.material_id"
         f" WHERE {where}"

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
 from typing import Any
 
 from gongwen.model.search import Scope, Term
@@ -22,7 +21,7 @@ class RankedMaterial:
     doc_type: str
     organisation_kind: str
     year: int | None
-    published_at: datetime | None
+    reads: bool  # the viewer searched the material's full side (else its public side)
 
 
 @dataclass(frozen=True, slots=True)
@@ -43,12 +42,13 @@ FIELD_BOOSTS = {"title": 2.0, "headings": 1.3}
 
 def ranked_materials(
     conn: Any, index: SearchIndex, terms: list[Term], facets: list[str], scope: Scope
-) -> list[RankedMaterial]:
-    """Every material matching every term and facet within the scope, best first.
+) -> list[tuple[Any, ...]]:
+    """Every material matching every term and facet within the scope, best first, as rows
+    of index.RANK_COLUMNS (plain tuples: a common word matches thousands; the page turns its
+    ten into RankedMaterial).
 
     The index scores each match (BM25 on SQLite, ts_rank on PostgreSQL); ties go to the newer
-    material. All matches are returned (a few thousand rows at most per 10,000 materials):
-    the caller pages through them and counts their facets.
+    material. The caller pages through them and counts their facets.
     """
     params: dict[str, Any] = {}
     found = sql.rows(conn, index.rank_sql(conn, terms, facets, scope, params), params)
@@ -59,14 +59,14 @@ def ranked_materials(
         fparams: dict[str, Any] = {}
         for (rev,) in sql.rows(conn, index.field_matches_sql(conn, terms, field, fparams), fparams):
             boost[rev] = boost.get(rev, 1.0) * factor
-    ranked = [
-        RankedMaterial(
-            r[0], r[1], float(r[2]) * boost.get(r[0], 1.0), r[3], r[4], r[5], sql.when(r[6])
-        )
-        for r in found
-    ]
-    ranked.sort(key=lambda m: (-m.score, -m.material_id))
-    return ranked
+    if boost:
+        found = [(r[0], r[1], r[2] * boost[r[0]], *r[3:]) if r[0] in boost else r for r in found]
+    return sorted(found, key=lambda r: (-r[2], -r[1]))
+
+
+def ranked(row: tuple[Any, ...]) -> RankedMaterial:
+    rev, mid, score, doc_type, kind, year, reads = row
+    return RankedMaterial(rev, mid, float(score), doc_type, kind, year, bool(reads))
 
 
 def matching_revisions(
