@@ -304,11 +304,19 @@ def test_composing_a_draft_borrows_only_what_the_member_reads(world: World) -> N
     token = csrf_of(covered, "/compose")
     headings = re.findall(r'name="(h\d+)" value="([^"]*)"', page.text)
     kinds = dict(re.findall(r'name="(k\d+)" value="([^"]*)"', page.text))
-    form = {"csrf": token, "type": "工作总结", "title": "2021年工作总结", **dict(headings), **kinds}
+    form = {
+        "csrf": token,
+        "type": "工作总结",
+        "period": "上半年",
+        "title": "2021年工作总结",
+        **dict(headings),
+        **kinds,
+    }
     index = next(int(k[1:]) for k, v in kinds.items() if v == "工作情况")
     found = covered.post("/compose", data={**form, f"q{index}": "工作"})
     ids = re.findall(rf'name="p{index}" value="(\d+)"', found.text)
     assert found.status_code == 200 and ids
+    assert 'name="period" value="上半年"' in found.text  # the form keeps what was chosen
     before = len(covered.get("/api/v1/downloads").json())
     draft = covered.post("/compose/draft", data={**form, f"p{index}": ids[:2]})
     assert draft.status_code == 200 and draft.content[:2] == b"PK"

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from fastapi import APIRouter, Request, Response
 from fastapi.responses import HTMLResponse
 from starlette.concurrency import run_in_threadpool
@@ -15,6 +17,7 @@ from gongwen.web.routes.catalogue import attachment
 
 router = APIRouter(include_in_schema=False)
 MAX_SECTIONS = 10
+_PARAGRAPH_KEY = re.compile(r"^p\d{1,2}$")  # p<section>: a chosen paragraph's id
 
 
 @router.get("/compose", response_class=HTMLResponse)
@@ -33,7 +36,7 @@ async def compose_search(ctx: CtxDep, request: Request) -> Response:
     """Search each section's query among the sections of its kind; keep what was chosen."""
     form = await request.form()
     ctx.check_csrf(str(form.get("csrf", "")))
-    fields = {k: str(v) for k, v in form.multi_items() if not k.startswith("p")}
+    fields = {k: str(v) for k, v in form.multi_items() if not _PARAGRAPH_KEY.match(k)}
     chosen = _chosen(form)
     return await run_in_threadpool(_search, ctx, fields, chosen)
 
@@ -42,7 +45,7 @@ async def compose_search(ctx: CtxDep, request: Request) -> Response:
 async def compose_draft(ctx: CtxDep, request: Request) -> Response:
     form = await request.form()
     ctx.check_csrf(str(form.get("csrf", "")))
-    fields = {k: str(v) for k, v in form.multi_items() if not k.startswith("p")}
+    fields = {k: str(v) for k, v in form.multi_items() if not _PARAGRAPH_KEY.match(k)}
     chosen = _chosen(form)
     plan = [
         (fields.get(f"h{i}", "").strip(), chosen.get(i, []))
@@ -65,7 +68,7 @@ async def compose_draft(ctx: CtxDep, request: Request) -> Response:
 def _chosen(form: object) -> dict[int, list[int]]:
     out: dict[int, list[int]] = {}
     for key, value in form.multi_items():  # type: ignore[attr-defined]
-        if key.startswith("p") and key[1:].isdigit() and str(value).isdigit():
+        if _PARAGRAPH_KEY.match(key) and str(value).isascii() and str(value).isdigit():
             out.setdefault(int(key[1:]), []).append(int(str(value)))
     return out
 
