@@ -21,6 +21,7 @@ from dataclasses import dataclass, field, replace
 from gongwen.compose.template import Field, fields_of
 from gongwen.errors import InvalidInput
 from gongwen.model.material import MaterialDetail
+from gongwen.parse.tokens import normalize
 
 NUMERIC_KINDS = ("number", "percent", "money")
 _NUMBER = re.compile(r"^[+-]?\d+(?:\.\d+)?$")
@@ -59,8 +60,7 @@ def number_of(value: object) -> float | None:
         return None
     if isinstance(value, int | float):
         return float(value)
-    text = str(value).strip().translate({cp: cp - 0xFEE0 for cp in range(0xFF10, 0xFF1A)})
-    text = text.replace(",", "").replace("，", "")
+    text = normalize(str(value).strip()).replace(",", "")  # １２，３４５ → 12345
     return float(text) if _NUMBER.match(text) else None
 
 

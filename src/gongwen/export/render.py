@@ -39,12 +39,13 @@ def parse_format(value: str) -> Format:
         raise InvalidInput("fmt", f"格式只能是 txt、md 或 docx，收到 {value!r}") from None
 
 
+def file_stem(title: str, fallback: str) -> str:
+    """A title as a file name: characters no file system takes, and spaces, become _."""
+    return re.sub(r'[\\/:*?"<>|\s]+', "_", title).strip("_") or fallback
+
+
 def filename_for(detail: MaterialDetail, fmt: Format) -> str:
-    stem = (
-        re.sub(r'[\\/:*?"<>|\s]+', "_", detail.summary.title).strip("_")
-        or f"material-{detail.summary.id}"
-    )
-    return f"{stem}.{fmt}"
+    return f"{file_stem(detail.summary.title, f'material-{detail.summary.id}')}.{fmt}"
 
 
 def render(detail: MaterialDetail, fmt: Format, site_name: str = "公文库") -> Rendered:

@@ -7,8 +7,6 @@ viewer reads, and a paragraph id of any other material is refused as the page wo
 
 from __future__ import annotations
 
-import re
-
 from gongwen.compose.outline import (
     Borrowed,
     Draft,
@@ -19,7 +17,7 @@ from gongwen.compose.outline import (
 )
 from gongwen.errors import NotEntitled, NotFound
 from gongwen.export import gbt9704
-from gongwen.export.render import MEDIA_TYPES, Format, Rendered
+from gongwen.export.render import MEDIA_TYPES, Format, Rendered, file_stem
 from gongwen.library import Library
 from gongwen.model.material import MaterialSummary
 from gongwen.model.search import Filters, Hit
@@ -125,8 +123,6 @@ def draft_copy(
             draft.title,
             {"paragraphs": [b.paragraph_id for b in draft.sources]},
         )
-    return draft, Rendered(document, f"{_safe(draft.title)}（组稿）.docx", MEDIA_TYPES[Format.DOCX])
-
-
-def _safe(title: str) -> str:
-    return re.sub(r'[\\/:*?"<>|\s]+', "_", title).strip("_") or "draft"
+    return draft, Rendered(
+        document, f"{file_stem(draft.title, 'draft')}（组稿）.docx", MEDIA_TYPES[Format.DOCX]
+    )

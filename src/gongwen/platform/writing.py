@@ -4,13 +4,11 @@ and every .docx they take away goes through downloads.deliver (checked, counted,
 
 from __future__ import annotations
 
-import re
-
 from gongwen.compose.fill import Filled, fill
 from gongwen.compose.redate import Redated, redate
 from gongwen.compose.template import Field, fields_of
 from gongwen.export import gbt9704
-from gongwen.export.render import MEDIA_TYPES, Format, Rendered
+from gongwen.export.render import MEDIA_TYPES, Format, Rendered, file_stem
 from gongwen.library import Library
 from gongwen.model.material import MaterialDetail
 from gongwen.platform import site
@@ -59,5 +57,4 @@ def redated_preview(
 
 
 def _name(detail: MaterialDetail, what: str) -> str:
-    stem = re.sub(r'[\\/:*?"<>|\s]+', "_", detail.summary.title).strip("_") or "material"
-    return f"{stem}（{what}）.docx"
+    return f"{file_stem(detail.summary.title, 'material')}（{what}）.docx"

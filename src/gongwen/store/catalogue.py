@@ -15,8 +15,9 @@ def related_ids(
 ) -> list[int]:
     """Materials like this one, for a writer: the same organisation's other documents of the
     same type first, then the same kind of organisation's, then any organisation's of the same
-    type and half-year; the same half-year before the other, nearest year first. Other editions of the same document (its family) are not repeated.
-    Two indexed lookups (ix_materials_related_org, ix_materials_related_kind): no scan."""
+    type and half-year; the same half-year before the other, nearest year first. Other
+    editions of the same document (its family) are not repeated. Indexed lookups
+    (ix_materials_related_org, ix_materials_related_kind): no scan."""
     me = sql.row(
         conn,
         "SELECT organisation, organisation_kind, doc_type, period, year, family FROM materials"
@@ -45,39 +46,20 @@ def related_ids(
         " abs(coalesce(m.year, 0) - :year), m.id DESC LIMIT :limit"
     )
     common = f" AND m.id <> :m AND (m.family = '' OR m.family <> :family){visible}"
+    # The same organisation's, then the same kind's, then other organisations' of the same
+    # half-year (上半年工作总结): each lookup only while the list is short, and only with a value.
+    lookups = (
+        (organisation, "m.organisation = :org AND m.doc_type = :type"),
+        (kind, "m.doc_type = :type AND m.organisation_kind = :kind"),
+        (period, "m.doc_type = :type AND m.period = :period"),
+    )
     ids: list[int] = []
-    if organisation:
-        ids += [
-            r[0]
-            for r in sql.rows(
-                conn,
-                "SELECT m.id FROM materials m WHERE m.organisation = :org AND m.doc_type = :type"
-                + common
-                + order,
-                params,
-            )
-        ]
-    if len(ids) < limit and kind:
+    for value, where in lookups:
+        if len(ids) >= limit or not value:
+            continue
         params["limit"] = limit + len(ids)
-        more = sql.rows(
-            conn,
-            "SELECT m.id FROM materials m WHERE m.doc_type = :type AND m.organisation_kind = :kind"
-            + common
-            + order,
-            params,
-        )
-        ids += [r[0] for r in more if r[0] not in ids]
-    if len(ids) < limit and period:
-        # Other organisations' documents of the same type and half-year (上半年工作总结).
-        params["limit"] = limit + len(ids)
-        more = sql.rows(
-            conn,
-            "SELECT m.id FROM materials m WHERE m.doc_type = :type AND m.period = :period"
-            + common
-            + order,
-            params,
-        )
-        ids += [r[0] for r in more if r[0] not in ids]
+        found = sql.rows(conn, f"SELECT m.id FROM materials m WHERE {where}{common}{order}", params)
+        ids += [r[0] for r in found if r[0] not in ids]
     return ids[:limit]
 
 

@@ -105,18 +105,13 @@ def material_row(doc: Any) -> tuple[int, str, str | None]:
                 else:
                     exact = False
     facets = [quote(FACET + f) for f in doc.facets]
-    if pos > MAX_POSITION or not exact:
-        lexemes = " ".join([*(quote(k) for k in positions), *facets])
-        return doc.id, lexemes, " " + " ".join(stream) + " "
-    parts = [f"{quote(k)}:{','.join(v)}" for k, v in positions.items()]
-    tsv = " ".join([*parts, *facets])
-    if len(tsv.encode()) > MAX_TSVECTOR_BYTES:
-        return (
-            doc.id,
-            " ".join([*(quote(k) for k in positions), *facets]),
-            " " + " ".join(stream) + " ",
-        )
-    return doc.id, tsv, None
+    if exact and pos <= MAX_POSITION:
+        tsv = " ".join([*(f"{quote(k)}:{','.join(v)}" for k, v in positions.items()), *facets])
+        if len(tsv.encode()) <= MAX_TSVECTOR_BYTES:
+            return doc.id, tsv, None
+    # Inexact: the lexemes without positions, and the token stream for phrases.
+    lexemes = " ".join([*(quote(k) for k in positions), *facets])
+    return doc.id, lexemes, " " + " ".join(stream) + " "
 
 
 def lexemes_tsquery(terms: Sequence[Term], facets: Sequence[str]) -> str:
