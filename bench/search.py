@@ -58,6 +58,7 @@ from gongwen.ingest.service import expand_paths, ingest
 from gongwen.library import Library
 from gongwen.parse.metadata import is_title_line
 from gongwen.search.service import Filters, search
+from gongwen.store.index import index_path
 
 CORPUS = ROOT.parent / "shared" / "data" / "gov-corpus"
 RESULTS = ROOT / "bench" / "results"
@@ -158,7 +159,6 @@ TARGETS: list[tuple[int, str, float]] = [
     (10, "max_ms", 200.0),
     (10, "p95_vs_tantivy", 1.0),
 ]
-_FTS_TABLES = ("material_fts",)  # the FTS5 table of material documents (and its shadow tables)
 _HAN_RUN = re.compile(r"[\u4e00-\u9fff]{6,}")
 _PURE_HAN = re.compile(r"[\u4e00-\u9fff]+")
 
@@ -312,7 +312,8 @@ def run_ingest(
         "statuses": dict(statuses),
         "chars": chars,
         "wall_s": round(wall, 3),
-        "optimize_s": round(finished - last_result, 3),  # after the last file: FTS optimize
+        # After the last file: the search index applies the queue.
+        "optimize_s": round(finished - last_result, 3),
         "docs_per_s": round(documents / wall, 1) if wall else None,
         "chars_per_s": round(chars / wall) if wall else None,
         # high-water marks so far (this process, and the reaped parse workers)
@@ -403,7 +404,8 @@ def make_synthetic(db1: Path, out: Path, scale: int, seed: int) -> dict[str, obj
 
 
 def db_sizes(db_path: Path) -> dict[str, object]:
-    """File sizes, and with dbstat the pages of the FTS5 shadow tables vs the content tables."""
+    """File sizes (the database and its search index directory), and with dbstat the pages of
+    the content tables."""
     with sqlite3.connect(db_path) as conn:
         conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
         counts = {
@@ -432,14 +434,11 @@ def db_sizes(db_path: Path) -> dict[str, object]:
         "dbstat": pages is not None,
         "counts": counts,
     }
+    out["index_bytes"] = dir_bytes(Path(f"{db_path}.index"))
     if pages is not None:
-        fts = {name: size for name, size in pages if name.startswith(_FTS_TABLES)}
         by_table: Counter[str] = Counter()
         for name, size in pages:
-            if not name.startswith(_FTS_TABLES):
-                by_table[owner.get(name, name)] += size  # indexes count with their table
-        out["fts_bytes"] = sum(fts.values())
-        out["fts_tables"] = fts
+            by_table[owner.get(name, name)] += size  # indexes count with their table
         out["table_bytes"] = dict(by_table.most_common())
         out["paragraphs_bytes"] = by_table.get("paragraphs", 0)
         out["revisions_bytes"] = by_table.get("revisions", 0)
@@ -724,9 +723,13 @@ def pg_schema_url(base: str, schema: str) -> str:
     return f"{base}{sep}options=-csearch_path%3D{schema}"
 
 
+def dir_bytes(path: Path) -> int:
+    return sum(f.stat().st_size for f in path.rglob("*") if f.is_file()) if path.exists() else 0
+
+
 def pg_sizes(db_url: str) -> dict[str, object]:
-    """Bytes of the schema, of the search index (material_search: heap, TOAST and GIN) and of
-    the content tables; row counts as for SQLite."""
+    """Bytes of the schema, of the search index directory and of the content tables; row
+    counts as for SQLite."""
     from sqlalchemy import create_engine, text
 
     engine = create_engine(db_url)
@@ -735,7 +738,6 @@ def pg_sizes(db_url: str) -> dict[str, object]:
             size = {
                 name: conn.execute(text(f"SELECT pg_total_relation_size('{name}')")).scalar_one()
                 for name in (
-                    "material_search",
                     "paragraphs",
                     "revisions",
                     "sections",
@@ -766,8 +768,7 @@ def pg_sizes(db_url: str) -> dict[str, object]:
         engine.dispose()
     return {
         "schema_bytes": int(schema_bytes),
-        "index_bytes": int(size["material_search"]),
-        "index_tables": {"material_search": int(size["material_search"])},
+        "index_bytes": dir_bytes(index_path(db_url, None, ROOT / "var")),
         "paragraphs_bytes": int(size["paragraphs"]),
         "revisions_bytes": int(size["revisions"]),
         "counts": counts,
@@ -817,6 +818,7 @@ def pg_scale(
         if not keep:
             with admin.begin() as conn:
                 conn.execute(text(f"DROP SCHEMA {schema} CASCADE"))
+            shutil.rmtree(index_path(url, None, ROOT / "var"), ignore_errors=True)
         admin.dispose()
     return entry
 
@@ -835,7 +837,7 @@ def print_side_by_side(console: Console, scales: list[dict[str, object]]) -> Non
         for entry, name in ((s, "SQLite"), (pg[s["scale"]], "PostgreSQL")):
             q = entry["queries"]["search"]["overall"]  # type: ignore[index]
             sizes = entry.get("sizes", {})
-            index = sizes.get("index_bytes", sizes.get("fts_bytes"))  # type: ignore[union-attr]
+            index = sizes.get("index_bytes")  # type: ignore[union-attr]
             same = entry.get("same_as_sqlite")
             t.add_row(
                 f"{s['scale']}×",
@@ -882,13 +884,13 @@ def print_ingest(console: Console, scales: list[dict[str, object]]) -> None:
         "documents",
         "characters",
         "wall s",
-        "optimize s",
+        "index s",
         "plain read s",
         "× read",
         "docs/s",
         "chars/s",
         "DB file",
-        "FTS index",
+        "index dir",
         "paragraphs",
         "revisions",
         "peak RSS",
@@ -912,7 +914,7 @@ def print_ingest(console: Console, scales: list[dict[str, object]]) -> None:
             f"{ing['docs_per_s']:,.0f}",
             human_count(ing["chars_per_s"]),
             human_bytes(sizes["file_bytes"] + sizes["wal_bytes"]),
-            human_bytes(sizes["fts_bytes"]) if sizes.get("dbstat") else "n/a",
+            human_bytes(sizes["index_bytes"]),
             human_bytes(sizes["paragraphs_bytes"]) if sizes.get("dbstat") else "n/a",
             human_bytes(sizes["revisions_bytes"]) if sizes.get("dbstat") else "n/a",
             human_bytes(ing["peak_rss_bytes"]),
@@ -941,9 +943,6 @@ def print_counts(console: Console, label: str, sizes: dict, statuses: dict | Non
     if statuses:
         line += "; documents " + ", ".join(f"{k} {v:,}" for k, v in statuses.items())
     console.print(line + "[/]")
-    if sizes.get("dbstat"):
-        fts = ", ".join(f"{k} {human_bytes(v)}" for k, v in sizes["fts_tables"].items())
-        console.print(f"  [dim]{label}: FTS5 shadow tables: {fts}[/]")
 
 
 def print_latency(console: Console, s: dict[str, object]) -> None:
@@ -1046,9 +1045,9 @@ def print_tantivy(console: Console, scales: list[dict[str, object]]) -> None:
             ours = name == "search"
             t.add_row(
                 str(s["label"]) if ours else "",
-                "gongwen (SQLite FTS5)" if ours else f"tantivy {reference.version()}",
+                "gongwen (its tantivy index)" if ours else f"tantivy {reference.version()}",
                 (f"{ing['wall_s']:.1f}" if ing else "-") if ours else f"{b['index_s']:.1f}",  # type: ignore[index]
-                (human_bytes(sizes["fts_bytes"]) if sizes.get("fts_bytes") else "n/a")  # type: ignore[union-attr,index]
+                (human_bytes(sizes["index_bytes"]) if sizes.get("index_bytes") else "n/a")  # type: ignore[union-attr,index]
                 if ours
                 else human_bytes(b["index_bytes"]),  # type: ignore[arg-type]
                 f"{o['p50']:.2f}",
@@ -1061,7 +1060,8 @@ def print_tantivy(console: Console, scales: list[dict[str, object]]) -> None:
     console.print(
         "  [dim]build s: ours = the whole ingest (read, parse, store, index); tantivy = indexing "
         "rows already read from our database (reading them is reported as extract_s in the "
-        "JSON). index: our FTS5 shadow tables (material documents) vs tantivy's files.[/]"
+        "JSON). index: our index directory (two documents per material, positions, fast "
+        "fields) vs the reference's files.[/]"
     )
 
 

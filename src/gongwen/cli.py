@@ -143,7 +143,13 @@ def ingest(paths: tuple[Path, ...], announce: bool, batch_files: int, as_json: b
         disable=as_json or not err.is_terminal,
     ) as progress:
         task = progress.add_task("", total=len(files))
-        for result in run_ingest(lib, files, announce=announce, batch_files=batch_files):
+
+        def indexed(done: int, total: int) -> None:
+            progress.update(task, description=f"建立检索索引 {done}/{total}")
+
+        for result in run_ingest(
+            lib, files, announce=announce, batch_files=batch_files, on_index=indexed
+        ):
             progress.advance(task)
             results.append(result)
             if not result.ok:
@@ -534,6 +540,34 @@ def restore(path: Path, force: bool, as_json: bool) -> None:
         emit_json(done.as_json())
     else:
         consoles.out.print(f"已从 {done.path} 恢复（{done.seconds:.1f} 秒）")
+
+
+@app.command()
+@json_option
+def reindex(as_json: bool) -> None:
+    """从数据库重建检索索引（索引目录损坏或被删除时；平时它自动跟上数据库）。"""
+    import time
+
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
+
+    lib = library()
+    started = time.perf_counter()
+    with Progress(
+        TextColumn("[bold]重建检索索引"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        console=consoles.err,
+        disable=as_json or not consoles.err.is_terminal,
+    ) as progress:
+        task = progress.add_task("", total=None)
+        revisions = lib.index.rebuild(
+            lib.db, lambda done, total: progress.update(task, completed=done, total=total)
+        )
+    seconds = time.perf_counter() - started
+    if as_json:
+        emit_json({"revisions": revisions, "path": str(lib.index.path), "seconds": seconds})
+    else:
+        consoles.out.print(f"已为 {revisions} 篇材料重建索引（{lib.index.path}，{seconds:.1f} 秒）")
 
 
 @app.command()

@@ -25,6 +25,9 @@ def _int(env: dict[str, str] | os._Environ[str], name: str, default: int) -> int
 class Settings:
     db_url: str = DEFAULT_DB
     var_dir: Path = Path("var")
+    # The search index (tantivy), derived from the database; default: beside an SQLite file,
+    # else var/index/<hash of the URL>.
+    index_dir: Path | None = None
     base_url: str = ""  # how members reach the site (links in feeds and the group bot)
     redis_url: str = ""  # set: live events and rate limits are shared across workers via Redis
     webhook_url: str = ""  # members' group bot (WeCom/DingTalk style JSON POST)
@@ -48,6 +51,7 @@ class Settings:
         proxies = frozenset(p.strip() for p in env.get("GONGWEN_TRUSTED_PROXIES", "").split(","))
         return cls(
             db_url=db_url or env.get("GONGWEN_DB") or DEFAULT_DB,
+            index_dir=Path(env["GONGWEN_INDEX_DIR"]) if env.get("GONGWEN_INDEX_DIR") else None,
             base_url=env.get("GONGWEN_BASE_URL", "").rstrip("/"),
             redis_url=env.get("GONGWEN_REDIS", ""),
             webhook_url=env.get("GONGWEN_WEBHOOK", ""),

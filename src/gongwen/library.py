@@ -17,7 +17,7 @@ from cachetools import LRUCache, TTLCache
 
 from gongwen.config import Settings
 from gongwen.store.db import Database
-from gongwen.store.index import SearchIndex, index_for
+from gongwen.store.index import SearchIndex, index_path
 from gongwen.util.ratelimit import RateLimiter
 
 if TYPE_CHECKING:
@@ -84,7 +84,8 @@ class Library:
         settings = settings or Settings.from_env()
         db = Database(settings.db_url)
         db.migrate(preview_chars=settings.preview_chars)
-        return cls(settings, db, index_for(db.dialect), limiter=RateLimiter(settings.redis_url))
+        index = SearchIndex(settings.index_dir or index_path(db.url, db.path, settings.var_dir))
+        return cls(settings, db, index, limiter=RateLimiter(settings.redis_url))
 
     @property
     def engine(self) -> Engine:
@@ -111,4 +112,5 @@ class Library:
                     log.exception("event listener failed for event %s", event.id)
 
     def close(self) -> None:
+        self.index.close()
         self.db.close()

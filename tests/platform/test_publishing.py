@@ -133,8 +133,7 @@ def test_metadata_edits_move_the_search_filters_and_keep_the_index_sound(
     text = publishing.material_text(seeded, editor, 5)
     publishing.publish_revision(seeded, editor, 5, text.replace("疫情", "新冠疫情", 1), "措辞")
     assert 5 in found("科技局")  # the revision keeps the edited metadata
-    with seeded.db.write() as conn:
-        seeded.index.check(conn)
+    seeded.index.check(seeded.db)
 
 
 def test_a_schedule_in_beijing_time_is_kept_as_the_same_instant(

@@ -60,8 +60,7 @@ def test_sqlite_backup_restores_into_a_fresh_database(sqlite_lib: Library, tmp_p
     try:
         assert _snapshot(restored) == before
         assert search(restored, "三抓三比三推动").hits
-        with restored.db.write() as conn:
-            restored.index.check(conn)
+        restored.index.check(restored.db)
         # A restore never overwrites a library by accident.
         with pytest.raises(InvalidInput, match="--force"):
             restore(restored.db, archive)

@@ -79,8 +79,7 @@ def test_a_revision_within_one_batch_keeps_the_index_sound(lib: Library, tmp_pat
     src.write_text("\n".join(json.dumps(r, ensure_ascii=False) for r in records), encoding="utf-8")
     results = _ingest(lib, src)
     assert [d.status for r in results for d in r.documents] == ["new", "revision"]
-    with lib.db.write() as conn:
-        lib.index.check(conn)
+    lib.index.check(lib.db)
     assert search(lib, "旧版独有").hits == []
     assert len(search(lib, "新版独有").hits) == 1
     assert len(search(lib, "共同的段落").hits) == 1

@@ -1,8 +1,9 @@
 """Ingest: files -> parsed documents -> stored materials.
 
-Reading, parsing and tokenising run in a worker process while this process writes, so both
-cores work. Files are committed in batches; a batch is one transaction, so an ingest killed at
-any moment leaves each material either complete (stored and indexed) or absent. A bad file is
+Reading and parsing run in a worker process while this process writes, so both cores work.
+Files are committed in batches; a batch is one transaction (with its search-index queue rows),
+so an ingest killed at any moment leaves each material either complete or absent; the index
+catches up with the queue at the end, or at the next search. A bad file is
 reported and skipped; if a batch fails in the database, its files are retried one by one.
 """
 
@@ -27,9 +28,7 @@ from gongwen.ingest.readers import READERS, read_source
 from gongwen.library import Library
 from gongwen.model import Document
 from gongwen.parse.structure import parse_text
-from gongwen.parse.tokens import tokens
 from gongwen.store import materials
-from gongwen.store.index import IndexRow
 from gongwen.store.materials import Saved
 
 BATCH_FILES = 64
@@ -71,7 +70,6 @@ class PreparedSource:
     encoding: str
     preamble: str
     documents: list[Document]
-    bodies: list[list[str]]  # [document][paragraph] -> search token string
 
 
 @dataclass(slots=True)
@@ -166,7 +164,6 @@ def prepare(path: Path) -> Prepared | FileResult:
                 source.encoding,
                 result.preamble,
                 result.documents,
-                [[" ".join(tokens(p.text)) for p in doc.paragraphs] for doc in result.documents],
             )
         )
     return Prepared(str(path), prepared, sum(len(s.text) for s in sources))
@@ -175,27 +172,22 @@ def prepare(path: Path) -> Prepared | FileResult:
 def _store(lib: Library, batch: list[Prepared], announce: bool = True) -> list[FileResult]:
     with lib.db.write() as conn:
         results = []
-        index_rows: list[IndexRow] = []
         for prep in batch:
             saved: list[Saved] = []
             for source in prep.sources:
                 materials.record_source(
                     conn, source.name, source.digest, source.encoding, source.preamble
                 )
-                for doc, doc_bodies in zip(source.documents, source.bodies, strict=True):
+                for doc in source.documents:
                     saved.append(
                         materials.save_document(
                             conn,
-                            lib.index,
                             doc,
-                            bodies=doc_bodies,
                             preview_chars=lib.settings.preview_chars,
                             announce=announce,
-                            index_sink=index_rows,
                         )
                     )
             results.append(FileResult(prep.path, True, documents=saved))
-        lib.index.add(conn, index_rows)  # once per batch, last: see save_document
     return results
 
 
@@ -243,11 +235,13 @@ def ingest(
     *,
     announce: bool = True,
     batch_files: int = BATCH_FILES,
+    on_index: Callable[[int, int], None] | None = None,
 ) -> Iterator[FileResult]:
     """Ingest every file under `paths`, yielding one result per file once it is committed.
 
     New materials are published at once; with `announce` the platform tells members about them.
-    `batch_files` files (or BATCH_CHARS characters) are committed together.
+    `batch_files` files (or BATCH_CHARS characters) are committed together. When the last
+    file is stored, the new revisions are indexed (`on_index(done, total)` reports progress).
     """
     files = expand_paths(paths)
     stored = False
@@ -284,5 +278,6 @@ def ingest(
         if pool:
             pool.shutdown(cancel_futures=True)
     if stored:
-        with lib.db.write() as conn:
-            lib.index.optimize(conn)
+        # The search index applies what the batches queued, once (a commit per batch would
+        # cost a segment each); a search meanwhile sees what was indexed before.
+        lib.index.sync(lib.db, on_index)

@@ -98,7 +98,7 @@ class MaterialHit:
             "doc_type": self.doc_type,
             "organisation": self.organisation,
             "doc_date": self.doc_date,
-            # FTS5 floors the IDF of a term in most documents at 1e-6: keep significant digits.
+            # BM25 of a term in nearly every document is tiny: keep significant digits.
             "score": None if self.score is None else float(f"{self.score:.6g}"),
             "matches": self.matches,
             "more": self.more,

@@ -89,7 +89,6 @@ def publish_upload(
                 doc.source_key = f"upload:{doc.content_hash}"
                 saved = store.save_document(
                     conn,
-                    lib.index,
                     doc,
                     note,
                     preview_chars=lib.settings.preview_chars,
@@ -108,6 +107,7 @@ def publish_upload(
                     {"title": saved.title, "file": filename, "publish_at": publish_at},
                 )
         stored += _announce_due(conn)
+    lib.index.sync(lib.db)  # searchable before anyone is told
     lib.dispatch(stored)
     return saved_all
 
@@ -132,7 +132,6 @@ def publish_revision(lib: Library, editor: Member, material_id: int, text: str, 
     with lib.db.write() as conn:
         saved = store.save_document(
             conn,
-            lib.index,
             doc,
             note,
             preview_chars=lib.settings.preview_chars,
@@ -143,6 +142,7 @@ def publish_revision(lib: Library, editor: Member, material_id: int, text: str, 
             event = _revision_event(conn, saved, note)
             stored += [event] if event else []
         audit.record(conn, editor.id, f"publish.{saved.status}", str(material_id), {"note": note})
+    lib.index.sync(lib.db)
     lib.dispatch(stored)
     return saved
 
@@ -168,9 +168,10 @@ def edit_metadata(lib: Library, editor: Member, material_id: int, **fields: obje
     elif "year" in fields:
         fields["year"] = None
     with lib.db.write() as conn:
-        if not store.set_metadata(conn, lib.index, material_id, **fields):
+        if not store.set_metadata(conn, material_id, **fields):
             raise NotFound(f"没有编号为 {material_id} 的材料")
         audit.record(conn, editor.id, "material.edit", str(material_id), dict(fields))
+    lib.index.sync(lib.db)
     lib.caches.clear()
 
 
@@ -184,6 +185,7 @@ def schedule(lib: Library, editor: Member, material_id: int, publish_at: datetim
             conn, editor.id, "material.schedule", str(material_id), {"publish_at": publish_at}
         )
         stored = _announce_due(conn)
+    lib.index.sync(lib.db)
     lib.dispatch(stored)
 
 
@@ -193,6 +195,7 @@ def retire(lib: Library, editor: Member, material_id: int) -> None:
         if not store.retire(conn, material_id):
             raise NotFound(f"没有编号为 {material_id} 的材料")
         audit.record(conn, editor.id, "material.retire", str(material_id))
+    lib.index.sync(lib.db)
 
 
 def _announce_due(conn: Any) -> list[Event]:

@@ -1,8 +1,8 @@
 """Search: every matching material ranked by the index, grouped, paged, with facet counts.
 
-The material index (store/index) scores every material that holds every phrase within the
-caller's scope (BM25 over title, headings and body with length normalisation on SQLite), so a
-common word ranks all its matches, not the newest few. A page shows `per_page` materials, each
+The search index (store/index/engine.py, tantivy) scores every material that holds every
+phrase within the caller's scope (BM25 in title, headings and body, with length
+normalisation), so a common word ranks all its matches, not the newest few. A page shows `per_page` materials, each
 with its best passages (chosen in Python from that material's passages on the caller's side)
 and the number of other matching passages in it. Facet counts (document type, organisation
 kind, year) are over all matching materials.
@@ -11,7 +11,6 @@ kind, year) are over all matching materials.
 from __future__ import annotations
 
 import time
-from collections import Counter
 
 from gongwen.library import Library
 from gongwen.model.search import (
@@ -25,7 +24,7 @@ from gongwen.model.search import (
 from gongwen.parse.tokens import normalize
 from gongwen.search.query import needle, parse_query
 from gongwen.store import materials as material_store
-from gongwen.store.index import filter_tokens, ranking
+from gongwen.store.index import filter_facets, ranking
 
 SNIPPET_RADIUS = 60
 PASSAGES_PER_MATERIAL = 3
@@ -57,34 +56,24 @@ def search(
     page = max(1, min(page, MAX_PAGE))
     terms = parse_query(query)
     needles = [needle(t) for t in terms]
-    facets = filter_tokens(filters)
+    lib.index.sync(lib.db)  # what other processes changed is searchable now
+    ranked = lib.index.rank(
+        terms,
+        filter_facets(filters),
+        scope,
+        section_kind=filters.section_kind,
+        material_id=material_id,
+        offset=(page - 1) * limit,
+        limit=limit,
+    )
+    shown = [ranking.RankedMaterial(*r) for r in ranked.rows]
     with lib.db.read() as conn:
-        rows = ranking.ranked_materials(conn, lib.index, terms, facets, scope)
-        if filters.section_kind:
-            # The material index knows a material has such a section; a passage there must match.
-            picks = [(r[0], bool(r[6])) for r in rows]
-            inside = ranking.matching_revisions(conn, picks, needles, filters.section_kind)
-            rows = [r for r in rows if r[0] in inside]
-        if material_id is not None:
-            rows = [r for r in rows if r[1] == material_id]
-        counts = {name: Counter[str]() for name in FACET_NAMES}
-        for _, _, _, doc_type, kind, year, _ in rows:
-            counts["doc_type"][doc_type] += 1
-            counts["organisation_kind"][kind] += 1
-            if year is not None:
-                counts["year"][str(year)] += 1
-        shown = [ranking.ranked(r) for r in rows[(page - 1) * limit : page * limit]]
         picks = [(m.revision_id, m.reads) for m in shown]
-        sections = (
-            ranking.section_ords(conn, [m.revision_id for m in shown], filters.section_kind)
-            if filters.section_kind
-            else None
-        )
-        passages = ranking.best_passages(conn, picks, needles, sections)
         per_material = (
             PASSAGES_IN_ONE_MATERIAL if material_id is not None else PASSAGES_PER_MATERIAL
         )
-        top = {m.revision_id: passages.get(m.revision_id, [])[:per_material] for m in shown}
+        passages = ranking.best_passages(conn, picks, needles, per_material, filters.section_kind)
+        top = {rev: ps for rev, (_, ps) in passages.items()}
         paths = ranking.heading_paths(
             conn,
             {
@@ -97,6 +86,8 @@ def search(
         cards = ranking.hit_cards(conn, [m.material_id for m in shown])
     results = []
     for m in shown:
+        if m.material_id not in cards:  # gone since the index last heard of it
+            continue
         title, doc_type, organisation, doc_date = cards[m.material_id]
         hits = [
             Hit(
@@ -121,22 +112,19 @@ def search(
                 doc_date,
                 m.score if scope.everything else None,
                 hits,
-                len(passages.get(m.revision_id, [])),
+                passages.get(m.revision_id, (0, []))[0],
             )
         )
     return SearchResult(
         query,
         results,
-        len(rows),
+        ranked.total,
         page,
         limit,
         (time.perf_counter() - started) * 1000,
         filters,
-        {
-            name: sorted(counts[name].items(), key=lambda kv: (-kv[1], kv[0]))
-            for name in FACET_NAMES
-        },
-        _hint(lib, terms, len(rows)),
+        {name: ranked.facets.get(name, []) for name in FACET_NAMES},
+        _hint(lib, terms, ranked.total),
     )
 
 
@@ -169,7 +157,9 @@ def _material_count(lib: Library) -> int:
 
 def snippet(text_: str, needles: list[str], radius: int = SNIPPET_RADIUS) -> list[tuple[str, bool]]:
     """A window of the passage around the first hit, split into plain and highlighted parts."""
-    norm = normalize(text_)
+    # Folding only changes ASCII and full-width forms: Han needles find themselves as they are.
+    han_only = all("\u3400" <= ch <= "\U0002ffff" for n in needles for ch in n)
+    norm = text_ if han_only else normalize(text_)
     first = min((i for n in needles if n and (i := norm.find(n)) >= 0), default=0)
     start = max(0, first - radius // 2)
     end = min(len(text_), start + 2 * radius)

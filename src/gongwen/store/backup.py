@@ -78,7 +78,19 @@ def restore(db: Database, path: Path, *, force: bool = False) -> Done:
             ["pg_restore", "--clean", "--if-exists", "--no-owner", f"--dbname={url}", str(path)],
             "pg_restore",
         )
+    _forget_search_index(db)
     return Done(path, path.stat().st_size, time.perf_counter() - started)
+
+
+def _forget_search_index(db: Database) -> None:
+    """A restored database gets a new index identity: an index built before is rebuilt (a
+    backup older than migration 0006 gets one when it is migrated)."""
+    from gongwen.store.index import queue
+
+    version = db.schema_version()
+    if version is not None and version >= "0006":
+        with db.write() as conn:
+            queue.new_identity(conn)
 
 
 def libpq_url(url: str) -> tuple[str, str | None]:

@@ -26,9 +26,9 @@ from gongwen.model.material import (
     public_passages,
     status_of,
 )
-from gongwen.parse.tokens import normalize, tokens
+from gongwen.parse.tokens import normalize
 from gongwen.store import sql
-from gongwen.store.index import VISIBLE, IndexRow, SearchIndex, row_facets
+from gongwen.store.index import VISIBLE, layout, queue
 from gongwen.util.clock import now
 from gongwen.util.text import plain_title
 
@@ -113,28 +113,22 @@ def record_source(conn: Any, path: str, content_hash: str, encoding: str, preamb
 
 def save_document(
     conn: Any,
-    index: SearchIndex,
     doc: Document,
     note: str = "",
-    bodies: list[str] | None = None,
     *,
     preview_chars: int = 300,
     material_id: int | None = None,
     published_at: datetime | None | Literal["now"] = "now",
     author_id: int | None = None,
     announce: bool = True,
-    index_sink: list[IndexRow] | None = None,
 ) -> Saved:
     """Store a document as a new material, a new revision of one, or nothing if already known.
 
-    `bodies` are the paragraphs' search tokens if the caller computed them already (in a worker).
     `material_id` makes the document a revision of that material whatever its title says.
     `published_at` applies to a new material: "now" (ingest publishes), a time, or None (draft).
     `announce=False` publishes silently (a bulk back-catalogue load); otherwise the platform
     announces the material to members once its publication time has come.
-    `index_sink` collects the search-index rows instead of writing them: a bulk loader writes
-    them once per batch (FTS5 flushes its pending terms whenever another table is written in
-    the same transaction, so interleaving is several times slower).
+    The old and the new current revision are queued for the search index (store/index/queue).
     """
     from sqlalchemy import func, insert, select, update
 
@@ -164,16 +158,9 @@ def save_document(
         number = conn.execute(
             select(func.max(revisions.c.number)).where(revisions.c.material_id == material_id)
         ).scalar_one()
-        if index_sink:
-            # The old revision's rows may still be waiting in the sink; FTS5 must hold exactly
-            # what a 'delete' replays, or its index is corrupted. Write them first.
-            index.add(conn, index_sink)
-            index_sink.clear()
-        if row.current_revision_id is not None:
-            index.remove(conn, index_rows(conn, row.current_revision_id))
+        queue.mark(conn, [row.current_revision_id])
         status: SaveStatus = "revision"
         # A revision keeps the material's (maybe edited) metadata and title.
-        material = {f: getattr(row, f) for f in FACETS}
         title = row.title
     else:
         moment = now() if published_at == "now" else published_at
@@ -199,7 +186,6 @@ def save_document(
         ).scalar_one()
         number = 0
         status = "new"
-        material = {f: getattr(doc, f) for f in FACETS}
         title = doc.title
     revision_id = conn.execute(
         insert(revisions)
@@ -223,42 +209,26 @@ def save_document(
         preview_chars,
     )
     ids = _insert_structure(conn, doc, revision_id, passages)
+    body = [
+        (pid, str(PassageKind.BODY), p.section, p.start, p.text)
+        for pid, p in zip(ids, doc.paragraphs, strict=False)
+    ]
+    rest = [
+        (pid, str(ps.kind), ps.section, ps.start, ps.text)
+        for pid, ps in zip(ids[len(doc.paragraphs) :], passages, strict=True)
+    ]
+    _insert_many(
+        conn,
+        "passage_layouts",
+        ("revision_id", "layout"),
+        [(revision_id, layout.encode(doc.text, body + rest))],
+    )
     conn.execute(
         update(materials)
         .where(materials.c.id == material_id)
         .values(current_revision_id=revision_id, updated_at=func.now())
     )
-    if bodies is None:
-        bodies = [" ".join(tokens(p.text)) for p in doc.paragraphs]
-    kinds = [str(s.kind) for s in doc.sections]
-
-    def kind_of(section: int | None) -> str | None:
-        return kinds[section] if section is not None else None
-
-    new_rows = [
-        IndexRow(
-            pid,
-            revision_id,
-            PassageKind.BODY,
-            body,
-            row_facets(material, kind_of(p.section), PassageKind.BODY),
-        )
-        for pid, body, p in zip(ids, bodies, doc.paragraphs, strict=False)
-    ]
-    new_rows += [
-        IndexRow(
-            pid,
-            revision_id,
-            ps.kind,
-            " ".join(tokens(ps.text)),
-            row_facets(material, kind_of(ps.section), ps.kind),
-        )
-        for pid, ps in zip(ids[len(doc.paragraphs) :], passages, strict=True)
-    ]
-    if index_sink is None:
-        index.add(conn, new_rows)
-    else:
-        index_sink.extend(new_rows)
+    queue.mark(conn, [revision_id])
     return Saved(status, material_id, revision_id, doc.title)
 
 
@@ -355,37 +325,9 @@ def _insert_structure(conn: Any, doc: Document, revision_id: int, passages: list
     return ids
 
 
-def index_rows(conn: Any, revision_id: int) -> list[IndexRow]:
-    """The index rows of a revision's passages, under its material's current facets."""
-    material = sql.row(
-        conn,
-        "SELECT m.organisation_kind, m.doc_type, m.year, m.period FROM materials m"
-        " JOIN revisions r ON r.material_id = m.id WHERE r.id = :r",
-        {"r": revision_id},
-    )
-    meta = dict(zip(FACETS, material, strict=True))
-    kinds = dict(
-        sql.rows(conn, "SELECT ord, kind FROM sections WHERE revision_id = :r", {"r": revision_id})
-    )
-    return [
-        IndexRow(
-            pid,
-            revision_id,
-            kind,
-            " ".join(tokens(text)),
-            row_facets(meta, kinds.get(sord), PassageKind(kind)),
-        )
-        for pid, text, sord, kind in sql.rows(
-            conn,
-            "SELECT id, text, section_ord, kind FROM paragraphs WHERE revision_id = :r ORDER BY id",
-            {"r": revision_id},
-        )
-    ]
-
-
-def set_metadata(conn: Any, index: SearchIndex, material_id: int, **fields: object) -> bool:
-    """Change a material's metadata, and re-index its current revision under the new facets
-    (and the new title)."""
+def set_metadata(conn: Any, material_id: int, **fields: object) -> bool:
+    """Change a material's metadata, and queue its current revision for the index (new facets,
+    maybe a new title)."""
     from sqlalchemy import func, update
 
     from gongwen.store.schema import materials, paragraphs
@@ -396,8 +338,6 @@ def set_metadata(conn: Any, index: SearchIndex, material_id: int, **fields: obje
     if current is None:
         return False
     revision_id = current[0]
-    if revision_id is not None:
-        index.remove(conn, index_rows(conn, revision_id))  # as it was indexed
     conn.execute(
         update(materials)
         .where(materials.c.id == material_id)
@@ -413,13 +353,14 @@ def set_metadata(conn: Any, index: SearchIndex, material_id: int, **fields: obje
                 )
                 .values(text=str(fields["title"]))
             )
-        index.add(conn, index_rows(conn, revision_id))
+        queue.mark(conn, [revision_id])
     return True
 
 
-def reindex(conn: Any, index: SearchIndex, preview_chars: int) -> int:
-    """Rebuild every current revision's public passages and its index rows (after a change of
-    the preview length or of what is indexed). The index must be empty. Returns revisions done."""
+def rebuild_passages(conn: Any, preview_chars: int, *, layouts: bool = True) -> int:
+    """Rebuild every current revision's public passages (after a change of the preview length
+    or of what they are) and, with `layouts`, their passage layouts. Returns revisions done;
+    the caller queues them for the search index (or gives the library a new identity)."""
     from sqlalchemy import delete
 
     from gongwen.store.schema import paragraphs
@@ -463,8 +404,30 @@ def reindex(conn: Any, index: SearchIndex, preview_chars: int) -> int:
                     for i, ps in enumerate(passages)
                 ],
             )
-        index.add(conn, index_rows(conn, revision_id))
+        if layouts:
+            write_layout(conn, revision_id, text)
     return len(current)
+
+
+def write_layout(conn: Any, revision_id: int, text: str) -> None:
+    """Store a revision's passage layout (store/index/layout.py) from its paragraph rows."""
+    from sqlalchemy import delete
+
+    from gongwen.store.schema import passage_layouts
+
+    rows = sql.rows(
+        conn,
+        "SELECT id, kind, section_ord, start, text FROM paragraphs WHERE revision_id = :r"
+        " ORDER BY ord",
+        {"r": revision_id},
+    )
+    conn.execute(delete(passage_layouts).where(passage_layouts.c.revision_id == revision_id))
+    _insert_many(
+        conn,
+        "passage_layouts",
+        ("revision_id", "layout"),
+        [(revision_id, layout.encode(text, [tuple(r) for r in rows]))],
+    )
 
 
 def schedule(conn: Any, material_id: int, publish_at: datetime | None) -> bool:
@@ -477,7 +440,14 @@ def schedule(conn: Any, material_id: int, publish_at: datetime | None) -> bool:
         .where(materials.c.id == material_id)
         .values(published_at=publish_at, announced_at=None)
     ).rowcount
+    queue.mark(conn, [_current_revision(conn, material_id)])
     return bool(done)
+
+
+def _current_revision(conn: Any, material_id: int) -> int | None:
+    return sql.scalar(  # type: ignore[no-any-return]
+        conn, "SELECT current_revision_id FROM materials WHERE id = :m", {"m": material_id}
+    )
 
 
 def retire(conn: Any, material_id: int) -> bool:
@@ -485,11 +455,11 @@ def retire(conn: Any, material_id: int) -> bool:
 
     from gongwen.store.schema import materials
 
-    return bool(
-        conn.execute(
-            update(materials).where(materials.c.id == material_id).values(retired_at=now())
-        ).rowcount
-    )
+    done = conn.execute(
+        update(materials).where(materials.c.id == material_id).values(retired_at=now())
+    ).rowcount
+    queue.mark(conn, [_current_revision(conn, material_id)])
+    return bool(done)
 
 
 def claim_due_announcements(conn: Any) -> list[tuple[int, str, int | None]]:
@@ -792,7 +762,3 @@ def is_visible(conn: Any, material_id: int, at: datetime) -> bool:
             {"m": material_id, "visible_at": at},
         )
     )
-
-
-def check_index(conn: Any, index: SearchIndex) -> None:
-    index.check(conn)

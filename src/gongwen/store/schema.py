@@ -1,9 +1,8 @@
-"""Tables. Dialect-specific search structures (FTS5, GIN) are created by the migrations."""
+"""Tables. The search index itself is not here: it is a tantivy directory (store/index)."""
 
 from __future__ import annotations
 
 from sqlalchemy import (
-    BigInteger,
     Boolean,
     Column,
     ForeignKey,
@@ -17,7 +16,6 @@ from sqlalchemy import (
     false,
     func,
 )
-from sqlalchemy.dialects.postgresql import TSVECTOR
 
 from gongwen.store.types import UTCDateTime
 
@@ -78,7 +76,7 @@ sections = Table(
     "sections",
     metadata,
     Column("id", Integer, primary_key=True),
-    Column("revision_id", Integer, ForeignKey("revisions.id"), nullable=False, index=True),
+    Column("revision_id", Integer, ForeignKey("revisions.id"), nullable=False),
     Column("ord", Integer, nullable=False),
     Column("level", Integer, nullable=False),
     Column("label", Text, nullable=False),
@@ -119,17 +117,26 @@ placeholders = Table(
     Column("field", Text, nullable=False, default="", server_default=""),
 )
 
-# PostgreSQL only: one row per side of a current revision (store/index/postgres.py, migration
-# 0004), id = revision id * 2 + side; stream only for documents beyond a tsvector's limits.
-material_search = Table(
-    "material_search",
+# Migration 0006: each revision's passages as offsets into its text (store/index/layout.py).
+passage_layouts = Table(
+    "passage_layouts",
     metadata,
-    Column("id", BigInteger, primary_key=True, autoincrement=False),
-    Column("tsv", TSVECTOR, nullable=False),
-    Column("stream", Text),
+    Column("revision_id", Integer, ForeignKey("revisions.id"), primary_key=True),
+    Column("layout", Text, nullable=False),
 )
 
+# The search index's outbox and identity (store/index/queue.py, migration 0006).
+search_queue = Table(
+    "search_queue",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("revision_id", Integer, nullable=False),
+)
+search_identity = Table("search_identity", metadata, Column("value", String(32), primary_key=True))
+
 Index("ix_revisions_material", revisions.c.material_id)
+# Migration 0006: a section by (revision, ord), for the heading paths of search results.
+Index("ix_sections_revision_ord", sections.c.revision_id, sections.c.ord)
 # Migration 0005: related materials (store/catalogue.py).
 Index("ix_materials_related_org", materials.c.organisation, materials.c.doc_type)
 Index("ix_materials_related_kind", materials.c.doc_type, materials.c.organisation_kind)

@@ -1,26 +1,28 @@
-"""Ranking shared by both indexes: materials scored by the index, passages chosen in Python."""
+"""What a result shows: the passages of the ranked materials, chosen in Python from the
+database, their heading paths and the materials' cards."""
 
 from __future__ import annotations
 
+import heapq
+import re
+from bisect import bisect_right
+from collections import Counter
 from dataclasses import dataclass
+from itertools import repeat
 from typing import Any
 
-from gongwen.model.search import Scope, Term
 from gongwen.parse.tokens import normalize
 from gongwen.store import sql
-from gongwen.store.index import SearchIndex
+from gongwen.store.index import layout
 
 
 @dataclass(frozen=True, slots=True)
 class RankedMaterial:
-    """A matching material: its score and the facets the results page counts."""
+    """A matching material on the page, as the index ranked it."""
 
     revision_id: int
     material_id: int
     score: float
-    doc_type: str
-    organisation_kind: str
-    year: int | None
     reads: bool  # the viewer searched the material's full side (else its public side)
 
 
@@ -36,66 +38,6 @@ class Passage:
     score: float
 
 
-# A material whose title holds every term ranks as if its score were doubled; its headings: 1.3.
-FIELD_BOOSTS = {"title": 2.0, "headings": 1.3}
-
-
-def ranked_materials(
-    conn: Any, index: SearchIndex, terms: list[Term], facets: list[str], scope: Scope
-) -> list[tuple[Any, ...]]:
-    """Every material matching every term and facet within the scope, best first, as rows
-    of index.RANK_COLUMNS (plain tuples: a common word matches thousands; the page turns its
-    ten into RankedMaterial).
-
-    The index scores each match (BM25 on SQLite, ts_rank on PostgreSQL); ties go to the newer
-    material. The caller pages through them and counts their facets.
-    """
-    params: dict[str, Any] = {}
-    found = sql.rows(conn, index.rank_sql(conn, terms, facets, scope, params), params)
-    # BM25 saturates a title's weight together with the body's (FTS5 multiplies the counts
-    # before the saturation), so a title or heading that holds the query is weighted up here.
-    boost: dict[int, float] = {}
-    for field, factor in FIELD_BOOSTS.items():
-        fparams: dict[str, Any] = {}
-        for (rev,) in sql.rows(conn, index.field_matches_sql(conn, terms, field, fparams), fparams):
-            boost[rev] = boost.get(rev, 1.0) * factor
-    if boost:
-        found = [(r[0], r[1], r[2] * boost[r[0]], *r[3:]) if r[0] in boost else r for r in found]
-    return sorted(found, key=lambda r: (-r[2], -r[1]))
-
-
-def ranked(row: tuple[Any, ...]) -> RankedMaterial:
-    rev, mid, score, doc_type, kind, year, reads = row
-    return RankedMaterial(rev, mid, float(score), doc_type, kind, year, bool(reads))
-
-
-def matching_revisions(
-    conn: Any, picks: list[tuple[int, bool]], needles: list[str], section_kind: str
-) -> set[int]:
-    """The revisions among `picks` (revision, readable) with a passage on the viewer's side, in a
-    section of `section_kind`, that holds every needle (a section filter is about passages: the
-    material index only knows which sections a material has)."""
-    readable = dict(picks)
-    found: set[int] = set()
-    revisions = list(readable)
-    for start in range(0, len(revisions), 500):
-        chunk = revisions[start : start + 500]
-        rows = sql.rows(
-            conn,
-            "SELECT p.revision_id, p.kind, p.text FROM paragraphs p JOIN sections s"
-            " ON s.revision_id = p.revision_id AND s.ord = p.section_ord"
-            " WHERE p.revision_id IN (:revs) AND s.kind = :kind",
-            {"revs": sql.in_list(chunk), "kind": section_kind},
-        )
-        for rev, kind, text_ in rows:
-            if rev in found or kind not in (_FULL_KINDS if readable[rev] else _PUBLIC_KINDS):
-                continue
-            norm = normalize(text_)
-            if all(n in norm for n in needles):
-                found.add(rev)
-    return found
-
-
 # What a passage adds to a material's hit, by kind: a heading that names the query says more
 # than a paragraph that mentions it. Titles are the hit's own heading and are not repeated.
 _KIND_BONUS = {"heading": 0.5, "body": 0.0, "preview": 0.0}
@@ -107,83 +49,113 @@ def best_passages(
     conn: Any,
     picks: list[tuple[int, bool]],
     needles: list[str],
-    section_ords: dict[int, set[int]] | None = None,
-) -> dict[int, list[Passage]]:
-    """The matching passages of each (revision, readable) pick, best first.
+    keep: int,
+    section_kind: str | None = None,
+) -> dict[int, tuple[int, list[Passage]]]:
+    """For each (revision, readable) pick: how many of its passages match, and the best `keep`.
 
     A passage matches when it holds at least one needle; it ranks by how many distinct
     needles it holds, then by a BM25-style term frequency with length normalisation (so a
     paragraph repeating a word does not beat one that uses all the words). A reader's pick
     searches the body and headings, anyone else's the public side (headings and preview).
-    `section_ords` limits a revision to passages of those sections (a section filter).
-    Done here rather than in the index: a page shows ten materials, a few hundred passages.
+    `section_kind` limits passages to sections of that kind (a section filter).
+
+    Read from each revision's text and passage layout (store/index/layout.py): the needles
+    are found in the whole text at once and placed in their passages, so a law with 1,000
+    paragraphs costs one row, not 1,000.
     """
-    if not picks:
-        return {}
+    out: dict[int, tuple[int, list[Passage]]] = {rev: (0, []) for rev, _ in picks}
+    needles = [n for n in needles if n]
+    if not picks or not needles:
+        return out
     readable = dict(picks)
-    # Folding (width, case) only changes ASCII and full-width forms: Han needles skip it, and
-    # then the database itself leaves out passages that hold none of them.
-    fold = any(not ("\u3400" <= ch <= "\U0002ffff") for n in needles for ch in n)
-    # Each revision's own side only: a reader's body and headings, anyone else's public side.
-    full = [rev for rev, reads in readable.items() if reads]
-    public = [rev for rev, reads in readable.items() if not reads]
-    params: dict[str, Any] = {
-        "full": sql.in_list(full),
-        "public": sql.in_list(public),
-        "full_kinds": sql.in_list(_FULL_KINDS),
-        "public_kinds": sql.in_list(_PUBLIC_KINDS),
-    }
-    sides = []
-    if full:
-        sides.append("(revision_id IN (:full) AND kind IN (:full_kinds))")
-    if public:
-        sides.append("(revision_id IN (:public) AND kind IN (:public_kinds))")
-    holds = ""
-    if not fold and needles:
-        params.update({f"n{i}": n for i, n in enumerate(needles)})
-        holds = (
-            " AND ("
-            + " OR ".join(f"replace(text, :n{i}, '') <> text" for i in range(len(needles)))
-            + ")"
-        )
     rows = sql.rows(
         conn,
-        "SELECT id, revision_id, section_ord, kind, text FROM paragraphs"
-        f" WHERE ({' OR '.join(sides)}){holds}",
-        params,
+        "SELECT r.id, r.text, l.layout FROM revisions r"
+        " JOIN passage_layouts l ON l.revision_id = r.id WHERE r.id IN (:revs)",
+        {"revs": sql.in_list(readable)},
     )
-    out: dict[int, list[Passage]] = {rev: [] for rev in readable}
-    matched: list[tuple[Any, list[int]]] = []
-    for pid, rev, sord, kind, text_ in rows:
-        if section_ords is not None and sord not in section_ords.get(rev, ()):
-            continue
-        norm = normalize(text_) if fold else text_
-        tfs = [norm.count(n) if n else 0 for n in needles]
-        if any(tfs):
-            matched.append(((pid, rev, sord, kind, text_), tfs))
+    allowed = _sections_of_kind(conn, list(readable), section_kind) if section_kind else None
+    # Folding (width, case) only changes ASCII and full-width forms: Han needles skip it.
+    fold = any(not ("\u3400" <= ch <= "\U0002ffff") for n in needles for ch in n)
+    patterns = [re.compile(re.escape(n)) for n in needles]
+    # (revision, paragraph id, kind, section, text, start, end, term frequencies): the
+    # passage is text[start:end], sliced only for the few that are shown.
+    matched: list[tuple[int, int, str, int | None, str, int, int, list[int]]] = []
+    for rev, text_, stored in rows:
+        kinds = _FULL_KINDS if readable[rev] else _PUBLIC_KINDS
+        keep_section = allowed[rev] if allowed is not None else None
+        found = layout.decode(stored)
+        for pid, kind, section, own in found.inline:
+            if kind not in kinds or (keep_section is not None and section not in keep_section):
+                continue
+            folded = normalize(own) if fold else own
+            tfs = [folded.count(n) for n in needles]
+            if any(tfs):
+                matched.append((rev, pid, kind, section, own, 0, len(own), tfs))
+        searched = normalize(text_) if fold else text_
+        for kind in kinds:
+            sl = found.slices.get(kind)
+            if sl is None:
+                continue
+            starts, ends, ids, sections = sl.starts, sl.ends, sl.ids, sl.sections
+            # Every occurrence in the whole text, placed in the passage that holds it whole:
+            # with bounds = [start0, end0, start1, end1, …] (passages of a kind do not
+            # overlap), an offset lies in passage k when bisect_right gives 2k + 1.
+            bounds = sl.bounds
+            tf_by_passage: dict[int, list[int]] = {}
+            for i, pattern in enumerate(patterns):
+                needle_ = needles[i]
+                if searched.count(needle_) * 4 > len(starts):
+                    # A common word (法 in a law): count in every passage, in C, rather than
+                    # place each occurrence in Python.
+                    counted = map(searched.count, repeat(needle_), starts, ends)
+                    at = {j: tf for j, tf in enumerate(counted) if tf}
+                else:
+                    last = len(needle_) - 1
+                    first_at = [m.start() for m in pattern.finditer(searched)]
+                    where = map(bisect_right, repeat(bounds), first_at)
+                    where_end = map(bisect_right, repeat(bounds), [p + last for p in first_at])
+                    at = Counter(
+                        x >> 1 for x, y in zip(where, where_end, strict=True) if x == y and x & 1
+                    )
+                for j, tf in at.items():
+                    tf_by_passage.setdefault(j, [0] * len(needles))[i] = tf
+            matched.extend(
+                (rev, ids[j], kind, sections[j], text_, starts[j], ends[j], tfs)
+                for j, tfs in tf_by_passage.items()
+                if keep_section is None or sections[j] in keep_section
+            )
     if not matched:
         return out
-    avg_len = sum(len(r[4]) for r, _ in matched) / len(matched)
-    for (pid, rev, sord, kind, text_), tfs in matched:
-        length = 0.25 + 0.75 * len(text_) / avg_len
-        score = sum(1 for tf in tfs if tf) * 10.0 + _KIND_BONUS.get(kind, 0.0)
-        score += sum(tf * 2.2 / (tf + 1.2 * length) for tf in tfs if tf)
-        out[rev].append(Passage(pid, rev, sord, kind, text_, score))
-    for passages in out.values():
-        passages.sort(key=lambda p: (-p.score, p.paragraph_id))
+    avg_len = sum(m[6] - m[5] for m in matched) / len(matched)
+    norm = 1.2 * 0.75 / avg_len
+    scored: dict[int, list[tuple[float, int, int]]] = {}  # rev -> (score, id, index)
+    for place, (rev, pid, kind, _, _, start, end, tfs) in enumerate(matched):
+        length = 0.3 + norm * (end - start)  # 1.2 × (0.25 + 0.75 × length ÷ average)
+        score = _KIND_BONUS.get(kind, 0.0)
+        for tf in tfs:
+            if tf:
+                score += 10.0 + tf * 2.2 / (tf + length)
+        scored.setdefault(rev, []).append((score, pid, place))
+    for rev, candidates in scored.items():
+        best = heapq.nsmallest(keep, candidates, key=lambda c: (-c[0], c[1]))
+        shown = []
+        for score, _, place in best:
+            _, pid, kind, section, text_, start, end, _ = matched[place]
+            shown.append(Passage(pid, rev, section, kind, text_[start:end], score))
+        out[rev] = (len(candidates), shown)
     return out
 
 
-def section_ords(conn: Any, revisions: list[int], section_kind: str) -> dict[int, set[int]]:
-    """The sections of each revision that are of `section_kind`."""
+def _sections_of_kind(conn: Any, revisions: list[int], kind: str) -> dict[int, set[int]]:
     out: dict[int, set[int]] = {rev: set() for rev in revisions}
-    if revisions:
-        for rev, ord_ in sql.rows(
-            conn,
-            "SELECT revision_id, ord FROM sections WHERE revision_id IN (:revs) AND kind = :k",
-            {"revs": sql.in_list(revisions), "k": section_kind},
-        ):
-            out[rev].add(ord_)
+    for rev, ord_ in sql.rows(
+        conn,
+        "SELECT revision_id, ord FROM sections WHERE revision_id IN (:revs) AND kind = :k",
+        {"revs": sql.in_list(revisions), "k": kind},
+    ):
+        out[rev].add(ord_)
     return out
 
 
@@ -202,8 +174,8 @@ def heading_paths(conn: Any, wanted: set[tuple[int, int]]) -> dict[tuple[int, in
     known: dict[tuple[int, int], tuple[str, int | None]] = {}
     missing = set(wanted)
     while missing:  # one round per heading level, usually two or three
-        # Two plain IN lists (a superset, filtered here) use the revision index; a row-value
-        # IN over (revision, ord) pairs makes SQLite scan the table.
+        # Two plain IN lists (a superset, filtered here) use the (revision, ord) index; a
+        # row-value IN over (revision, ord) pairs makes SQLite scan the table.
         found = sql.rows(
             conn,
             "SELECT revision_id, ord, label, heading, parent_ord FROM sections"

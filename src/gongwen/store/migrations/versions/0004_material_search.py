@@ -39,14 +39,13 @@ def upgrade() -> None:
         op.execute("DROP TABLE IF EXISTS para_search")
         for function in ("para_search_ids", "para_search_in_scope", "para_search_window"):
             op.execute(f"DROP FUNCTION IF EXISTS {function}")
-    from gongwen.store.index import index_for
-    from gongwen.store.materials import reindex
+    # The public passages are rebuilt here; the index tables themselves were replaced by the
+    # tantivy index in 0006, which rebuilds it from the database, so they stay empty.
+    from gongwen.store.materials import rebuild_passages
 
     config = op.get_context().config
     preview_chars = config.attributes.get("preview_chars", 300) if config else 300
-    index = index_for(conn.dialect.name)
-    reindex(conn, index, preview_chars)
-    index.optimize(conn)
+    rebuild_passages(conn, preview_chars, layouts=False)  # 0006 writes every layout
 
 
 def downgrade() -> None:
