@@ -39,7 +39,7 @@ lint: sync
 	.venv/bin/mypy --ignore-missing-imports src/gongwen
 	.venv/bin/mypy --strict --ignore-missing-imports src/gongwen/parse src/gongwen/model \
 	  src/gongwen/search/query.py src/gongwen/errors.py src/gongwen/config.py src/gongwen/util \
-	  src/gongwen/store/sql.py src/gongwen/store/index
+	  src/gongwen/store/sql.py src/gongwen/store/index src/gongwen/trace
 
 bench-search: sync
 	.venv/bin/python bench/search.py

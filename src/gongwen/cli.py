@@ -600,8 +600,9 @@ def serve(host: str, port: int, workers: int) -> None:
     )
 
 
-# The writing tools' commands live in their own module; importing it registers them on `app`.
-from gongwen import cli_writing  # noqa: E402, F401
+# The writing tools and leak tracing have their commands in modules of their own; importing
+# them registers the commands on `app`.
+from gongwen import cli_trace, cli_writing  # noqa: E402, F401
 
 
 def main() -> None:

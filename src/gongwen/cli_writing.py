@@ -285,11 +285,32 @@ def compose(
     help="docx 按 GB/T 9704-2012 排版；pdf 需要 LibreOffice",
 )
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), required=True)
-def export_cmd(material_id: int, fmt: str, output: Path) -> None:
-    """导出材料（运营者的副本；会员的下载经网站的下载记录）。"""
+@click.option(
+    "--member",
+    "member_email",
+    help="作为该会员下载：与网站下载同一路径（权限、每日上限、记录、该会员的标记）",
+)
+def export_cmd(material_id: int, fmt: str, output: Path, member_email: str | None) -> None:
+    """导出材料（运营者的副本；--member 时为该会员的带标记副本）。"""
     from gongwen.export.render import Format, render, to_pdf
     from gongwen.materials import material_detail
 
+    if member_email:
+        from gongwen.model.member import OPERATOR
+        from gongwen.platform.access import Viewer
+        from gongwen.platform.accounts import find_member
+        from gongwen.platform.downloads import download
+        from gongwen.platform.subscriptions import active_subscription
+
+        if fmt == "pdf":
+            raise click.BadParameter("会员副本只有 txt、md、docx", param_hint="--format")
+        lib = library()
+        member = find_member(lib, OPERATOR, member_email)
+        viewer = Viewer(member, active_subscription(lib, member.id))
+        copy = download(lib, viewer, material_id, Format(fmt))
+        output.write_bytes(copy.data)
+        click.echo(f"{output}：{member.email} 的副本（{len(copy.data):,} 字节）")
+        return
     detail = material_detail(library(), material_id)
     if fmt == "pdf":
         data = to_pdf(render(detail, Format.DOCX).data)

@@ -100,7 +100,11 @@ def document(detail: MaterialDetail, site_name: str, layout: Layout | None = Non
     _page(doc)
     _styles(doc)
     _properties(doc, detail.summary.title, site_name)
+    if detail.copy_id:
+        doc.core_properties.identifier = detail.copy_id  # type: ignore[attr-defined]
     _page_numbers(doc)
+    if detail.notice:
+        _notice(doc, detail.notice)
 
     title = doc.add_paragraph(style="Normal")
     title.alignment = WD_ALIGN_PARAGRAPH.CENTER
@@ -243,6 +247,20 @@ def _properties(doc: object, title: str, site_name: str) -> None:
     props.category = "公文"
     props.language = "zh-CN"
     props.revision = 1
+
+
+def _notice(doc: object, notice: str) -> None:
+    """A member's copy carries its notice in the page header (odd and even pages)."""
+    from docx.enum.text import WD_ALIGN_PARAGRAPH
+    from docx.shared import Pt
+
+    section = doc.sections[0]  # type: ignore[attr-defined]
+    for header in (section.header, section.even_page_header):
+        header.is_linked_to_previous = False
+        p = header.paragraphs[0]
+        p.alignment = WD_ALIGN_PARAGRAPH.CENTER
+        run = p.add_run(_NOT_XML.sub("", notice))
+        run.font.size = Pt(9)
 
 
 def _page_numbers(doc: object) -> None:

@@ -52,12 +52,17 @@ def render(detail: MaterialDetail, fmt: Format, site_name: str = "公文库") ->
     """The material's bytes; a .docx is laid out as GB/T 9704-2012 (export/gbt9704.py) and
     names `site_name` as its author."""
     if fmt is Format.TXT:
-        data = detail.text.encode("utf-8")
+        data = (_notice_lines(detail) + detail.text).encode("utf-8")
     elif fmt is Format.MD:
-        data = render_markdown(detail).encode("utf-8")
+        data = (_notice_lines(detail) + render_markdown(detail)).encode("utf-8")
     else:
         data = gbt9704.document(detail, site_name)
     return Rendered(data, filename_for(detail, fmt), MEDIA_TYPES[fmt])
+
+
+def _notice_lines(detail: MaterialDetail) -> str:
+    """A member's copy opens with whose it is (trace/mark.py's notice)."""
+    return f"{detail.notice}\n\n" if detail.notice else ""
 
 
 def render_markdown(detail: MaterialDetail) -> str:

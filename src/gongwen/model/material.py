@@ -136,6 +136,9 @@ class MaterialDetail:
     paragraphs: list[dict[str, Any]] = field(default_factory=list)
     placeholders: list[PlaceholderOut] = field(default_factory=list)
     versions: list[VersionOut] = field(default_factory=list)  # with this one; [] when alone
+    # A member's copy (trace/): the visible notice printed on it, and its opaque id.
+    notice: str = ""
+    copy_id: str = ""
 
     def as_json(self) -> dict[str, object]:
         return asdict(self)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Callable
 from datetime import timedelta
 
@@ -10,7 +11,7 @@ from gongwen.export.render import Format, Rendered, render
 from gongwen.library import Library
 from gongwen.model.material import MaterialDetail
 from gongwen.model.platform import DownloadRecord
-from gongwen.platform import site
+from gongwen.platform import site, tracing
 from gongwen.platform.access import Viewer, require_member
 from gongwen.platform.reading import NOT_ENTITLED, material_row
 from gongwen.store import audit, materials
@@ -56,9 +57,17 @@ def deliver(
         check_daily_limit(lib, member.id, kind, str(material_id))
     with lib.db.read() as conn:
         detail = materials.detail(conn, row.id, row.number)
-    rendered = make(detail)
+    # The member's own copy: their wording at every variant site, their notice, their copy id.
+    rendered = make(tracing.member_copy(lib, member, detail))
     with lib.db.write() as conn:
-        store.insert(conn, member.id, material_id, row.revision_id, kind)
+        store.insert(
+            conn,
+            member.id,
+            material_id,
+            row.revision_id,
+            kind,
+            hashlib.sha256(rendered.data).hexdigest(),
+        )
         audit.record(
             conn,
             member.id,

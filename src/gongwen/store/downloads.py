@@ -20,14 +20,21 @@ def count_since(conn: Any, user_id: int, since: datetime) -> int:
     )
 
 
-def insert(conn: Any, user_id: int, material_id: int, revision_id: int, fmt: str) -> None:
+def insert(
+    conn: Any, user_id: int, material_id: int, revision_id: int, fmt: str, sha256: str | None = None
+) -> None:
     from sqlalchemy import insert as insert_
 
     from gongwen.store.platform_schema import downloads
 
     conn.execute(
         insert_(downloads).values(
-            user_id=user_id, material_id=material_id, revision_id=revision_id, format=fmt, at=now()
+            user_id=user_id,
+            material_id=material_id,
+            revision_id=revision_id,
+            format=fmt,
+            at=now(),
+            sha256=sha256,
         )
     )
 

@@ -107,6 +107,17 @@ downloads = Table(
     Column("revision_id", Integer, nullable=False),
     Column("format", String(8), nullable=False),
     Column("at", UTCDateTime(), nullable=False),
+    # Migration 0007: the SHA-256 of the file served (leak tracing's file layer).
+    Column("sha256", String(64), index=True),
+)
+
+# Migration 0007: the key every copy's marks are derived from (trace/code.py).
+trace_keys = Table(
+    "trace_keys",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("secret", String(64), nullable=False),
+    Column("created_at", UTCDateTime(), nullable=False),
 )
 
 material_requests = Table(

@@ -1,0 +1,48 @@
+"""Leak tracing's commands (registered on cli.app): trace."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+
+from gongwen.cli import app, consoles, emit_json, json_option, library
+
+
+@app.command()
+@click.argument("source", type=click.Path(dir_okay=False, allow_dash=True, path_type=Path))
+@json_option
+def trace(source: Path, as_json: bool) -> None:
+    """查出泄露的文件或摘录（- 为标准输入）来自哪位会员。
+
+    \b
+    --json: {"verdict": "identified"|"inconclusive",
+             "members": [{"email", "bound", "score"}], "materials": [{"id", "title",
+             "revision", "sites"}], "sites_read": N, "layers": ["file"|"docx-property"|"text"],
+             "recipients": N}
+    bound 为误指一名无辜会员的概率上界（已乘以收到该材料的会员数）；identified 仅当
+    文件本身匹配或 bound ≤ 1e-6。
+    """
+    from gongwen.model.member import OPERATOR
+    from gongwen.platform.tracing import trace as run_trace
+
+    lib = library()
+    if str(source) == "-":
+        report = run_trace(lib, OPERATOR, text=sys.stdin.read())
+    else:
+        if not source.is_file():
+            raise click.BadParameter(f"{source}: 文件不存在", param_hint="SOURCE")
+        report = run_trace(lib, OPERATOR, data=source.read_bytes(), filename=source.name)
+    if as_json:
+        emit_json(report.as_json())
+        return
+    out = consoles.out
+    verdict = {"identified": "已查明", "inconclusive": "不能断定"}[report.verdict]
+    out.print(
+        f"结论：{verdict}（依据：{'、'.join(report.layers) or '无'}；读出 {report.sites_read} 处）"
+    )
+    for m in report.members:
+        out.print(f"  {m['email']}  误指上界 {m['bound']:.1e}", markup=False)
+    for mat in report.materials:
+        out.print(f"  材料 #{mat['id']} {mat['title']}（修订 {mat['revision']}）", markup=False)

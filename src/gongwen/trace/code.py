@@ -1,0 +1,112 @@
+"""The code: which wording each member's copy takes at each site, and how a leaked copy accuses.
+
+Everything per copy is derived from a server key with HMAC-SHA256 (a keyed PRF), so nothing is
+stored per copy:
+- each site of a revision has a bias p = sin²(r), r uniform in [r₀, π/2 − r₀] (Tardos' arcsine
+  density, cut off at p ∈ [CUTOFF, 1 − CUTOFF]);
+- a member's symbol at a site is 1 with probability p (forms[1]), else 0 (forms[0]).
+
+A read copy gives symbols y at some sites. A member's score is Tardos' symmetric score
+(Škorić et al.): +√((1−p)/p) for agreeing on a 1, +√(p/(1−p)) for agreeing on a 0, and the
+negative of the other for disagreeing. Members who colluded (mixing their copies) still score
+high on average, innocents score 0 on average.
+
+The false-accusation bound: an innocent member's symbols are independent of the read copy, so
+their score is a sum of independent two-point variables whose distribution is known exactly
+from the biases. Chernoff's bound, minimised over λ, bounds P(innocent score ≥ s); times the
+number of members who received the material (a union bound) it bounds the chance that anyone
+innocent scores as high as the accused.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import math
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+CUTOFF = 0.15  # biases stay in [0.15, 0.85]: short excerpts need sites that say something
+
+
+def _unit(key: bytes, *parts: object) -> float:
+    """A number in [0, 1) from the key and the parts (HMAC-SHA256, 53 bits)."""
+    message = "\x1f".join(str(p) for p in parts).encode("utf-8")
+    digest = hmac.new(key, message, hashlib.sha256).digest()
+    return (int.from_bytes(digest[:8], "big") >> 11) / float(1 << 53)
+
+
+def bias(key: bytes, revision_id: int, site: int) -> float:
+    r0 = math.asin(math.sqrt(CUTOFF))
+    r = r0 + (math.pi / 2 - 2 * r0) * _unit(key, "bias", revision_id, site)
+    return math.sin(r) ** 2
+
+
+def symbol(key: bytes, revision_id: int, member_id: int, site: int, p: float) -> int:
+    return 1 if _unit(key, "symbol", revision_id, member_id, site) < p else 0
+
+
+def symbols(key: bytes, revision_id: int, member_id: int, biases: Sequence[float]) -> list[int]:
+    return [symbol(key, revision_id, member_id, i, p) for i, p in enumerate(biases)]
+
+
+def copy_id(key: bytes, revision_id: int, member_id: int) -> str:
+    """An opaque identifier of a member's copy of a revision (a .docx property carries it)."""
+    message = f"copy\x1f{revision_id}\x1f{member_id}".encode()
+    return hmac.new(key, message, hashlib.sha256).hexdigest()[:24]
+
+
+def _terms(p: float, y: int) -> tuple[float, float]:
+    """(score if the member agrees, score if not) at a site with bias p read as y."""
+    if y == 1:
+        return math.sqrt((1 - p) / p), -math.sqrt(p / (1 - p))
+    return math.sqrt(p / (1 - p)), -math.sqrt((1 - p) / p)
+
+
+def score(reads: Iterable[tuple[float, int, int]]) -> float:
+    """Σ over sites of (bias, read symbol, member's symbol)."""
+    total = 0.0
+    for p, y, x in reads:
+        agree, disagree = _terms(p, y)
+        total += agree if x == y else disagree
+    return total
+
+
+@dataclass(frozen=True, slots=True)
+class Read:
+    """A site read from a copy: its bias and the symbol found."""
+
+    p: float
+    y: int
+
+
+def innocent_tail(reads: Sequence[Read], threshold: float) -> float:
+    """An upper bound on P(an innocent member's score ≥ threshold) (Chernoff, exact MGF)."""
+    if not reads or threshold <= 0:
+        return 1.0
+    # P(agree) for an innocent: p when the copy reads 1, 1 − p when it reads 0.
+    sites = [(_terms(r.p, r.y), r.p if r.y == 1 else 1 - r.p) for r in reads]
+
+    def log_bound(lam: float) -> float:
+        total = -lam * threshold
+        for (agree, disagree), q in sites:
+            a, b = lam * agree, lam * disagree
+            m = max(a, b)
+            total += m + math.log(q * math.exp(a - m) + (1 - q) * math.exp(b - m))
+        return total
+
+    # The bound is convex in λ: golden-section search on [0, hi].
+    lo, hi = 0.0, 8.0
+    ratio = (math.sqrt(5) - 1) / 2
+    x1, x2 = hi - ratio * (hi - lo), lo + ratio * (hi - lo)
+    f1, f2 = log_bound(x1), log_bound(x2)
+    for _ in range(80):
+        if f1 < f2:
+            hi, x2, f2 = x2, x1, f1
+            x1 = hi - ratio * (hi - lo)
+            f1 = log_bound(x1)
+        else:
+            lo, x1, f1 = x1, x2, f2
+            x2 = lo + ratio * (hi - lo)
+            f2 = log_bound(x2)
+    return min(1.0, math.exp(min(f1, f2, 0.0)))

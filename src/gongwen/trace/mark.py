@@ -1,0 +1,93 @@
+"""A member's copy: the base text with that member's wording at every site, and the visible
+notice that goes with it."""
+
+from __future__ import annotations
+
+from bisect import bisect_right
+from collections.abc import Callable, Sequence
+from dataclasses import replace
+from datetime import datetime
+
+from gongwen.model.material import MaterialDetail
+from gongwen.trace import code
+from gongwen.trace.sites import Site
+
+NOTICE = "仅供学习 禁止外传"
+
+
+def apply(text: str, sites: Sequence[Site], chosen: Sequence[int]) -> str:
+    """`text` with forms[chosen[i]] at site i (sites in order, not overlapping)."""
+    parts: list[str] = []
+    pos = 0
+    for site, which in zip(sites, chosen, strict=True):
+        parts.append(text[pos : site.start])
+        parts.append(site.forms[which])
+        pos = site.end
+    parts.append(text[pos:])
+    return "".join(parts)
+
+
+def member_copy(
+    text: str, sites: Sequence[Site], key: bytes, revision_id: int, member_id: int
+) -> str:
+    """The text as `member_id`'s copy of `revision_id` has it."""
+    biases = [code.bias(key, revision_id, i) for i in range(len(sites))]
+    return apply(text, sites, code.symbols(key, revision_id, member_id, biases))
+
+
+def mask_name(name: str) -> str:
+    """张三丰 -> 张**; an e-mail keeps its first character and its domain."""
+    if "@" in name:
+        local, _, domain = name.partition("@")
+        return f"{local[:1]}***@{domain}"
+    return name[:1] + "*" * max(1, len(name) - 1)
+
+
+def notice(name: str, member_id: int, at: datetime) -> str:
+    """The visible line on every copy: whose it is and when it was taken."""
+    return f"{NOTICE} · 会员 {mask_name(name)}（No.{member_id:06d}）· 下载于 {at:%Y-%m-%d %H:%M}"
+
+
+def shift(sites: Sequence[Site], chosen: Sequence[int]) -> Callable[[int], int]:
+    """Where an offset of the base text lies in the marked text."""
+    ends: list[int] = []
+    deltas: list[int] = []
+    total = 0
+    for site, which in zip(sites, chosen, strict=True):
+        total += len(site.forms[which]) - (site.end - site.start)
+        ends.append(site.end)
+        deltas.append(total)
+
+    def moved(offset: int) -> int:
+        k = bisect_right(ends, offset)
+        return offset + (deltas[k - 1] if k else 0)
+
+    return moved
+
+
+def marked_detail(
+    detail: MaterialDetail, sites: Sequence[Site], chosen: Sequence[int], notice_: str, copy: str
+) -> MaterialDetail:
+    """A member's copy of a revision: its text, paragraphs and placeholders with the member's
+    wording, and the copy's notice and id (headings are never sites)."""
+    text = apply(detail.text, sites, chosen)
+    moved = shift(sites, chosen)
+    paragraphs = []
+    for p in detail.paragraphs:
+        start = int(p["start"])
+        end = start + len(str(p["text"]))
+        paragraphs.append({**p, "start": moved(start), "text": text[moved(start) : moved(end)]})
+    placeholders = [
+        replace(ph, start=moved(ph.start), end=moved(ph.start) + (ph.end - ph.start))
+        for ph in detail.placeholders
+    ]
+    sections = [replace(s, start=moved(s.start)) for s in detail.sections]
+    return replace(
+        detail,
+        text=text,
+        paragraphs=paragraphs,
+        placeholders=placeholders,
+        sections=sections,
+        notice=notice_,
+        copy_id=copy,
+    )

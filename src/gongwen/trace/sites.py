@@ -1,0 +1,201 @@
+"""Variant sites: places in a text where either of two wordings keeps its meaning and register.
+
+Each member's copy takes one wording per site (store nothing per copy: the choice is derived from
+a key, trace/code.py). The catalogue is built in and reviewed; a site is only taken where the
+wording is a whole word of its sentence (jieba), outside quotations, titles of documents and
+standard political formulations, which must stay word for word.
+
+Kinds of site:
+- `synonym`: two verbs or adverbs that 公文 uses interchangeably (推进/推动, 提高/提升 …);
+- `optional`: an intensifier before a verb that may be left out (进一步加强/加强, 切实做好/做好),
+  and 了 after a verb (完成了/完成);
+- `conjunction`: 和/与 joining two nouns;
+- `placeholder`: XX/×× in a template.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+
+CATALOGUE_VERSION = "2026.12-1"
+
+# Pairs reviewed for 公文 (either wording reads naturally wherever the other stands as a word).
+SYNONYMS: tuple[tuple[str, str], ...] = (
+    ("推进", "推动"),
+    ("提高", "提升"),
+    ("加强", "强化"),
+    ("加快", "加速"),
+    ("确保", "保证"),
+    ("不断", "持续"),
+    ("目前", "当前"),
+    ("做好", "抓好"),
+    ("显著", "明显"),
+    ("有关", "相关"),
+    ("根据", "按照"),
+    ("已经", "已"),
+    ("对于", "对"),
+    ("共计", "合计"),
+    ("各类", "各种"),
+    ("完善", "健全"),
+    ("实施", "实行"),
+    ("努力", "全力"),
+    ("迅速", "快速"),
+    ("开展", "组织开展"),
+    ("仍然", "仍"),
+    ("并且", "并"),
+    ("但是", "但"),
+    ("正在", "正"),
+    ("曾经", "曾"),
+    ("共", "共计"),
+    ("达到", "达"),
+    ("逐步", "稳步"),
+    ("以及", "及"),
+)
+# Intensifiers that may be dropped before a verb.
+OPTIONAL: tuple[str, ...] = (
+    "进一步",
+    "切实",
+    "大力",
+    "认真",
+    "扎实",
+    "深入",
+    "着力",
+    "严格",
+    "紧紧",
+    "积极",
+    "全面",
+    "有效",
+    "坚决",
+    "始终",
+    "进行",
+)
+CONJUNCTIONS: tuple[str, str] = ("和", "与")
+PLACEHOLDERS: tuple[str, str] = ("XX", "××")
+
+# Standard formulations and slogans: never touched (a site inside one is not taken).
+PROTECTED: tuple[str, ...] = (
+    "习近平新时代中国特色社会主义思想",
+    "全面从严治党",
+    "全面建成小康社会",
+    "全面深化改革",
+    "全面依法治国",
+    "全面建设社会主义现代化国家",
+    "两个维护",
+    "四个意识",
+    "四个自信",
+    "两个确立",
+    "不忘初心、牢记使命",
+    "以人民为中心",
+    "高质量发展",
+    "街乡吹哨、部门报到",
+    "三严三实",
+    "放管服",
+    "稳中求进",
+    "中国特色社会主义",
+    "坚持和加强党的全面领导",
+    "党的全面领导",
+)
+_QUOTED = re.compile(r"“[^”\n]{0,300}”|《[^》\n]{0,100}》|「[^」\n]{0,300}」|\"[^\"\n]{0,300}\"")
+
+
+@dataclass(frozen=True, slots=True)
+class Site:
+    """A place in the base text and its two wordings (`forms[0]` / `forms[1]`)."""
+
+    start: int  # offset of the base wording in the base text
+    end: int
+    kind: str  # synonym | optional | conjunction | placeholder
+    forms: tuple[str, str]
+    base: int  # which form the base text has (0 or 1)
+
+
+def _protected_spans(text: str) -> list[tuple[int, int]]:
+    spans = [(m.start(), m.end()) for m in _QUOTED.finditer(text)]
+    for phrase in PROTECTED:
+        start = text.find(phrase)
+        while start >= 0:
+            spans.append((start, start + len(phrase)))
+            start = text.find(phrase, start + 1)
+    return sorted(spans)
+
+
+def _inside(spans: list[tuple[int, int]], start: int, end: int) -> bool:
+    return any(a < end and start < b for a, b in spans)
+
+
+@lru_cache(maxsize=1)
+def _forms() -> dict[str, tuple[str, tuple[str, str], int]]:
+    """wording -> (kind, forms, which form it is)."""
+    out: dict[str, tuple[str, tuple[str, str], int]] = {}
+    for pair in SYNONYMS:
+        for i, word in enumerate(pair):
+            out.setdefault(word, ("synonym", pair, i))
+    for word in OPTIONAL:
+        out.setdefault(word, ("optional", (word, ""), 0))
+    return out
+
+
+def find_sites(text: str) -> list[Site]:
+    """The variant sites of a text, in order, none overlapping."""
+    import logging
+
+    import jieba
+    import jieba.posseg
+
+    jieba.setLogLevel(logging.WARNING)
+    protected = _protected_spans(text)
+    forms = _forms()
+    sites: list[Site] = []
+    tokens = [(w, flag) for w, flag in jieba.posseg.cut(text, HMM=False)]
+    offset = 0
+    for i, (word, flag) in enumerate(tokens):
+        start, end = offset, offset + len(word)
+        offset = end
+        if _inside(protected, start, end):
+            continue
+        following = tokens[i + 1] if i + 1 < len(tokens) else ("", "x")
+        before = tokens[i - 1][0] if i > 0 else ""
+        if word in forms:
+            kind, pair, which = forms[word]
+            if kind == "optional":
+                # Only before a verb, and not as part of a list of intensifiers (积极、稳妥).
+                if not following[1].startswith("v") or before.endswith(("、", "和")):
+                    continue
+            elif kind == "synonym":
+                if len(word) == 1 and flag not in ("d", "p"):  # 已 as an adverb, not 已有之
+                    continue
+                # The other wording must not already stand next to it (推进推动 reads badly).
+                other = pair[1 - which]
+                if other and (before.endswith(other) or following[0].startswith(other)):
+                    continue
+            sites.append(Site(start, end, kind, pair, which))
+        elif word == "了" and flag == "ul" and i > 0 and tokens[i - 1][1].startswith("v"):
+            if following[0] and _is_han(following[0][0]):  # 完成了XX项, not 完成了。
+                sites.append(Site(start, end, "optional", ("了", ""), 0))
+        elif (
+            word in CONJUNCTIONS
+            and flag == "c"
+            and before
+            and following[0]
+            and _is_han(before[-1])
+            and _is_han(following[0][0])
+        ):
+            sites.append(Site(start, end, "conjunction", CONJUNCTIONS, CONJUNCTIONS.index(word)))
+    for m in re.finditer(r"XX|××", text):
+        if not _inside(protected, m.start(), m.end()):
+            sites.append(
+                Site(m.start(), m.end(), "placeholder", PLACEHOLDERS, PLACEHOLDERS.index(m.group()))
+            )
+    sites.sort(key=lambda s: s.start)
+    out: list[Site] = []
+    for s in sites:
+        if out and s.start < out[-1].end:
+            continue
+        out.append(s)
+    return out
+
+
+def _is_han(ch: str) -> bool:
+    return "\u3400" <= ch <= "\u9fff"

@@ -1,0 +1,101 @@
+"""Leak tracing through the platform: every copy a member downloads carries that member's
+marks, and a leaked file, its text or an excerpt names the member (on both databases)."""
+
+from __future__ import annotations
+
+import pytest
+
+from gongwen.errors import AccessError
+from gongwen.export.render import Format
+from gongwen.library import Library
+from gongwen.model.member import OPERATOR, Member, Role
+from gongwen.platform.access import Viewer
+from gongwen.platform.accounts import create_user
+from gongwen.platform.downloads import download
+from gongwen.platform.subscriptions import active_subscription, grant
+from gongwen.platform.tracing import trace
+from gongwen.trace.read import normalize
+
+from .conftest import PASSWORD
+
+
+def _reader(lib: Library, email: str) -> Viewer:
+    member = create_user(lib, OPERATOR, email, PASSWORD, Role.MEMBER)
+    grant(lib, OPERATOR, member.id, "year")
+    return Viewer(member, active_subscription(lib, member.id))
+
+
+@pytest.fixture
+def readers(seeded: Library) -> list[Viewer]:
+    return [_reader(seeded, f"reader{i}@example.cn") for i in range(4)]
+
+
+def test_each_members_copy_differs_and_says_whose_it_is(
+    seeded: Library, readers: list[Viewer]
+) -> None:
+    copies = [download(seeded, v, 1, Format.TXT).data.decode("utf-8") for v in readers]
+    assert len(set(copies)) == len(copies)
+    for viewer, copy in zip(readers, copies, strict=True):
+        first = copy.splitlines()[0]
+        assert "仅供学习 禁止外传" in first and f"No.{viewer.member.id:06d}" in first
+        assert viewer.member.email not in copy  # the name is masked
+    # The same member gets the same wording again (derived from the key, nothing stored).
+    again = download(seeded, readers[0], 1, Format.TXT).data.decode("utf-8")
+    assert again.splitlines()[2:] == copies[0].splitlines()[2:]
+
+
+def test_a_forwarded_file_is_attributed_with_certainty(
+    seeded: Library, readers: list[Viewer], editor: Member
+) -> None:
+    data = download(seeded, readers[2], 1, Format.DOCX).data
+    report = trace(seeded, editor, data=data, filename="转发.docx")
+    assert report.verdict == "identified" and report.layers == ["file"]
+    assert [m["email"] for m in report.members] == ["reader2@example.cn"]
+    # Saved again (other bytes, same copy id): the .docx property still names the member.
+    import io
+
+    import docx
+
+    document = docx.Document(io.BytesIO(data))
+    document.add_paragraph("另存时加的一段")
+    buffer = io.BytesIO()
+    document.save(buffer)
+    report = trace(seeded, editor, data=buffer.getvalue(), filename="另存.docx")
+    assert report.layers == ["docx-property"]
+    assert [m["email"] for m in report.members] == ["reader2@example.cn"]
+
+
+def test_an_excerpt_of_the_text_names_the_member(
+    seeded: Library, readers: list[Viewer], editor: Member
+) -> None:
+    for viewer in readers:
+        download(seeded, viewer, 1, Format.TXT)
+    leaked = download(seeded, readers[1], 1, Format.TXT).data.decode("utf-8")
+    # Pasted without the notice, re-wrapped, full-width letters folded: 1,500 characters.
+    body = normalize(leaked.split("\n", 2)[2])[2000:3500]
+    pasted = "\n".join(body[i : i + 28] for i in range(0, len(body), 28))
+    report = trace(seeded, editor, text=pasted)
+    assert report.verdict == "identified"
+    assert [m["email"] for m in report.members] == ["reader1@example.cn"]
+    assert report.members[0]["bound"] <= 1e-6
+    assert report.sites_read >= 30 and report.layers == ["text"]
+    assert report.recipients == len(readers)
+
+
+def test_text_nobody_received_accuses_nobody(
+    seeded: Library, readers: list[Viewer], editor: Member
+) -> None:
+    download(seeded, readers[0], 1, Format.TXT)
+    # Another material of the library (nobody downloaded it), as published.
+    from gongwen.store import materials
+
+    with seeded.db.read() as conn:
+        other = materials.current_text(conn, 2) or ""
+    report = trace(seeded, editor, text=other[:3000])
+    assert report.verdict == "inconclusive"
+    assert all(m["bound"] > 1e-6 for m in report.members)
+
+
+def test_only_editors_trace(seeded: Library, readers: list[Viewer]) -> None:
+    with pytest.raises(AccessError):
+        trace(seeded, readers[0].member, text="任何文字")
