@@ -58,15 +58,15 @@ def pg_url() -> str:
 
 
 @pytest.fixture
-def pg_lib(pg_url: str) -> Iterator[Library]:
-    """A library in a schema of its own, dropped afterwards."""
+def pg_lib(pg_url: str, tmp_path: Path) -> Iterator[Library]:
+    """A library in a schema of its own (and a search index of its own), dropped afterwards."""
     schema = f"gw_{uuid.uuid4().hex[:12]}"
     admin = create_engine(pg_url)
     with admin.begin() as conn:
         conn.execute(text(f"CREATE SCHEMA {schema}"))
     sep = "&" if "?" in pg_url else "?"
     url = f"{pg_url}{sep}options=-csearch_path%3D{schema}"
-    lib = Library.open(Settings(db_url=url))
+    lib = Library.open(Settings(db_url=url, index_dir=tmp_path / "pg-index"))
     yield lib
     lib.close()
     with admin.begin() as conn:
