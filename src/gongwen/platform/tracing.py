@@ -33,8 +33,17 @@ MAX_CANDIDATES = 5
 
 
 def key(lib: Library) -> bytes:
-    with lib.db.write() as conn:
-        return traces.key(conn)
+    """The marking key (made on first use; it never changes, so each process keeps it)."""
+
+    def load() -> bytes:
+        with lib.db.read() as conn:
+            found = traces.existing_key(conn)
+        if found is not None:
+            return found
+        with lib.db.write() as conn:
+            return traces.key(conn)
+
+    return lib.caches.get(lib.caches.revisions, "trace-key", load)
 
 
 def sites_for(lib: Library, detail: MaterialDetail) -> list[Site]:

@@ -23,6 +23,11 @@ def key(conn: Any) -> bytes:
     return bytes.fromhex(str(found))
 
 
+def existing_key(conn: Any) -> bytes | None:
+    found = sql.scalar(conn, "SELECT secret FROM trace_keys ORDER BY id LIMIT 1")
+    return None if found is None else bytes.fromhex(str(found))
+
+
 def served_file(conn: Any, sha256: str) -> tuple[int, int, int] | None:
     """(member, material, revision) of the copy whose file had this SHA-256."""
     row = sql.row(
