@@ -127,7 +127,12 @@ def world(
     admin = create_engine(PG_URL)
     with admin.begin() as conn:
         conn.execute(text(f"CREATE SCHEMA {schema}"))
-    lib = Library.open(Settings(db_url=f"{PG_URL}?options=-csearch_path%3D{schema}"))
+    lib = Library.open(
+        Settings(
+            db_url=f"{PG_URL}?options=-csearch_path%3D{schema}",
+            index_dir=tmp_path_factory.mktemp("pg-index"),
+        )
+    )
     yield _build(lib)
     lib.close()
     with admin.begin() as conn:

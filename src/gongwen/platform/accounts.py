@@ -101,6 +101,9 @@ def _create(lib: Library, email: str, password: str, role: Role, actor_id: int |
         if user_id is None:
             raise InvalidInput("email", "该邮箱已注册")
         audit.record(conn, actor_id or user_id, "user.create", email, {"role": str(role)})
+        from gongwen.platform.reports import apply_pending  # reports imports this module
+
+        apply_pending(conn, user_id, email)
     return get_member(lib, user_id)
 
 
@@ -133,6 +136,29 @@ def _too_many(conn: object, key: str, limit: int) -> bool:
 def authenticate(lib: Library, email: str, password: str, client: Client = NOWHERE) -> Member:
     """The member with these credentials; failures are counted per email and per address."""
     email = normalise_email(email)
+    found = _checked(lib, email, password, client)
+    keys = [f"email:{email}"]
+    member = found.member
+    if member.suspended:
+        raise AccountSuspended(
+            "账号已被停用" + (f"：{found.suspended_reason}" if found.suspended_reason else "")
+        )
+    rehash = _hash(password) if _hasher().check_needs_rehash(found.password_hash) else None
+    with lib.db.write() as conn:
+        store.clear_failures(conn, keys[0])
+        if rehash:
+            store.update_user(conn, member.id, password_hash=rehash)
+        audit.record(conn, member.id, "login", email, {"ip": client.address})
+    return member
+
+
+def check_password(lib: Library, email: str, password: str, client: Client = NOWHERE) -> Member:
+    """The member with these credentials, suspended or not (a suspended member's appeal is
+    signed this way); the same limits and failure counting as a login."""
+    return _checked(lib, normalise_email(email), password, client).member
+
+
+def _checked(lib: Library, email: str, password: str, client: Client) -> store.UserRow:
     ip = client.address
     keys = [f"email:{email}"] + ([f"ip:{ip}"] if ip else [])
     with lib.db.write() as conn:
@@ -157,18 +183,7 @@ def authenticate(lib: Library, email: str, password: str, client: Client = NOWHE
                 conn, found.member.id if found else None, "login.failed", email, {"ip": ip}
             )
         raise NotAuthenticated("邮箱或密码错误")
-    member = found.member
-    if member.suspended:
-        raise AccountSuspended(
-            "账号已被停用" + (f"：{found.suspended_reason}" if found.suspended_reason else "")
-        )
-    rehash = _hash(password) if _hasher().check_needs_rehash(found.password_hash) else None
-    with lib.db.write() as conn:
-        store.clear_failures(conn, keys[0])
-        if rehash:
-            store.update_user(conn, member.id, password_hash=rehash)
-        audit.record(conn, member.id, "login", email, {"ip": ip})
-    return member
+    return found
 
 
 def change_password(lib: Library, member: Member, old: str, new: str) -> None:

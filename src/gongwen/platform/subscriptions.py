@@ -9,7 +9,7 @@ window.
 from __future__ import annotations
 
 import secrets
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 from gongwen.errors import InvalidInput, NotFound
@@ -84,6 +84,23 @@ def _grant(
         {"plan": plan, "starts_at": starts, "source": source},
     )
     return store.by_id(conn, sub_id)
+
+
+def extend_days(conn: Any, user_id: int, days: int, source: str, actor_id: int | None) -> None:
+    """Add `days` of membership (a reward): to the active subscription, or from now."""
+    current = store.active_for(conn, user_id, now())
+    if current is not None:
+        ends = current.ends_at + timedelta(days=days)
+        store.set_end(conn, current.id, ends)
+        action = "subscription.extend"
+    else:
+        starts = now()
+        ends = starts + timedelta(days=days)
+        store.insert(conn, user_id, "year", starts, ends, source)
+        action = "subscription.grant"
+    audit.record(
+        conn, actor_id, action, str(user_id), {"days": days, "ends_at": ends, "source": source}
+    )
 
 
 def grant(

@@ -1,5 +1,5 @@
-"""Platform tables (migrations 0002, 0005): accounts, sessions, subscriptions, codes, events,
-requests, audit, favourites, site settings."""
+"""Platform tables (migrations 0002, 0005, 0007, 0008): accounts, sessions, subscriptions,
+codes, events, requests, audit, favourites, site settings, leak tracing and reports."""
 
 from __future__ import annotations
 
@@ -8,10 +8,12 @@ from sqlalchemy import (
     Column,
     ForeignKey,
     Integer,
+    LargeBinary,
     PrimaryKeyConstraint,
     String,
     Table,
     Text,
+    false,
     func,
 )
 
@@ -186,3 +188,47 @@ PLATFORM_TABLES = [
     "favourites",
     "site_settings",
 ]
+
+# Migration 0008: reseller reports (platform/reports.py), appeals, and the ledger of membership
+# days that rewards are paid from.
+leak_reports = Table(
+    "leak_reports",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("token_hash", String(64), nullable=False, unique=True),
+    Column("contact", Text, nullable=False),
+    Column("reporter_id", Integer, ForeignKey("users.id")),
+    Column("evidence_text", Text, nullable=False, server_default=""),
+    Column("evidence_link", Text, nullable=False, server_default=""),
+    Column("evidence_file", LargeBinary),
+    Column("evidence_filename", Text, nullable=False, server_default=""),
+    Column("trace_json", Text, nullable=False, server_default="{}"),
+    Column("status", String(16), nullable=False),  # received | confirmed | rejected
+    Column("leaker_id", Integer, ForeignKey("users.id"), index=True),
+    Column("material_ids", Text, nullable=False, server_default=""),  # "1,5"
+    Column("reason", Text, nullable=False, server_default=""),
+    Column("rewarded", Boolean, nullable=False, server_default=false()),
+    Column("created_at", UTCDateTime(), nullable=False),
+    Column("decided_by", Integer),
+    Column("decided_at", UTCDateTime()),
+)
+leak_appeals = Table(
+    "leak_appeals",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("user_id", Integer, ForeignKey("users.id"), nullable=False),
+    Column("text", Text, nullable=False),
+    Column("created_at", UTCDateTime(), nullable=False),
+)
+membership_days = Table(
+    "membership_days",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("user_id", Integer, ForeignKey("users.id")),
+    Column("email", Text, nullable=False, server_default="", index=True),
+    Column("days", Integer, nullable=False),
+    Column("reason", Text, nullable=False),
+    Column("report_id", Integer, ForeignKey("leak_reports.id")),
+    Column("created_at", UTCDateTime(), nullable=False),
+    Column("applied_at", UTCDateTime()),
+)

@@ -18,7 +18,17 @@ from gongwen.platform.scheduler import Scheduler
 from gongwen.web import errors
 from gongwen.web.app_support import local
 from gongwen.web.live import Hub
-from gongwen.web.routes import account, admin, api, catalogue, compose, editor, live, requests
+from gongwen.web.routes import (
+    account,
+    admin,
+    api,
+    catalogue,
+    compose,
+    editor,
+    live,
+    reports,
+    requests,
+)
 
 HERE = Path(__file__).parent
 
@@ -75,7 +85,7 @@ def create_app(lib: Library, *, live_updates: bool = True) -> FastAPI:
     templates.env.filters["d"] = lambda v: local(v).strftime("%Y-%m-%d") if v else ""
     app.state.templates = templates
     app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
-    for module in (catalogue, account, compose, editor, admin, requests, live, api):
+    for module in (catalogue, account, compose, editor, admin, requests, reports, live, api):
         app.include_router(module.router)
     errors.install(app)
     return app

@@ -1,0 +1,126 @@
+"""Reseller reports (anyone), their review (editors), appeals (suspended members)."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, File, Form, Response, UploadFile
+from fastapi.responses import HTMLResponse, RedirectResponse
+
+from gongwen.errors import GongwenError
+from gongwen.platform import reports as service
+from gongwen.platform.access import require_editor
+from gongwen.web.deps import CtxDep, render
+from gongwen.web.schemas import RowId
+
+router = APIRouter(include_in_schema=False)
+FormStr = Annotated[str, Form()]
+
+
+@router.get("/report", response_class=HTMLResponse)
+def form(ctx: CtxDep) -> Response:
+    return render(ctx, "report.html", error="", values={})
+
+
+@router.post("/report", response_class=HTMLResponse)
+def submit(
+    ctx: CtxDep,
+    contact: FormStr = "",
+    text: FormStr = "",
+    link: FormStr = "",
+    file: Annotated[UploadFile | None, File()] = None,
+    csrf: FormStr = "",
+) -> Response:
+    ctx.check_csrf(csrf)
+    data = file.file.read(service.MAX_FILE_BYTES + 1) if file and file.filename else None
+    try:
+        _, token = service.submit(
+            ctx.lib,
+            contact=contact,
+            text=text,
+            link=link,
+            data=data,
+            filename=(file.filename or "") if file else "",
+            reporter=ctx.member,
+            client=ctx.client,
+        )
+    except GongwenError as err:
+        values = {"contact": contact, "text": text, "link": link}
+        return render(
+            ctx,
+            "report.html",
+            status_code=400,
+            error=getattr(err, "reason", str(err)),
+            values=values,
+        )
+    return RedirectResponse(f"/report/status/{token}", status_code=303)
+
+
+@router.get("/report/status/{token}", response_class=HTMLResponse)
+def status(ctx: CtxDep, token: str) -> Response:
+    return render(ctx, "report_status.html", status=service.public_status(ctx.lib, token))
+
+
+@router.get("/admin/reports", response_class=HTMLResponse)
+def listing(ctx: CtxDep) -> Response:
+    editor = require_editor(ctx.member)
+    return render(ctx, "admin_reports.html", reports=service.listing(ctx.lib, editor))
+
+
+@router.get("/admin/reports/{report_id}", response_class=HTMLResponse)
+def detail(ctx: CtxDep, report_id: RowId, error: str = "") -> Response:
+    view = service.detail(ctx.lib, require_editor(ctx.member), report_id)
+    return render(ctx, "admin_report.html", view=view, error=error)
+
+
+@router.post("/admin/reports/{report_id}/confirm", response_class=HTMLResponse)
+def confirm(
+    ctx: CtxDep,
+    report_id: RowId,
+    reason: FormStr = "",
+    leaker_email: FormStr = "",
+    csrf: FormStr = "",
+) -> Response:
+    ctx.check_csrf(csrf)
+    editor = require_editor(ctx.member)
+    try:
+        service.confirm(ctx.lib, editor, report_id, reason, leaker_email)
+    except GongwenError as err:
+        view = service.detail(ctx.lib, editor, report_id)
+        return render(
+            ctx, "admin_report.html", status_code=400, view=view, error=getattr(err, "reason", "")
+        )
+    return RedirectResponse(f"/admin/reports/{report_id}", status_code=303)
+
+
+@router.post("/admin/reports/{report_id}/reject", response_class=HTMLResponse)
+def reject(ctx: CtxDep, report_id: RowId, reason: FormStr = "", csrf: FormStr = "") -> Response:
+    ctx.check_csrf(csrf)
+    editor = require_editor(ctx.member)
+    try:
+        service.reject(ctx.lib, editor, report_id, reason)
+    except GongwenError as err:
+        view = service.detail(ctx.lib, editor, report_id)
+        return render(
+            ctx, "admin_report.html", status_code=400, view=view, error=getattr(err, "reason", "")
+        )
+    return RedirectResponse(f"/admin/reports/{report_id}", status_code=303)
+
+
+@router.get("/appeal", response_class=HTMLResponse)
+def appeal_form(ctx: CtxDep) -> Response:
+    return render(ctx, "appeal.html", error="", done=False)
+
+
+@router.post("/appeal", response_class=HTMLResponse)
+def appeal(
+    ctx: CtxDep, email: FormStr = "", password: FormStr = "", text: FormStr = "", csrf: FormStr = ""
+) -> Response:
+    ctx.check_csrf(csrf)
+    try:
+        service.appeal(ctx.lib, email, password, text, ctx.client)
+    except GongwenError as err:
+        return render(
+            ctx, "appeal.html", status_code=400, error=getattr(err, "reason", str(err)), done=False
+        )
+    return render(ctx, "appeal.html", error="", done=True)
