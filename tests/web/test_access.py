@@ -44,12 +44,14 @@ def test_material_page_shows_full_text_only_to_covered_readers(
     page = client.get(f"/materials/{material}")
     assert page.status_code == 200
     readable = READS[(who, material)]
-    assert (world.deep[material] in page.text) is readable
+    # A reader's page is their own copy (their wording at the variant sites).
+    assert (unmarked(world.deep[material]) in unmarked(page.text)) is readable
     assert ('id="fulltext"' in page.text) is readable
+    assert ('id="copy-notice"' in page.text) is (readable and who not in ("editor", "admin"))
     assert 'id="preview"' in page.text or readable
     api = client.get(f"/api/v1/materials/{material}").json()
     assert ("text" in api) is readable and api["readable"] is readable
-    assert world.deep[material] not in str(api) or readable
+    assert unmarked(world.deep[material]) not in unmarked(str(api)) or readable
     assert api["outline"], "everyone sees the outline"
 
 
@@ -348,3 +350,18 @@ def test_composing_a_draft_borrows_only_what_the_member_reads(world: World) -> N
     )
     outline = covered.get("/api/v1/compose/outline", params={"type": "工作总结"}).json()
     assert [e["section_kind"] for e in outline][:1] == ["工作情况"]
+
+
+def test_each_reader_reads_their_own_copy(world: World) -> None:
+    """Text copied from the page carries the reader's marks: two readers see two wordings,
+    the editor the text as published."""
+    import re as re_
+
+    def fulltext(who: str) -> str:
+        page = world.client(who).get("/materials/3").text
+        return re_.sub(r"<[^>]+>", "", page.split('id="fulltext">', 1)[1].split("</div>", 1)[0])
+
+    covered, other, editor = fulltext("covered"), fulltext("other"), fulltext("editor")
+    assert covered != other
+    assert unmarked(covered) == unmarked(other) == unmarked(editor)
+    assert fulltext("covered") == covered  # the same reader, the same copy

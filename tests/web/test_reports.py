@@ -162,3 +162,22 @@ def test_a_report_needs_contact_evidence_and_a_csrf_token(world: World) -> None:
     response = visitor.post("/report", data={"contact": "a@example.org", "text": "一段文字"})
     assert response.status_code in (400, 403)
     assert visitor.get("/report/status/not-a-token").status_code == 404
+
+
+def test_the_trace_page_names_the_member_to_editors_only(world: World) -> None:
+    from gongwen.model.member import OPERATOR
+    from gongwen.platform.subscriptions import grant
+
+    grant(world.lib, OPERATOR, world.ids["nosub"], "year")  # earlier tests suspended the others
+    copy = world.client("nosub").get("/materials/5/download?fmt=txt").content.decode("utf-8")
+    editor = world.client("editor")
+    page = editor.post(
+        "/admin/trace",
+        data={"csrf": csrf_of(editor, "/admin/trace"), "text": copy.split("\n", 2)[2][:2500]},
+    )
+    assert page.status_code == 200
+    assert "已查明" in page.text and "nosub@example.cn" in page.text
+    member = world.client("nosub")
+    assert member.get("/admin/trace").status_code == 403
+    response = member.post("/admin/trace", data={"csrf": csrf_of(member), "text": copy})
+    assert response.status_code == 403

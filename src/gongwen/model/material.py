@@ -184,6 +184,7 @@ class RevisionView:
     text: str
     preview: str
     placeholders: tuple[PlaceholderOut, ...]
+    copy_of: int = 0  # the member whose copy this is (their wording at variant sites); 0: none
 
 
 @dataclass(slots=True)
@@ -193,6 +194,7 @@ class MaterialView:
     revisions: int
     readable: bool
     versions: list[VersionOut] = field(default_factory=list)  # other editions members can see
+    notice: str = ""  # a member's copy: whose it is (仅供学习 禁止外传 …)
 
     @property
     def sections(self) -> tuple[SectionOut, ...]:

@@ -14,9 +14,12 @@ from gongwen.model.material import (
     body_blocks,
     preview_of,
 )
+from gongwen.model.member import Member
+from gongwen.platform import tracing
 from gongwen.platform.access import Viewer
 from gongwen.store import materials as store
 from gongwen.store.materials import MaterialRow
+from gongwen.trace import mark
 from gongwen.util.clock import now
 
 NOT_ENTITLED = "您的订阅不包含这份材料（订阅可读：订阅开始前3年至订阅结束期间发布的材料）"
@@ -31,12 +34,18 @@ def material_row(lib: Library, viewer: Viewer, material_id: int) -> MaterialRow:
     return row
 
 
-def revision_view(lib: Library, material_id: int, revision_id: int, number: int) -> RevisionView:
-    """A revision's page data, built once per process (revisions never change)."""
+def revision_view(
+    lib: Library, material_id: int, revision_id: int, number: int, member: Member | None = None
+) -> RevisionView:
+    """A revision's page data, built once per process (revisions never change); with `member`,
+    that member's copy (their wording at every variant site: text copied from the page is
+    traced like a download)."""
 
     def make() -> RevisionView:
         with lib.db.read() as conn:
             detail = store.detail(conn, material_id, number)
+        if member is not None:
+            detail = tracing.member_copy(lib, member, detail)
         return RevisionView(
             revision_id,
             number,
@@ -45,20 +54,27 @@ def revision_view(lib: Library, material_id: int, revision_id: int, number: int)
             detail.text,
             preview_of(detail.text, lib.settings.preview_chars),
             tuple(detail.placeholders),
+            member.id if member is not None else 0,
         )
 
-    return lib.caches.get(lib.caches.revisions, revision_id, make)
+    key = revision_id if member is None else ("copy", revision_id, member.id)
+    return lib.caches.get(lib.caches.revisions, key, make)
 
 
 def material_view(lib: Library, viewer: Viewer, material_id: int) -> MaterialView:
     row = material_row(lib, viewer, material_id)
     readable = viewer.can_read(row.published_at)
-    view = revision_view(lib, row.id, row.revision_id, row.number)
+    # A member reads their own copy; editors read the text as published.
+    reader = viewer.member if readable and not viewer.is_editor else None
+    view = revision_view(lib, row.id, row.revision_id, row.number, reader)
     at = now()
     with lib.db.read() as conn:
         # Only editions members can see: a draft edition's title is not for them.
         versions = store.versions(conn, row.id, None if viewer.is_editor else at)
-    return MaterialView(row.card(readable, at), view, row.revision_count, readable, versions)
+    notice = mark.notice(reader.email, reader.id, at) if reader is not None else ""
+    return MaterialView(
+        row.card(readable, at), view, row.revision_count, readable, versions, notice
+    )
 
 
 def revision_list(lib: Library, viewer: Viewer, material_id: int) -> list[RevisionInfo]:

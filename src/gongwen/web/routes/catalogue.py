@@ -185,7 +185,8 @@ def body_html(lib: Library, revision: RevisionView) -> Markup:
                 parts.append(f"<p>{inner}</p>")
         return Markup("\n".join(parts))
 
-    return lib.caches.get(lib.caches.fragments, ("body", revision.revision_id), make)
+    key = ("body", revision.revision_id, revision.copy_of)  # a member's copy is their own
+    return lib.caches.get(lib.caches.fragments, key, make)
 
 
 def _with_placeholders(text: str, at: int, placeholders: tuple[PlaceholderOut, ...]) -> str:

@@ -9,6 +9,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse
 
 from gongwen.errors import GongwenError
 from gongwen.platform import reports as service
+from gongwen.platform import tracing
 from gongwen.platform.access import require_editor
 from gongwen.web.deps import CtxDep, render
 from gongwen.web.schemas import RowId
@@ -124,3 +125,35 @@ def appeal(
             ctx, "appeal.html", status_code=400, error=getattr(err, "reason", str(err)), done=False
         )
     return render(ctx, "appeal.html", error="", done=True)
+
+
+@router.get("/admin/trace", response_class=HTMLResponse)
+def trace_form(ctx: CtxDep) -> Response:
+    require_editor(ctx.member)
+    return render(ctx, "admin_trace.html", report=None, error="")
+
+
+@router.post("/admin/trace", response_class=HTMLResponse)
+def trace_run(
+    ctx: CtxDep,
+    text: FormStr = "",
+    file: Annotated[UploadFile | None, File()] = None,
+    csrf: FormStr = "",
+) -> Response:
+    """Trace a leaked file or pasted text (the same service as `gongwen trace`)."""
+    ctx.check_csrf(csrf)
+    editor = require_editor(ctx.member)
+    data = file.file.read(service.MAX_FILE_BYTES + 1) if file and file.filename else None
+    try:
+        report = tracing.trace(
+            ctx.lib, editor, data=data, filename=(file.filename or "") if file else "", text=text
+        )
+    except GongwenError as err:
+        return render(
+            ctx,
+            "admin_trace.html",
+            status_code=400,
+            report=None,
+            error=getattr(err, "reason", str(err)),
+        )
+    return render(ctx, "admin_trace.html", report=report, error="")
