@@ -95,19 +95,23 @@ class Lab:
         self.docs: list[Copy] = []
         for d in details:
             sites = sites_for(lib, d)
-            biases = [code.bias(self.key, d.revision_id, i) for i in range(len(sites))]
+            biases = [code.bias(self.key, d.revision_id, s.start) for s in sites]
             self.docs.append(Copy(d.summary.id, d, sites, biases, reading.Reader(d.text, sites)))
 
     def copy_text(self, doc: Copy, member: int) -> str:
         return mark.apply(doc.detail.text, doc.sites, self.choice(doc, member))
 
     def choice(self, doc: Copy, member: int) -> list[int]:
-        return code.symbols(self.key, doc.detail.revision_id, member, doc.biases)
+        keys = [s.start for s in doc.sites]
+        return code.symbols(self.key, doc.detail.revision_id, member, doc.biases, keys)
 
     def trace(self, texts: list[tuple[Copy, str]]) -> accuse.Verdict:
         evidence = [
             accuse.Evidence(
-                doc.detail.revision_id, doc.biases, doc.reader.read(reading.normalize(t))
+                doc.detail.revision_id,
+                doc.biases,
+                doc.reader.read(reading.normalize(t)),
+                [s.start for s in doc.sites],
             )
             for doc, t in texts
         ]

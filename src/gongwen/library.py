@@ -54,6 +54,11 @@ class Caches:
             cache[key] = value
         return value
 
+    def peek(self, cache: Any, key: Hashable) -> Any:
+        """What is kept under `key`, or None (nothing is built)."""
+        with self._lock:
+            return cache.get(key)
+
     def forget(self, cache: Any, key: Hashable) -> None:
         with self._lock:
             cache.pop(key, None)

@@ -99,3 +99,23 @@ def test_text_nobody_received_accuses_nobody(
 def test_only_editors_trace(seeded: Library, readers: list[Viewer]) -> None:
     with pytest.raises(AccessError):
         trace(seeded, readers[0].member, text="任何文字")
+
+
+def test_editors_add_pairs_for_revisions_not_yet_copied(
+    seeded: Library, editor: Member, readers: list[Viewer]
+) -> None:
+    from gongwen.errors import InvalidInput
+    from gongwen.platform.tracing import add_pair, variants
+
+    before = variants(seeded, editor, 2)
+    assert not any(s.base in ("落实", "贯彻") for s in before.sites)
+    add_pair(seeded, editor, "落实", "贯彻")
+    after = variants(seeded, editor, 2)
+    assert any(s.base == "落实" and s.other == "贯彻" for s in after.sites)
+    assert ("落实", "贯彻") in after.pairs
+    with pytest.raises(InvalidInput):
+        add_pair(seeded, editor, "推进", "促进")  # 推进 is in the catalogue already
+    with pytest.raises(InvalidInput):
+        add_pair(seeded, editor, "ab", "cd")
+    with pytest.raises(AccessError):
+        add_pair(seeded, readers[0].member, "积累", "累积")

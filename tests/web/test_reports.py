@@ -181,3 +181,41 @@ def test_the_trace_page_names_the_member_to_editors_only(world: World) -> None:
     assert member.get("/admin/trace").status_code == 403
     response = member.post("/admin/trace", data={"csrf": csrf_of(member), "text": copy})
     assert response.status_code == 403
+
+
+def test_editors_review_and_veto_variants_until_the_first_copy(world: World) -> None:
+    editor = world.client("editor")
+    page = editor.get("/editor/materials/6/variants")
+    assert page.status_code == 200 and 'id="sites"' in page.text
+    starts = [int(s) for s in re.findall(r'name="veto" value="(\d+)"', page.text)]
+    assert len(starts) > 20
+    vetoed = starts[:10]
+    response = editor.post(
+        "/editor/materials/6/variants",
+        data={"csrf": csrf_of(editor, "/editor/materials/6/variants"), "veto": vetoed},
+    )
+    assert response.status_code == 303
+    # The first copy freezes the list the copies are made from: without the vetoed sites, so
+    # they keep the published wording in every copy.
+    nosub = world.client("nosub")  # subscribed by an earlier test of this module
+    assert nosub.get("/materials/6/download?fmt=txt").status_code == 200
+    from gongwen.store import materials as store
+    from gongwen.store import traces
+    from gongwen.trace.sites import from_json
+
+    with world.lib.db.read() as conn:
+        revision = store.current_revision(conn, 6)
+        frozen = from_json(traces.frozen_sites(conn, revision) or "[]")
+    kept = {s.start for s in frozen}
+    assert kept and not kept & set(vetoed)
+    assert set(starts) - set(vetoed) == kept
+    # Once a copy exists the list is frozen: no more vetoes.
+    page = editor.get("/editor/materials/6/variants").text
+    assert 'id="frozen"' in page
+    response = editor.post(
+        "/editor/materials/6/variants",
+        data={"csrf": csrf_of(editor, "/editor/materials/6/variants"), "veto": starts[:1]},
+    )
+    assert response.status_code == 400 and "已固定" in response.text
+    # Members may not see or change any of it.
+    assert nosub.get("/editor/materials/6/variants").status_code == 403

@@ -15,16 +15,18 @@ from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
 
-from gongwen.errors import InvalidInput
+from gongwen.errors import InvalidInput, NotFound
 from gongwen.library import Library
 from gongwen.model.material import MaterialDetail
 from gongwen.model.member import Member
 from gongwen.model.search import Scope
 from gongwen.platform.access import require_editor
-from gongwen.store import materials, traces
+from gongwen.store import audit, materials, traces
 from gongwen.trace import accuse, code, mark
 from gongwen.trace import read as reading
-from gongwen.trace.sites import Site, find_sites
+from gongwen.trace.sites import SYNONYMS, Site, find_sites
+from gongwen.trace.sites import from_json as sites_from_json
+from gongwen.trace.sites import to_json as sites_to_json
 from gongwen.util.clock import now
 
 CHUNK = 12  # characters of the suspect looked up to find which material it comes from
@@ -46,32 +48,54 @@ def key(lib: Library) -> bytes:
     return lib.caches.get(lib.caches.revisions, "trace-key", load)
 
 
-def sites_for(lib: Library, detail: MaterialDetail) -> list[Site]:
+def sites_for(lib: Library, detail: MaterialDetail, *, freeze: bool = False) -> list[Site]:
     """The revision's variant sites inside its paragraphs (headings and the title stay as they
-    are in every copy). A revision never changes: kept per process."""
+    are in every copy), less the ones an editor vetoed, with the pairs editors added.
 
-    def make() -> list[Site]:
-        spans = sorted(
-            (int(p["start"]), int(p["start"]) + len(str(p["text"]))) for p in detail.paragraphs
-        )
-        found = []
-        k = 0
-        for s in find_sites(detail.text):
-            while k < len(spans) and spans[k][1] <= s.start:
-                k += 1
-            if k < len(spans) and spans[k][0] <= s.start and s.end <= spans[k][1]:
-                found.append(s)
-        return found
+    The list is frozen (stored) when the first copy is made (`freeze`): vetoes and additions
+    made later apply to revisions nobody has a copy of yet, so every copy of a revision, and
+    the reading of a leak, use the same sites. A frozen list is kept per process."""
+    key = ("trace-sites", detail.revision_id)
+    cached: list[Site] | None = lib.caches.peek(lib.caches.revisions, key)
+    if cached is not None:
+        return cached
+    with lib.db.read() as conn:
+        frozen = traces.frozen_sites(conn, detail.revision_id)
+        if frozen is None:
+            extra = tuple(traces.additions(conn))
+            vetoed = traces.vetoes(conn, detail.revision_id)
+    if frozen is not None:
+        sites = sites_from_json(frozen)
+        return lib.caches.get(lib.caches.revisions, key, lambda: sites)
+    sites = [s for s in _paragraph_sites(detail, extra) if s.start not in vetoed]
+    if not freeze:
+        return sites
+    with lib.db.write() as conn:  # another process may have frozen it first: theirs is kept
+        kept = sites_from_json(traces.freeze_sites(conn, detail.revision_id, sites_to_json(sites)))
+    return lib.caches.get(lib.caches.revisions, key, lambda: kept)
 
-    return lib.caches.get(lib.caches.revisions, ("trace-sites", detail.revision_id), make)
+
+def _paragraph_sites(detail: MaterialDetail, extra: tuple[tuple[str, str], ...]) -> list[Site]:
+    spans = sorted(
+        (int(p["start"]), int(p["start"]) + len(str(p["text"]))) for p in detail.paragraphs
+    )
+    found = []
+    k = 0
+    for s in find_sites(detail.text, extra):
+        while k < len(spans) and spans[k][1] <= s.start:
+            k += 1
+        if k < len(spans) and spans[k][0] <= s.start and s.end <= spans[k][1]:
+            found.append(s)
+    return found
 
 
 def member_copy(lib: Library, member: Member, detail: MaterialDetail) -> MaterialDetail:
     """`detail` as `member`'s copy: their wording at every site, the visible notice, the copy id."""
     secret = key(lib)
-    sites = sites_for(lib, detail)
-    biases = [code.bias(secret, detail.revision_id, i) for i in range(len(sites))]
-    chosen = code.symbols(secret, detail.revision_id, member.id, biases)
+    sites = sites_for(lib, detail, freeze=True)
+    keys = [s.start for s in sites]
+    biases = [code.bias(secret, detail.revision_id, k) for k in keys]
+    chosen = code.symbols(secret, detail.revision_id, member.id, biases, keys)
     return mark.marked_detail(
         detail,
         sites,
@@ -144,8 +168,9 @@ def trace(
             lib.caches.revisions, ("trace-reader", rev), partial(reading.Reader, detail.text, sites)
         )
         reads = reader.read(suspect)
-        biases = [code.bias(secret, rev, i) for i in range(len(sites))]
-        evidence = accuse.Evidence(rev, biases, reads)
+        keys = [s.start for s in sites]
+        biases = [code.bias(secret, rev, k) for k in keys]
+        evidence = accuse.Evidence(rev, biases, reads, keys)
         mid = material_of[rev]
         if len(reads) > best.get(mid, (-1, evidence))[0]:
             best[mid] = (len(reads), evidence)
@@ -234,3 +259,94 @@ def _revision(lib: Library, material_id: int, revision_id: int) -> MaterialDetai
     with lib.db.read() as conn:
         number = traces.revision_number(conn, revision_id)
         return materials.detail(conn, material_id, number) if number is not None else None
+
+
+@dataclass(frozen=True, slots=True)
+class VariantSite:
+    start: int
+    kind: str
+    base: str  # the wording of the published text
+    other: str  # the other wording some copies take ("" = left out)
+    before: str  # context
+    after: str
+    vetoed: bool
+
+
+@dataclass(frozen=True, slots=True)
+class Variants:
+    material_id: int
+    revision_id: int
+    title: str
+    frozen: bool  # a copy was made: the list can no longer change
+    sites: list[VariantSite]
+    pairs: list[tuple[str, str]]  # editors' additions to the catalogue
+
+
+def variants(lib: Library, editor: Member, material_id: int) -> Variants:
+    """What copies of a material's current revision may vary in, for an editor to review."""
+    require_editor(editor)
+    with lib.db.read() as conn:
+        detail = materials.detail(conn, material_id)
+        frozen = traces.frozen_sites(conn, detail.revision_id) is not None
+        vetoed = traces.vetoes(conn, detail.revision_id)
+        pairs = traces.additions(conn)
+    # Unfrozen: every candidate, vetoed ones included (shown unticked-able).
+    sites = sites_for(lib, detail) if frozen else _paragraph_sites(detail, tuple(pairs))
+    text = detail.text
+    return Variants(
+        material_id,
+        detail.revision_id,
+        detail.summary.title,
+        frozen,
+        [
+            VariantSite(
+                s.start,
+                s.kind,
+                s.forms[s.base],
+                s.forms[1 - s.base],
+                text[max(0, s.start - 12) : s.start],
+                text[s.end : s.end + 12],
+                s.start in vetoed,
+            )
+            for s in sites
+        ],
+        pairs,
+    )
+
+
+def set_vetoes(lib: Library, editor: Member, material_id: int, starts: set[int]) -> None:
+    """Veto sites of the current revision (they keep the published wording in every copy);
+    only until the first copy is made."""
+    require_editor(editor)
+    with lib.db.write() as conn:
+        revision_id = materials.current_revision(conn, material_id)
+        if revision_id is None:
+            raise NotFound(f"没有编号为 {material_id} 的材料")
+        if traces.frozen_sites(conn, revision_id) is not None:
+            raise InvalidInput("veto", "已有会员取得这一版本的副本，标记已固定，不能再改")
+        traces.set_vetoes(conn, revision_id, starts, editor.id)
+        audit.record(
+            conn,
+            editor.id,
+            "trace.veto",
+            str(material_id),
+            {"revision": revision_id, "sites": len(starts)},
+        )
+
+
+def add_pair(lib: Library, editor: Member, form_a: str, form_b: str) -> None:
+    """An editor-approved pair of interchangeable words, used for revisions not yet copied."""
+    require_editor(editor)
+    form_a, form_b = form_a.strip(), form_b.strip()
+    for name, word in (("form_a", form_a), ("form_b", form_b)):
+        if not 1 <= len(word) <= 4 or not all("\u4e00" <= ch <= "\u9fff" for ch in word):
+            raise InvalidInput(name, "须为 1 到 4 个汉字的词")
+    if form_a == form_b:
+        raise InvalidInput("form_b", "两种说法须不同")
+    known = {w for pair in SYNONYMS for w in pair}
+    with lib.db.write() as conn:
+        known |= {w for pair in traces.additions(conn) for w in pair}
+        if form_a in known or form_b in known:
+            raise InvalidInput("form_a", "其中的词已在可替换词表中")
+        traces.add_pair(conn, form_a, form_b, editor.id)
+        audit.record(conn, editor.id, "trace.pair", f"{form_a}/{form_b}")

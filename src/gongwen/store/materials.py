@@ -440,11 +440,11 @@ def schedule(conn: Any, material_id: int, publish_at: datetime | None) -> bool:
         .where(materials.c.id == material_id)
         .values(published_at=publish_at, announced_at=None)
     ).rowcount
-    queue.mark(conn, [_current_revision(conn, material_id)])
+    queue.mark(conn, [current_revision(conn, material_id)])
     return bool(done)
 
 
-def _current_revision(conn: Any, material_id: int) -> int | None:
+def current_revision(conn: Any, material_id: int) -> int | None:
     return sql.scalar(  # type: ignore[no-any-return]
         conn, "SELECT current_revision_id FROM materials WHERE id = :m", {"m": material_id}
     )
@@ -458,7 +458,7 @@ def retire(conn: Any, material_id: int) -> bool:
     done = conn.execute(
         update(materials).where(materials.c.id == material_id).values(retired_at=now())
     ).rowcount
-    queue.mark(conn, [_current_revision(conn, material_id)])
+    queue.mark(conn, [current_revision(conn, material_id)])
     return bool(done)
 
 

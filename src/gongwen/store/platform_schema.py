@@ -232,3 +232,31 @@ membership_days = Table(
     Column("created_at", UTCDateTime(), nullable=False),
     Column("applied_at", UTCDateTime()),
 )
+
+# Migration 0009: a revision's variant sites, frozen at its first copy; editors' vetoes and
+# the word pairs they add to the catalogue (trace/sites.py).
+revision_sites = Table(
+    "revision_sites",
+    metadata,
+    Column("revision_id", Integer, ForeignKey("revisions.id"), primary_key=True),
+    Column("sites", Text, nullable=False),  # JSON [[start, end, kind, form0, form1, base], …]
+    Column("frozen_at", UTCDateTime(), nullable=False),
+)
+site_vetoes = Table(
+    "site_vetoes",
+    metadata,
+    Column("revision_id", Integer, ForeignKey("revisions.id"), nullable=False),
+    Column("start", Integer, nullable=False),
+    Column("vetoed_by", Integer),
+    Column("created_at", UTCDateTime(), nullable=False),
+    PrimaryKeyConstraint("revision_id", "start"),
+)
+site_additions = Table(
+    "site_additions",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("form_a", String(8), nullable=False),
+    Column("form_b", String(8), nullable=False),
+    Column("approved_by", Integer),
+    Column("created_at", UTCDateTime(), nullable=False),
+)

@@ -69,3 +69,75 @@ def revision_number(conn: Any, revision_id: int) -> int | None:
     return sql.scalar(  # type: ignore[no-any-return]
         conn, "SELECT number FROM revisions WHERE id = :r", {"r": revision_id}
     )
+
+
+def frozen_sites(conn: Any, revision_id: int) -> str | None:
+    """The JSON site list a revision's copies were made with, once the first was made."""
+    return sql.scalar(  # type: ignore[no-any-return]
+        conn, "SELECT sites FROM revision_sites WHERE revision_id = :r", {"r": revision_id}
+    )
+
+
+def freeze_sites(conn: Any, revision_id: int, sites_json: str) -> str:
+    """Keep the site list of a revision; the first process to do so wins (on either database
+    a concurrent second insert does nothing). Returns the list kept."""
+    from sqlalchemy.dialects import postgresql, sqlite
+
+    from gongwen.store.platform_schema import revision_sites
+
+    insert = sqlite.insert if conn.dialect.name == "sqlite" else postgresql.insert
+    conn.execute(
+        insert(revision_sites)
+        .values(revision_id=revision_id, sites=sites_json, frozen_at=now())
+        .on_conflict_do_nothing(index_elements=["revision_id"])
+    )
+    return frozen_sites(conn, revision_id) or sites_json
+
+
+def vetoes(conn: Any, revision_id: int) -> set[int]:
+    return {
+        int(s)
+        for (s,) in sql.rows(
+            conn, "SELECT start FROM site_vetoes WHERE revision_id = :r", {"r": revision_id}
+        )
+    }
+
+
+def set_vetoes(conn: Any, revision_id: int, starts: set[int], editor_id: int) -> None:
+    from sqlalchemy import delete, insert
+
+    from gongwen.store.platform_schema import site_vetoes
+
+    conn.execute(delete(site_vetoes).where(site_vetoes.c.revision_id == revision_id))
+    if starts:
+        conn.execute(
+            insert(site_vetoes),
+            [
+                {
+                    "revision_id": revision_id,
+                    "start": s,
+                    "vetoed_by": editor_id,
+                    "created_at": now(),
+                }
+                for s in sorted(starts)
+            ],
+        )
+
+
+def additions(conn: Any) -> list[tuple[str, str]]:
+    return [
+        (str(a), str(b))
+        for a, b in sql.rows(conn, "SELECT form_a, form_b FROM site_additions ORDER BY id")
+    ]
+
+
+def add_pair(conn: Any, form_a: str, form_b: str, editor_id: int) -> None:
+    from sqlalchemy import insert
+
+    from gongwen.store.platform_schema import site_additions
+
+    conn.execute(
+        insert(site_additions).values(
+            form_a=form_a, form_b=form_b, approved_by=editor_id, created_at=now()
+        )
+    )

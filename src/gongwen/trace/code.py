@@ -46,8 +46,17 @@ def symbol(key: bytes, revision_id: int, member_id: int, site: int, p: float) ->
     return 1 if _unit(key, "symbol", revision_id, member_id, site) < p else 0
 
 
-def symbols(key: bytes, revision_id: int, member_id: int, biases: Sequence[float]) -> list[int]:
-    return [symbol(key, revision_id, member_id, i, p) for i, p in enumerate(biases)]
+def symbols(
+    key: bytes,
+    revision_id: int,
+    member_id: int,
+    biases: Sequence[float],
+    sites: Sequence[int] | None = None,
+) -> list[int]:
+    """A member's symbol at each site; `sites` are the sites' keys (their offsets in the
+    revision's text, so that vetoing one site does not move the others), else 0, 1, 2, …"""
+    keys = sites if sites is not None else range(len(biases))
+    return [symbol(key, revision_id, member_id, k, p) for k, p in zip(keys, biases, strict=True)]
 
 
 def copy_id(key: bytes, revision_id: int, member_id: int) -> str:

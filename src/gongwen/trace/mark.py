@@ -31,8 +31,9 @@ def member_copy(
     text: str, sites: Sequence[Site], key: bytes, revision_id: int, member_id: int
 ) -> str:
     """The text as `member_id`'s copy of `revision_id` has it."""
-    biases = [code.bias(key, revision_id, i) for i in range(len(sites))]
-    return apply(text, sites, code.symbols(key, revision_id, member_id, biases))
+    keys = [s.start for s in sites]
+    biases = [code.bias(key, revision_id, k) for k in keys]
+    return apply(text, sites, code.symbols(key, revision_id, member_id, biases, keys))
 
 
 def mask_name(name: str) -> str:

@@ -15,6 +15,7 @@ Kinds of site:
 
 from __future__ import annotations
 
+import json
 import re
 from dataclasses import dataclass
 from functools import lru_cache
@@ -140,13 +141,13 @@ def _forms() -> dict[str, tuple[str, tuple[str, str], int]]:
 WINDOW = 8  # characters segmented on either side of a candidate word
 
 
-@lru_cache(maxsize=1)
-def _candidates() -> re.Pattern[str]:
-    words = {*_forms(), *CONJUNCTIONS, "了"}
+@lru_cache(maxsize=64)
+def _candidates(extra: tuple[tuple[str, str], ...] = ()) -> re.Pattern[str]:
+    words = {*_forms(), *CONJUNCTIONS, "了", *(w for pair in extra for w in pair)}
     return re.compile("|".join(re.escape(w) for w in sorted(words, key=len, reverse=True)))
 
 
-def find_sites(text: str) -> list[Site]:
+def find_sites(text: str, extra: tuple[tuple[str, str], ...] = ()) -> list[Site]:
     """The variant sites of a text, in order, none overlapping.
 
     Each occurrence of a catalogue word is checked in its own neighbourhood (jieba with parts
@@ -159,9 +160,12 @@ def find_sites(text: str) -> list[Site]:
 
     jieba.setLogLevel(logging.WARNING)
     protected = _protected_spans(text)
-    forms = _forms()
+    forms = dict(_forms())
+    for pair in extra:  # editors' additions to the catalogue
+        for i, word in enumerate(pair):
+            forms.setdefault(word, ("synonym", pair, i))
     sites: list[Site] = []
-    for m in _candidates().finditer(text):
+    for m in _candidates(extra).finditer(text):
         start, end = m.start(), m.end()
         if _inside(protected, start, end):
             continue
@@ -216,6 +220,18 @@ def find_sites(text: str) -> list[Site]:
             continue
         out.append(s)
     return out
+
+
+def to_json(sites: list[Site]) -> str:
+    return json.dumps(
+        [[s.start, s.end, s.kind, s.forms[0], s.forms[1], s.base] for s in sites],
+        ensure_ascii=False,
+        separators=(",", ":"),
+    )
+
+
+def from_json(value: str) -> list[Site]:
+    return [Site(a, b, kind, (f0, f1), base) for a, b, kind, f0, f1, base in json.loads(value)]
 
 
 def _is_han(ch: str) -> bool:

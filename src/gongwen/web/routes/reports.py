@@ -157,3 +157,38 @@ def trace_run(
             error=getattr(err, "reason", str(err)),
         )
     return render(ctx, "admin_trace.html", report=report, error="")
+
+
+@router.get("/editor/materials/{material_id}/variants", response_class=HTMLResponse)
+def variants(ctx: CtxDep, material_id: RowId, error: str = "", saved: int = 0) -> Response:
+    view = tracing.variants(ctx.lib, require_editor(ctx.member), material_id)
+    return render(ctx, "variants.html", view=view, error=error, saved=bool(saved))
+
+
+@router.post("/editor/materials/{material_id}/variants", response_class=HTMLResponse)
+def veto(
+    ctx: CtxDep,
+    material_id: RowId,
+    veto: Annotated[list[int] | None, Form()] = None,
+    csrf: FormStr = "",
+) -> Response:
+    ctx.check_csrf(csrf)
+    editor = require_editor(ctx.member)
+    try:
+        tracing.set_vetoes(ctx.lib, editor, material_id, set(veto or []))
+    except GongwenError as err:
+        view = tracing.variants(ctx.lib, editor, material_id)
+        return render(
+            ctx, "variants.html", status_code=400, view=view, error=getattr(err, "reason", "")
+        )
+    return RedirectResponse(f"/editor/materials/{material_id}/variants?saved=1", status_code=303)
+
+
+@router.post("/editor/variants/pairs", response_class=HTMLResponse)
+def add_pair(
+    ctx: CtxDep, form_a: FormStr = "", form_b: FormStr = "", back: FormStr = "", csrf: FormStr = ""
+) -> Response:
+    ctx.check_csrf(csrf)
+    tracing.add_pair(ctx.lib, require_editor(ctx.member), form_a, form_b)
+    target = back if back.startswith("/editor/materials/") else "/editor"
+    return RedirectResponse(target, status_code=303)
