@@ -3,7 +3,7 @@
 Everything per copy is derived from a server key with HMAC-SHA256 (a keyed PRF), so nothing is
 stored per copy:
 - each site of a revision has a bias p = sin²(r), r uniform in [r₀, π/2 − r₀] (Tardos' arcsine
-  density, cut off at p ∈ [CUTOFF, 1 − CUTOFF]);
+  density, cut off at p ∈ [CUTOFF, 1 − CUTOFF]), keyed by the site's offset in the text;
 - a member's symbol at a site is 1 with probability p (forms[1]), else 0 (forms[0]).
 
 A read copy gives symbols y at some sites. A member's score is Tardos' symmetric score
@@ -26,7 +26,10 @@ import math
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
-CUTOFF = 0.15  # biases stay in [0.15, 0.85]: short excerpts need sites that say something
+# Biases stay in [0.3, 0.7]: short excerpts need sites that say something (bench: 1,200
+# characters identified 82 % at 0.3, 70 % at 0.15; three colluders voting caught either way).
+# Part of every copy's derivation: changing it makes copies already served untraceable.
+CUTOFF = 0.3
 
 
 def _unit(key: bytes, *parts: object) -> float:

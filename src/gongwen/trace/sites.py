@@ -53,6 +53,16 @@ SYNONYMS: tuple[tuple[str, str], ...] = (
     ("达到", "达"),
     ("逐步", "稳步"),
     ("以及", "及"),
+    ("我市", "本市"),
+    ("我县", "本县"),
+    ("我区", "本区"),
+    ("我省", "本省"),
+    ("我局", "本局"),
+    ("此外", "另外"),
+    ("因此", "所以"),
+    ("多次", "数次"),
+    ("立即", "立刻"),
+    ("依然", "仍然"),
 )
 # Intensifiers that may be dropped before a verb.
 OPTIONAL: tuple[str, ...] = (
@@ -71,6 +81,7 @@ OPTIONAL: tuple[str, ...] = (
     "坚决",
     "始终",
     "进行",
+    "充分",
 )
 CONJUNCTIONS: tuple[str, str] = ("和", "与")
 PLACEHOLDERS: tuple[str, str] = ("XX", "××")
