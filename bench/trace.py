@@ -102,8 +102,7 @@ class Lab:
         return mark.apply(doc.detail.text, doc.sites, self.choice(doc, member))
 
     def choice(self, doc: Copy, member: int) -> list[int]:
-        keys = [s.start for s in doc.sites]
-        return code.symbols(self.key, doc.detail.revision_id, member, doc.biases, keys)
+        return code.symbols(self.key, doc.detail.revision_id, member, doc.biases)
 
     def trace(self, texts: list[tuple[Copy, str]]) -> accuse.Verdict:
         evidence = [
@@ -111,7 +110,6 @@ class Lab:
                 doc.detail.revision_id,
                 doc.biases,
                 doc.reader.read(reading.normalize(t)),
-                [s.start for s in doc.sites],
             )
             for doc, t in texts
         ]
@@ -187,7 +185,9 @@ def rows(lab: Lab, trials: int) -> list[dict[str, object]]:
 
     def docx_txt(d: Copy, m: int) -> str:
         chosen = lab.choice(d, m)
-        copy = mark.marked_detail(d.detail, d.sites, chosen, "", "")
+        copy = mark.marked_detail(
+            d.detail, d.sites, [s.forms[c] for s, c in zip(d.sites, chosen, strict=True)]
+        )
         data = render(copy, Format.DOCX).data
         with tempfile.TemporaryDirectory() as tmp:
             path = Path(tmp) / "copy.docx"

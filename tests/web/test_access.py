@@ -60,9 +60,19 @@ def unmarked(text: str) -> str:
     copy compares with the published text."""
     from gongwen.trace.sites import CONJUNCTIONS, OPTIONAL, PLACEHOLDERS, SYNONYMS
 
-    for pair in SYNONYMS:
-        keep, other = sorted(pair, key=lambda w: (len(w), w))
-        text = text.replace(other, keep)
+    group = {w: w for pair in SYNONYMS for w in pair}  # words that may stand for each other
+
+    def root(w: str) -> str:
+        while group[w] != w:
+            w = group[w]
+        return w
+
+    for a, b in SYNONYMS:
+        ra, rb = sorted((root(a), root(b)), key=lambda w: (len(w), w))
+        group[rb] = ra
+    for word in sorted(group, key=len, reverse=True):
+        if root(word) != word:
+            text = text.replace(word, root(word))
     for word in (*OPTIONAL, "了"):
         text = text.replace(word, "")
     return text.replace(CONJUNCTIONS[1], CONJUNCTIONS[0]).replace(PLACEHOLDERS[1], PLACEHOLDERS[0])

@@ -184,7 +184,17 @@ class RevisionView:
     text: str
     preview: str
     placeholders: tuple[PlaceholderOut, ...]
-    copy_of: int = 0  # the member whose copy this is (their wording at variant sites); 0: none
+    copy_of: int = 0  # -1: the text with a slot at every variant site (filled per reader)
+
+
+@dataclass(frozen=True, slots=True)
+class CopyMarks:
+    """A reader's copy of a revision on a page: their wording at each variant site."""
+
+    slotted: RevisionView  # the revision with slots where the wordings go
+    words: tuple[str, ...]  # the reader's wording per slot
+    text: str  # the revision's text as the reader's copy has it
+    placeholders: tuple[PlaceholderOut, ...]  # their places in that text
 
 
 @dataclass(slots=True)
@@ -195,6 +205,7 @@ class MaterialView:
     readable: bool
     versions: list[VersionOut] = field(default_factory=list)  # other editions members can see
     notice: str = ""  # a member's copy: whose it is (仅供学习 禁止外传 …)
+    marks: CopyMarks | None = None  # a member's copy: their wording at the variant sites
 
     @property
     def sections(self) -> tuple[SectionOut, ...]:

@@ -75,6 +75,16 @@ def sites_for(lib: Library, detail: MaterialDetail, *, freeze: bool = False) -> 
     return lib.caches.get(lib.caches.revisions, key, lambda: kept)
 
 
+def biases_of(lib: Library, revision_id: int, sites: list[Site]) -> list[float]:
+    """The sites' biases (keyed by their offsets), kept per process with the frozen list."""
+    secret = key(lib)
+    return lib.caches.get(
+        lib.caches.revisions,
+        ("trace-biases", revision_id, hash(tuple(s.start for s in sites))),
+        lambda: [code.bias(secret, revision_id, s.start) for s in sites],
+    )
+
+
 def _paragraph_sites(detail: MaterialDetail, extra: tuple[tuple[str, str], ...]) -> list[Site]:
     spans = sorted(
         (int(p["start"]), int(p["start"]) + len(str(p["text"]))) for p in detail.paragraphs
@@ -93,13 +103,13 @@ def member_copy(lib: Library, member: Member, detail: MaterialDetail) -> Materia
     """`detail` as `member`'s copy: their wording at every site, the visible notice, the copy id."""
     secret = key(lib)
     sites = sites_for(lib, detail, freeze=True)
-    keys = [s.start for s in sites]
-    biases = [code.bias(secret, detail.revision_id, k) for k in keys]
-    chosen = code.symbols(secret, detail.revision_id, member.id, biases, keys)
+    chosen = code.symbols(
+        secret, detail.revision_id, member.id, biases_of(lib, detail.revision_id, sites)
+    )
     return mark.marked_detail(
         detail,
         sites,
-        chosen,
+        [s.forms[c] for s, c in zip(sites, chosen, strict=True)],
         mark.notice(member.email, member.id, now()),
         code.copy_id(secret, detail.revision_id, member.id),
     )
@@ -168,9 +178,7 @@ def trace(
             lib.caches.revisions, ("trace-reader", rev), partial(reading.Reader, detail.text, sites)
         )
         reads = reader.read(suspect)
-        keys = [s.start for s in sites]
-        biases = [code.bias(secret, rev, k) for k in keys]
-        evidence = accuse.Evidence(rev, biases, reads, keys)
+        evidence = accuse.Evidence(rev, biases_of(lib, rev, sites), reads)
         mid = material_of[rev]
         if len(reads) > best.get(mid, (-1, evidence))[0]:
             best[mid] = (len(reads), evidence)

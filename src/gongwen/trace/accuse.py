@@ -21,7 +21,6 @@ class Evidence:
     revision_id: int
     biases: Sequence[float]  # every site of the revision
     reads: Sequence[tuple[int, int]]  # (site index, symbol read)
-    keys: Sequence[int] | None = None  # the sites' keys (trace/code.py), else their indexes
 
 
 @dataclass(frozen=True, slots=True)
@@ -51,11 +50,8 @@ def accuse(
     for member in members:
         total = 0.0
         for e in evidence:
-            keys = e.keys if e.keys is not None else range(len(e.biases))
-            total += code.score(
-                (e.biases[i], y, code.symbol(key, e.revision_id, member, keys[i], e.biases[i]))
-                for i, y in e.reads
-            )
+            mine = code.symbols(key, e.revision_id, member, e.biases)
+            total += code.score((e.biases[i], y, mine[i]) for i, y in e.reads)
         scores.append((total, member))
     scores.sort(reverse=True)
     suspects = [

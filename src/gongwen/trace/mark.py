@@ -17,11 +17,16 @@ NOTICE = "仅供学习 禁止外传"
 
 def apply(text: str, sites: Sequence[Site], chosen: Sequence[int]) -> str:
     """`text` with forms[chosen[i]] at site i (sites in order, not overlapping)."""
+    return put(text, sites, [s.forms[c] for s, c in zip(sites, chosen, strict=True)])
+
+
+def put(text: str, sites: Sequence[Site], words: Sequence[str]) -> str:
+    """`text` with words[i] in place of site i."""
     parts: list[str] = []
     pos = 0
-    for site, which in zip(sites, chosen, strict=True):
+    for site, word in zip(sites, words, strict=True):
         parts.append(text[pos : site.start])
-        parts.append(site.forms[which])
+        parts.append(word)
         pos = site.end
     parts.append(text[pos:])
     return "".join(parts)
@@ -31,9 +36,8 @@ def member_copy(
     text: str, sites: Sequence[Site], key: bytes, revision_id: int, member_id: int
 ) -> str:
     """The text as `member_id`'s copy of `revision_id` has it."""
-    keys = [s.start for s in sites]
-    biases = [code.bias(key, revision_id, k) for k in keys]
-    return apply(text, sites, code.symbols(key, revision_id, member_id, biases, keys))
+    biases = [code.bias(key, revision_id, s.start) for s in sites]
+    return apply(text, sites, code.symbols(key, revision_id, member_id, biases))
 
 
 def mask_name(name: str) -> str:
@@ -49,13 +53,13 @@ def notice(name: str, member_id: int, at: datetime) -> str:
     return f"{NOTICE} · 会员 {mask_name(name)}（No.{member_id:06d}）· 下载于 {at:%Y-%m-%d %H:%M}"
 
 
-def shift(sites: Sequence[Site], chosen: Sequence[int]) -> Callable[[int], int]:
-    """Where an offset of the base text lies in the marked text."""
+def shift(sites: Sequence[Site], words: Sequence[str]) -> Callable[[int], int]:
+    """Where an offset of the base text lies once words[i] stands in place of site i."""
     ends: list[int] = []
     deltas: list[int] = []
     total = 0
-    for site, which in zip(sites, chosen, strict=True):
-        total += len(site.forms[which]) - (site.end - site.start)
+    for site, word in zip(sites, words, strict=True):
+        total += len(word) - (site.end - site.start)
         ends.append(site.end)
         deltas.append(total)
 
@@ -67,20 +71,23 @@ def shift(sites: Sequence[Site], chosen: Sequence[int]) -> Callable[[int], int]:
 
 
 def marked_detail(
-    detail: MaterialDetail, sites: Sequence[Site], chosen: Sequence[int], notice_: str, copy: str
+    detail: MaterialDetail,
+    sites: Sequence[Site],
+    words: Sequence[str],
+    notice_: str = "",
+    copy: str = "",
 ) -> MaterialDetail:
-    """A member's copy of a revision: its text, paragraphs and placeholders with the member's
-    wording, and the copy's notice and id (headings are never sites)."""
-    text = apply(detail.text, sites, chosen)
-    moved = shift(sites, chosen)
+    """A revision with words[i] at site i (a member's copy: their wording, with the copy's
+    notice and id; or slots for a page to fill per reader). Headings are never sites."""
+    text = put(detail.text, sites, words)
+    moved = shift(sites, words)
     paragraphs = []
     for p in detail.paragraphs:
         start = int(p["start"])
         end = start + len(str(p["text"]))
         paragraphs.append({**p, "start": moved(start), "text": text[moved(start) : moved(end)]})
     placeholders = [
-        replace(ph, start=moved(ph.start), end=moved(ph.start) + (ph.end - ph.start))
-        for ph in detail.placeholders
+        replace(ph, start=moved(ph.start), end=moved(ph.end)) for ph in detail.placeholders
     ]
     sections = [replace(s, start=moved(s.start)) for s in detail.sections]
     return replace(

@@ -137,9 +137,14 @@ def material(ctx: CtxDep, material_id: MaterialId) -> MaterialOut:
         ],
         favourite=favourites.is_kept(ctx.lib, ctx.viewer, material_id),
     )
-    if view.readable:
-        out.text = view.revision.text
-        out.placeholders = [PlaceholderOut.model_validate(p) for p in view.revision.placeholders]
+    if view.readable:  # a member's copy (their wording at the variant sites), as on the page
+        text, places = (
+            (view.marks.text, view.marks.placeholders)
+            if view.marks is not None
+            else (view.revision.text, view.revision.placeholders)
+        )
+        out.text = text
+        out.placeholders = [PlaceholderOut.model_validate(p) for p in places]
     return out
 
 

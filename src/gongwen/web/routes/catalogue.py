@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Annotated
 from urllib.parse import quote, urlencode
 
@@ -13,7 +14,7 @@ from starlette.concurrency import run_in_threadpool
 from gongwen.errors import InvalidInput, QueryError, RateLimited
 from gongwen.export.render import Rendered, parse_format
 from gongwen.library import Library
-from gongwen.model.material import PlaceholderOut, RevisionView
+from gongwen.model.material import CopyMarks, PlaceholderOut, RevisionView
 from gongwen.model.search import Filters
 from gongwen.platform import browse as browsing
 from gongwen.platform import downloads, favourites, reading, writing
@@ -142,7 +143,12 @@ def search(
 @router.get("/materials/{material_id}", response_class=HTMLResponse)
 def material(ctx: CtxDep, material_id: RowId) -> Response:
     view = reading.material_view(ctx.lib, ctx.viewer, material_id)
-    body = body_html(ctx.lib, view.revision) if view.readable else ""
+    if not view.readable:
+        body = Markup("")
+    elif view.marks is not None:
+        body = copy_html(ctx.lib, view.marks)
+    else:
+        body = body_html(ctx.lib, view.revision)
     return render(
         ctx,
         "material.html",
@@ -185,8 +191,26 @@ def body_html(lib: Library, revision: RevisionView) -> Markup:
                 parts.append(f"<p>{inner}</p>")
         return Markup("\n".join(parts))
 
-    key = ("body", revision.revision_id, revision.copy_of)  # a member's copy is their own
+    key = ("body", revision.revision_id, revision.copy_of)  # the text, or its slotted form
     return lib.caches.get(lib.caches.fragments, key, make)
+
+
+_SLOT = re.compile("\ue000(\\d+)\ue001")
+
+
+def copy_html(lib: Library, marks: CopyMarks) -> Markup:
+    """A reader's copy as HTML: the revision's HTML with slots (made once per revision), each
+    slot filled with the reader's wording."""
+
+    def make() -> list[str]:
+        return _SLOT.split(str(body_html(lib, marks.slotted)))
+
+    parts = lib.caches.get(lib.caches.fragments, ("slots", marks.slotted.revision_id), make)
+    out = [parts[0]]
+    for k in range(1, len(parts), 2):
+        out.append(escape(marks.words[int(parts[k])]))
+        out.append(parts[k + 1])
+    return Markup("".join(out))
 
 
 def _with_placeholders(text: str, at: int, placeholders: tuple[PlaceholderOut, ...]) -> str:
