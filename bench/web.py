@@ -7,7 +7,9 @@ Not a test: it prints a table and writes a JSON report, and never fails on a mis
     .venv/bin/python bench/web.py --skip-ingest var/bench-web/<run>/web.sqlite3   # reuse a DB
 
 Setup: a fresh SQLite database under var/bench-web/ gets the gov-corpus and examples/ ingested
-(`gongwen ingest --no-announce`, which publishes at once), a member with a year subscription
+(`gongwen ingest --no-announce`, which publishes at once) and `gongwen prepare-marks` (unless
+--cold-marks: every material's variant sites found and frozen, as docs/deploy.md asks after an
+ingest; a member reads their own marked copy), a member with a year subscription
 (`gongwen user add`, `gongwen subscription grant`), and that member logs in through POST /login
 for a `gw_session` cookie. Then `gongwen serve --workers 2` runs as a subprocess and each route is
 loaded by wrk on the same machine (as in ../shared/docs/web-calibration.md): a 3 s warm-up run,
@@ -171,6 +173,18 @@ def ingest(db_url: str, folder: Path) -> dict[str, object]:
         f"{report['failed']} failed, {wall:.1f} s"
     )
     return out
+
+
+def prepare_marks(db_url: str) -> dict[str, object]:
+    """The deployment step after an ingest (docs/deploy.md): every material's variant sites
+    found and frozen, so that no reader's first view pays for it."""
+    started = time.perf_counter()
+    proc = gongwen(db_url, "prepare-marks", "--json")
+    wall = time.perf_counter() - started
+    console.print(
+        f"  prepare-marks: {json.loads(proc.stdout)['revisions']} revisions, {wall:.1f} s"
+    )
+    return {"revisions": json.loads(proc.stdout)["revisions"], "wall_s": round(wall, 2)}
 
 
 def add_member(db_url: str) -> tuple[str, str]:
@@ -612,6 +626,12 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--corpus", type=Path, default=CORPUS)
     ap.add_argument("--keep", action="store_true", help="keep the work folder and its database")
     ap.add_argument(
+        "--cold-marks",
+        action="store_true",
+        help="skip `gongwen prepare-marks`: every reader's first view of a material finds its "
+        "variant sites (what a library that skipped the step pays)",
+    )
+    ap.add_argument(
         "--skip-ingest",
         metavar="DB_PATH",
         type=Path,
@@ -653,6 +673,7 @@ def main(argv: list[str] | None = None) -> int:
         ]
     db_url = f"sqlite:///{db_path}"
     setup["db_url"] = db_url
+    setup["prepare_marks"] = None if args.cold_marks else prepare_marks(db_url)
     setup["db_bytes"] = db_path.stat().st_size
     email, password = add_member(db_url)
     setup["member"] = email

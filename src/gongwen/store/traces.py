@@ -141,3 +141,16 @@ def add_pair(conn: Any, form_a: str, form_b: str, editor_id: int) -> None:
             form_a=form_a, form_b=form_b, approved_by=editor_id, created_at=now()
         )
     )
+
+
+def unprepared_revisions(conn: Any) -> list[tuple[int, int]]:
+    """(material, revision number) of current revisions whose sites are not frozen yet."""
+    return [
+        (int(m), int(n))
+        for m, n in sql.rows(
+            conn,
+            "SELECT m.id, r.number FROM materials m JOIN revisions r ON r.id = m.current_revision_id"
+            " LEFT JOIN revision_sites s ON s.revision_id = r.id WHERE s.revision_id IS NULL"
+            " ORDER BY m.id",
+        )
+    ]
