@@ -138,3 +138,46 @@ def test_compose_proposes_an_outline_and_builds_a_draft_from_paragraphs(
     )
     proc = gw(db, "compose", "--plan", str(plan), "-o", str(out), check=False)
     assert proc.returncode == 2 and "987654" in proc.stderr
+
+
+def test_reindex_prepare_marks_export_for_a_member_and_trace(db: str, tmp_path: Path) -> None:
+    gw(db, "ingest", str(SEED))
+    index = json.loads(gw(db, "reindex", "--json").stdout)
+    assert index["revisions"] == 6 and Path(index["path"]).is_dir()
+    assert json.loads(gw(db, "prepare-marks", "--json").stdout)["revisions"] == 6
+    assert json.loads(gw(db, "prepare-marks", "--json").stdout)["revisions"] == 0  # done once
+    for name in ("a", "b"):
+        subprocess.run(
+            [sys.executable, "-m", "gongwen", "--db", db, "user", "add", f"{name}@example.cn"],
+            input="a-long-password\n",
+            text=True,
+            check=True,
+            capture_output=True,
+        )
+        gw(db, "subscription", "grant", f"{name}@example.cn", "--plan", "year")
+        gw(
+            db,
+            "export",
+            "3",
+            "--member",
+            f"{name}@example.cn",
+            "--format",
+            "txt",
+            "-o",
+            str(tmp_path / f"{name}.txt"),
+        )
+    a, b = ((tmp_path / f"{n}.txt").read_text(encoding="utf-8") for n in ("a", "b"))
+    assert a != b and a.startswith("仅供学习 禁止外传")
+    whole = json.loads(gw(db, "trace", str(tmp_path / "b.txt"), "--json").stdout)
+    assert whole["verdict"] == "identified" and whole["layers"] == ["file"]
+    assert [m["email"] for m in whole["members"]] == ["b@example.cn"]
+    pasted = subprocess.run(
+        [sys.executable, "-m", "gongwen", "--db", db, "trace", "-", "--json"],
+        input=a.split("\n", 2)[2][:2000],
+        text=True,
+        capture_output=True,
+        check=True,
+    )
+    report = json.loads(pasted.stdout)
+    assert report["layers"] == ["text"] and report["members"][0]["email"] == "a@example.cn"
+    assert report["verdict"] == "identified"

@@ -76,6 +76,10 @@ def slotted(
     def make() -> tuple[RevisionView, list[Site]]:
         with lib.db.read() as conn:
             detail = store.detail(conn, material_id, number)
+        # The page needs the plain view too (outline, placeholders): made from the same read.
+        lib.caches.get(
+            lib.caches.revisions, revision_id, lambda: _view(lib, detail, revision_id, number)
+        )
         sites = tracing.sites_for(lib, detail, freeze=True)
         holes = mark.marked_detail(detail, sites, [SLOT.format(i) for i in range(len(sites))])
         return _view(lib, holes, revision_id, number, -1), sites
@@ -105,6 +109,8 @@ def material_view(lib: Library, viewer: Viewer, material_id: int) -> MaterialVie
     readable = viewer.can_read(row.published_at)
     # A member reads their own copy; editors read the text as published.
     reader = viewer.member if readable and not viewer.is_editor else None
+    if reader is not None:
+        slotted(lib, row.id, row.revision_id, row.number)  # reads the revision once for both
     view = revision_view(lib, row.id, row.revision_id, row.number)
     marks = reader_marks(lib, row, view, reader) if reader is not None else None
     at = now()
