@@ -21,10 +21,13 @@ row attacks copies and traces the result (trace/read.py, trace/accuse.py):
 - controls: an unmarked copy (the base text) and genuine official text of a material nobody
   received (innocents must never be accused).
 
+- the file layers, through the platform itself: --members accounts (argon2, subscriptions)
+  download a material's .docx through `downloads.download`; the whole file forwarded (its
+  SHA-256 was logged) and the same file saved again (other bytes, the .docx copy id) are traced
+  by `tracing.trace`; also the text saved as a GBK .txt and read back.
+
 Per row: the true member ranked first (any colluder), identified at the policy bound (1e-6, a
-colluder accused), innocents accused (must be 0), and the median number of sites read. The file
-layers (SHA-256 of served files, the .docx copy id) are certain by construction and tested in
-tests/platform/test_tracing.py, not here.
+colluder accused), innocents accused (must be 0), and the median number of sites read.
 """
 
 from __future__ import annotations
@@ -60,6 +63,7 @@ from gongwen.trace import read as reading
 CORPUS = ROOT.parent / "shared" / "data" / "gov-corpus" / "gwr-provincial-2026"
 RESULTS = ROOT / "bench" / "results"
 TARGETS = {
+    "whole file forwarded (.docx, platform)": ("identified", 1.0),
     "whole text": ("identified", 1.0),
     "docx→txt, stripped, NFKC": ("identified", 1.0),
     "excerpt 600": ("identified", 0.95),
@@ -183,6 +187,14 @@ def rows(lab: Lab, trials: int) -> list[dict[str, object]]:
 
     row("whole text", one(lambda d, m: lab.copy_text(d, m)))
 
+    def gbk(d: Copy, m: int) -> str:
+        with tempfile.TemporaryDirectory() as tmp:
+            path = Path(tmp) / "copy.txt"
+            path.write_bytes(lab.copy_text(d, m).encode("gbk", errors="replace"))
+            return "\n".join(s.text for s in read_source(path))
+
+    row("saved as GBK .txt", one(gbk))
+
     def docx_txt(d: Copy, m: int) -> str:
         chosen = lab.choice(d, m)
         copy = mark.marked_detail(
@@ -255,6 +267,70 @@ def rows(lab: Lab, trials: int) -> list[dict[str, object]]:
     return out
 
 
+def platform_rows(lib: Library, members: int, trials: int, seed: int) -> list[dict[str, object]]:
+    """The file layers through the platform itself: `members` accounts download a material's
+    .docx (the download path marks it and logs its SHA-256); a forwarded file, and the same file
+    saved again by Word (other bytes, same copy id), are traced by `tracing.trace`."""
+    from gongwen.model.member import OPERATOR, Role
+    from gongwen.platform.access import Viewer
+    from gongwen.platform.accounts import create_user
+    from gongwen.platform.downloads import download
+    from gongwen.platform.subscriptions import active_subscription, grant
+    from gongwen.platform.tracing import trace
+
+    rng = random.Random(seed)
+    copies: dict[int, tuple[str, bytes]] = {}
+    started = time.perf_counter()
+    for i in range(members):
+        member = create_user(
+            lib, OPERATOR, f"m{i}@bench.example.cn", "bench-password-1", Role.MEMBER
+        )
+        grant(lib, OPERATOR, member.id, "year")
+        viewer = Viewer(member, active_subscription(lib, member.id))
+        copies[member.id] = (member.email, download(lib, viewer, 1, Format.DOCX).data)
+    print(f"  {members} members downloaded: {time.perf_counter() - started:.1f} s", file=sys.stderr)
+    out = []
+    for name, alter in (
+        ("whole file forwarded (.docx, platform)", lambda b: b),
+        ("file saved again (.docx copy id, platform)", _resave),
+    ):
+        first = identified = innocents = 0
+        started = time.perf_counter()
+        for _ in range(trials):
+            expected, data = copies[rng.choice(list(copies))]
+            report = trace(lib, OPERATOR, data=alter(data), filename="x.docx")
+            named = [m["email"] for m in report.members]
+            first += bool(named) and named[0] == expected
+            if report.verdict == "identified":
+                identified += named == [expected]
+                innocents += any(n != expected for n in named)
+        out.append(
+            {
+                "attack": name,
+                "trials": trials,
+                "first": first / trials,
+                "identified": identified / trials,
+                "innocents_accused": innocents,
+                "median_sites_read": 0,
+                "seconds": round(time.perf_counter() - started, 1),
+            }
+        )
+        print(f"  {name}: {out[-1]}", file=sys.stderr)
+    return out
+
+
+def _resave(data: bytes) -> bytes:
+    import io
+
+    import docx
+
+    document = docx.Document(io.BytesIO(data))
+    document.add_paragraph("（转发时加的一段）")
+    buffer = io.BytesIO()
+    document.save(buffer)
+    return buffer.getvalue()
+
+
 def main(argv: list[str] | None = None) -> int:
     p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     p.add_argument("--members", type=int, default=200)
@@ -275,6 +351,7 @@ def main(argv: list[str] | None = None) -> int:
             f"{args.members} members"
         )
         results = rows(lab, args.trials)
+        results = platform_rows(lib, args.members, args.trials, args.seed) + results
         lib.close()
     table = Table(
         title=f"leak tracing, {args.members} members (policy: identified when bound ≤ 1e-6)"
