@@ -20,7 +20,7 @@ def trace(source: Path, as_json: bool) -> None:
     --json: {"verdict": "identified"|"inconclusive",
              "members": [{"email", "bound", "score"}], "materials": [{"id", "title",
              "revision", "sites"}], "sites_read": N, "layers": ["file"|"docx-property"|"text"],
-             "recipients": N}
+             "recipients": N, "zero_width": [email, …]}
     bound 为误指一名无辜会员的概率上界（已乘以收到该材料的会员数）；identified 仅当
     文件本身匹配或 bound ≤ 1e-6。
     """

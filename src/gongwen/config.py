@@ -42,6 +42,8 @@ class Settings:
     search_per_minute: int = 30
     search_per_minute_per_address: int = 120
     registrations_per_hour_per_address: int = 5
+    # Leak tracing's optional invisible marks in web copies (trace/zerowidth.py): off.
+    zero_width_marks: bool = False
     # Reverse proxies whose X-Forwarded-For is believed (exact addresses); nobody else's is.
     trusted_proxies: frozenset[str] = field(default_factory=frozenset)
 
@@ -62,4 +64,5 @@ class Settings:
             search_per_minute_per_address=_int(env, "GONGWEN_SEARCH_PER_MINUTE_PER_ADDRESS", 120),
             registrations_per_hour_per_address=_int(env, "GONGWEN_REGISTRATIONS_PER_HOUR", 5),
             trusted_proxies=proxies - {""},
+            zero_width_marks=env.get("GONGWEN_ZERO_WIDTH_MARKS", "") == "1",
         )

@@ -195,6 +195,7 @@ class CopyMarks:
     words: tuple[str, ...]  # the reader's wording per slot
     text: str  # the revision's text as the reader's copy has it
     placeholders: tuple[PlaceholderOut, ...]  # their places in that text
+    invisible: str = ""  # the optional zero-width mark put at each paragraph (trace/zerowidth.py)
 
 
 @dataclass(slots=True)

@@ -22,7 +22,7 @@ from gongwen.platform import tracing
 from gongwen.platform.access import Viewer
 from gongwen.store import materials as store
 from gongwen.store.materials import MaterialRow
-from gongwen.trace import code, mark
+from gongwen.trace import code, mark, zerowidth
 from gongwen.trace.sites import Site
 from gongwen.util.clock import now
 
@@ -101,6 +101,7 @@ def reader_marks(lib: Library, row: MaterialRow, base: RevisionView, member: Mem
         words,
         mark.put(base.text, sites, words),
         tuple(replace(p, start=moved(p.start), end=moved(p.end)) for p in base.placeholders),
+        zerowidth.encode(tracing.key(lib), member.id) if lib.settings.zero_width_marks else "",
     )
 
 

@@ -23,7 +23,7 @@ from gongwen.model.member import Member
 from gongwen.model.search import Scope
 from gongwen.platform.access import require_editor
 from gongwen.store import audit, materials, traces
-from gongwen.trace import accuse, code, mark
+from gongwen.trace import accuse, code, mark, zerowidth
 from gongwen.trace import read as reading
 from gongwen.trace.sites import SYNONYMS, Site, find_sites
 from gongwen.trace.sites import from_json as sites_from_json
@@ -124,6 +124,7 @@ class TraceReport:
     sites_read: int = 0
     layers: list[str] = field(default_factory=list)
     recipients: int = 0
+    zero_width: list[str] = field(default_factory=list)  # members the optional marks name
 
     def as_json(self) -> dict[str, object]:
         return {
@@ -133,6 +134,7 @@ class TraceReport:
             "sites_read": self.sites_read,
             "layers": self.layers,
             "recipients": self.recipients,
+            "zero_width": self.zero_width,
         }
 
 
@@ -155,6 +157,7 @@ def trace(
         if served is not None:
             return _certain(lib, served, "file")
         text = _text_of(data, filename)
+    invisible = zerowidth.decode(secret, text or "")  # before normalising strips them
     suspect = reading.normalize(text or "")
     candidates = _candidates(lib, suspect)
     with lib.db.read() as conn:
@@ -187,8 +190,11 @@ def trace(
     recipients = {m for e in evidence_list for m in by_revision[e.revision_id]}
     verdict = accuse.accuse(secret, evidence_list, recipients)
     with lib.db.read() as conn:
-        emails = traces.emails(conn, [s.member_id for s in verdict.suspects])
+        emails = traces.emails(conn, [s.member_id for s in verdict.suspects] + invisible)
         titles = {mid: materials.title(conn, mid) for mid in best}
+    layers = ["text"] if evidence_list else []
+    if invisible:  # never the sole evidence: named, but the verdict rests on the text
+        layers.append("zero-width")
     return TraceReport(
         verdict.verdict,
         [
@@ -200,8 +206,9 @@ def trace(
             for mid, (n, e) in best.items()
         ],
         verdict.sites_read,
-        ["text"] if evidence_list else [],
+        layers,
         verdict.recipients,
+        [emails.get(m, "") for m in invisible],
     )
 
 

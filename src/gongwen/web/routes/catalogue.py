@@ -210,7 +210,10 @@ def copy_html(lib: Library, marks: CopyMarks) -> Markup:
     for k in range(1, len(parts), 2):
         out.append(escape(marks.words[int(parts[k])]))
         out.append(parts[k + 1])
-    return Markup("".join(out))
+    html = "".join(out)
+    if marks.invisible:  # the operator's optional zero-width mark, at every paragraph
+        html = html.replace("<p>", "<p>" + marks.invisible)
+    return Markup(html)
 
 
 def _with_placeholders(text: str, at: int, placeholders: tuple[PlaceholderOut, ...]) -> str:
