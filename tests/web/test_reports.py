@@ -219,3 +219,16 @@ def test_editors_review_and_veto_variants_until_the_first_copy(world: World) -> 
     assert response.status_code == 400 and "已固定" in response.text
     # Members may not see or change any of it.
     assert nosub.get("/editor/materials/6/variants").status_code == 403
+
+
+def test_an_unreadable_evidence_file_is_kept_for_the_editor(world: World) -> None:
+    visitor = world.client()
+    status = _report(
+        visitor,
+        contact="someone@example.org",
+        files={"file": ("broken.docx", b"PK\x03\x04 not a zip", "application/octet-stream")},
+    )
+    assert "已受理" in visitor.get(status).text
+    report_id = _pending_report_id(world)
+    page = world.client("editor").get(f"/admin/reports/{report_id}").text
+    assert "broken.docx" in page

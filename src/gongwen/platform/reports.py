@@ -20,7 +20,7 @@ import secrets
 from dataclasses import dataclass
 from datetime import datetime
 
-from gongwen.errors import AccessError, InvalidInput, NotFound, RateLimited
+from gongwen.errors import AccessError, GongwenError, InvalidInput, NotFound, RateLimited
 from gongwen.library import Library
 from gongwen.model.member import OPERATOR, Member
 from gongwen.platform.access import NOWHERE, Client, require_editor
@@ -88,8 +88,8 @@ def submit(
             else None
         )
         traced = result.as_json() if result else {}
-    except InvalidInput as err:  # an unreadable file: kept as evidence, traced by hand
-        traced = {"error": err.reason}
+    except GongwenError as err:  # an unreadable file: kept as evidence, traced by hand
+        traced = {"error": getattr(err, "reason", "") or str(err)}
     token = secrets.token_urlsafe(24)
     with lib.db.write() as conn:
         report_id = store.insert(
