@@ -4,8 +4,8 @@ rewarded and the leaker suspended.
 "举报倒卖会员资料的人，举报成功免费赠送一年会员": a report (contact + a leaked file, pasted text or
 a link) is traced at once (platform/tracing.py) and waits for an editor. Confirming it suspends
 the leaker (who may appeal) and credits the reporter 365 days of membership in the ledger of
-membership days: only for the first confirmed report of that leak (same leaker, a material in
-common), never when the reporter is the leaker or the same person (same account or address).
+membership days: only for the first report of that leak to be confirmed (same leaker, a
+material in common), never when the reporter is the leaker or the same person (same account or address).
 A reporter without an account yet gets the days when they register with that address. The
 reporter sees the status of their report and never the trace: which marks or which member.
 Every step is in the audit log.
@@ -280,10 +280,11 @@ def _reward_decision(
         return False, "举报人即泄露者本人"
     if reporter_id is None and not email:
         return False, "联系方式不是邮箱，无法发放会员（请联系管理员）"
+    # The first report confirmed wins (editors review in order of arrival).
     for earlier in store.confirmed_for(conn, leaker.id, row.id):
         shared = set(earlier.material_ids.split(",")) & {str(m) for m in materials}
         if shared or not materials:
-            return False, f"同一泄露已由举报 #{earlier.id} 先行举报"
+            return False, f"同一泄露已由举报 #{earlier.id} 认定在先"
     return True, ""
 
 

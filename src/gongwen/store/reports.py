@@ -106,15 +106,15 @@ def listing(conn: Any, limit: int = 200) -> list[ReportRow]:
     ]
 
 
-def confirmed_for(conn: Any, leaker_id: int, before: int) -> list[ReportRow]:
-    """Confirmed reports naming this leaker, made before report `before`."""
+def confirmed_for(conn: Any, leaker_id: int, other_than: int) -> list[ReportRow]:
+    """Confirmed reports naming this leaker, other than `other_than`."""
     return [
         _row(r)
         for r in sql.rows(
             conn,
             f"SELECT {_COLUMNS} FROM leak_reports WHERE leaker_id = :l AND status = 'confirmed'"
-            " AND id < :b ORDER BY id",
-            {"l": leaker_id, "b": before},
+            " AND id <> :r ORDER BY id",
+            {"l": leaker_id, "r": other_than},
         )
     ]
 
