@@ -117,3 +117,15 @@ def test_search_answers_while_another_process_holds_the_writer(sqlite_lib: Libra
         held.wait_merging_threads()
         del held
     assert _titles(sqlite_lib, "智慧停车") == ["关于加快推进智慧停车建设的通知"]
+
+
+def test_a_search_applies_a_bounded_part_of_a_long_queue(sqlite_lib: Library) -> None:
+    """A bulk load another process has not indexed yet is applied a batch per search, so no
+    search waits for all of it; the rest follows."""
+    assert all(r.ok for r in ingest(sqlite_lib, [SEED]))
+    for i in range(3):
+        _store_without_indexing(sqlite_lib, NEW_TEXT.replace("一百块", f"{i + 2}百块"))
+    assert sqlite_lib.index.sync(sqlite_lib.db, limit=1) == 1
+    assert sqlite_lib.index.sync(sqlite_lib.db) == 2
+    assert len(_titles(sqlite_lib, "智慧停车")) == 3
+    sqlite_lib.index.check(sqlite_lib.db)

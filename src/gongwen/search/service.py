@@ -31,6 +31,7 @@ PASSAGES_PER_MATERIAL = 3
 PASSAGES_IN_ONE_MATERIAL = 50  # searching inside one material ("more in this material")
 BROAD_SHARE = 0.3  # a one-character query matching more than this share of the library is broad
 MAX_PAGE = 500
+SYNC_PER_SEARCH = 200  # queued revisions a search applies before it searches
 
 __all__ = ["Filters", "Hit", "Scope", "SearchResult", "search", "snippet"]
 
@@ -56,7 +57,8 @@ def search(
     page = max(1, min(page, MAX_PAGE))
     terms = parse_query(query)
     needles = [needle(t) for t in terms]
-    lib.index.sync(lib.db)  # what other processes changed is searchable now
+    # What other processes changed is searchable now (a bulk load: a batch per search).
+    lib.index.sync(lib.db, limit=SYNC_PER_SEARCH)
     ranked = lib.index.rank(
         terms,
         filter_facets(filters),

@@ -164,17 +164,25 @@ class SearchIndex:
 
     # --- keeping up with the database ----------------------------------------------------
 
-    def sync(self, db: Any, progress: Callable[[int, int], None] | None = None) -> int:
+    def sync(
+        self,
+        db: Any,
+        progress: Callable[[int, int], None] | None = None,
+        *,
+        limit: int | None = None,
+    ) -> int:
         """Apply the database's queue (or rebuild an index built for another library).
+        `limit` bounds the work in queued rows (a search applies a few and leaves the rest of
+        a bulk load to the next search or to the loader itself).
         Returns the revisions applied; 0 when another thread or process is writing."""
         if not self._lock.acquire(blocking=False):
             return 0
         try:
-            return self._sync(db, progress)
+            return self._sync(db, progress, limit)
         finally:
             self._lock.release()
 
-    def _sync(self, db: Any, progress: Callable[[int, int], None] | None) -> int:
+    def _sync(self, db: Any, progress: Callable[[int, int], None] | None, limit: int | None) -> int:
         index = self._open()
         with db.read() as conn:
             identity = queue.identity(conn)
@@ -191,19 +199,26 @@ class SearchIndex:
                 done = self._rebuild(db, writer, progress)
                 self._write_marker(identity)
             else:
-                done = self._apply_queue(db, writer, progress)
+                done = self._apply_queue(db, writer, progress, limit)
         finally:
             writer.wait_merging_threads()  # releases the lock
         self._meta_mtime = -1
         return done
 
     def _apply_queue(
-        self, db: Any, writer: Any, progress: Callable[[int, int], None] | None
+        self,
+        db: Any,
+        writer: Any,
+        progress: Callable[[int, int], None] | None,
+        limit: int | None = None,
     ) -> int:
         applied = 0
-        while True:
+        left = limit
+        while left is None or left > 0:
             with db.read() as conn:
-                rows = queue.pending(conn, BATCH * 5)
+                rows = queue.pending(conn, BATCH * 5 if left is None else min(left, BATCH * 5))
+            if left is not None:
+                left -= len(rows)
             if not rows:
                 return applied
             revisions = sorted({r for _, r in rows})
@@ -219,6 +234,7 @@ class SearchIndex:
             applied += len(revisions)
             if progress:
                 progress(applied, applied + len(rows))
+        return applied
 
     def _rebuild(self, db: Any, writer: Any, progress: Callable[[int, int], None] | None) -> int:
         with db.read() as conn:
