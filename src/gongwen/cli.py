@@ -542,28 +542,32 @@ def restore(path: Path, force: bool, as_json: bool) -> None:
         consoles.out.print(f"已从 {done.path} 恢复（{done.seconds:.1f} 秒）")
 
 
-@app.command()
-@json_option
-def reindex(as_json: bool) -> None:
-    """从数据库重建检索索引（索引目录损坏或被删除时；平时它自动跟上数据库）。"""
+def counted(label: str, as_json: bool, work: Any) -> tuple[Any, float]:
+    """Run `work(progress)` under a progress bar on stderr (none with --json or off a terminal),
+    where progress(done, total) moves the bar; (what it returned, seconds it took)."""
     import time
 
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 
-    lib = library()
     started = time.perf_counter()
     with Progress(
-        TextColumn("[bold]重建检索索引"),
+        TextColumn(f"[bold]{label}"),
         BarColumn(),
         MofNCompleteColumn(),
         console=consoles.err,
         disable=as_json or not consoles.err.is_terminal,
     ) as progress:
         task = progress.add_task("", total=None)
-        revisions = lib.index.rebuild(
-            lib.db, lambda done, total: progress.update(task, completed=done, total=total)
-        )
-    seconds = time.perf_counter() - started
+        result = work(lambda done, total: progress.update(task, completed=done, total=total))
+    return result, time.perf_counter() - started
+
+
+@app.command()
+@json_option
+def reindex(as_json: bool) -> None:
+    """从数据库重建检索索引（索引目录损坏或被删除时；平时它自动跟上数据库）。"""
+    lib = library()
+    revisions, seconds = counted("重建检索索引", as_json, lambda p: lib.index.rebuild(lib.db, p))
     if as_json:
         emit_json({"revisions": revisions, "path": str(lib.index.path), "seconds": seconds})
     else:

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import click
 
-from gongwen.cli import app, consoles, emit_json, json_option, library
+from gongwen.cli import app, consoles, counted, emit_json, json_option, library
 
 
 @app.command()
@@ -52,27 +52,11 @@ def trace(source: Path, as_json: bool) -> None:
 @json_option
 def prepare_marks(as_json: bool) -> None:
     """为所有尚未准备的材料找出并固定副本标记位置（否则由每份材料的第一位读者承担，长报告约 0.1 秒）。"""
-    import time
-
-    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
-
     from gongwen.model.member import OPERATOR
     from gongwen.platform.tracing import prepare
 
     lib = library()
-    started = time.perf_counter()
-    with Progress(
-        TextColumn("[bold]准备副本标记"),
-        BarColumn(),
-        MofNCompleteColumn(),
-        console=consoles.err,
-        disable=as_json or not consoles.err.is_terminal,
-    ) as progress:
-        task = progress.add_task("", total=None)
-        done = prepare(
-            lib, OPERATOR, lambda n, total: progress.update(task, completed=n, total=total)
-        )
-    seconds = time.perf_counter() - started
+    done, seconds = counted("准备副本标记", as_json, lambda p: prepare(lib, OPERATOR, p))
     if as_json:
         emit_json({"revisions": done, "seconds": round(seconds, 1)})
     else:

@@ -156,15 +156,9 @@ def confirm(
     report of the leak. The leaker is the member the trace identified, or the one the editor
     names. Returns whether a reward was granted."""
     require_editor(editor)
-    reason = plain_text("reason", reason, multiline=True).strip()
-    if not reason:
-        raise InvalidInput("reason", "请写明认定理由")
+    reason = _reason(reason, "请写明认定理由")
     with lib.db.write() as conn:
-        row = store.by_id(conn, report_id)
-        if row is None:
-            raise NotFound(f"没有编号为 {report_id} 的举报")
-        if row.status != "received":
-            raise InvalidInput("status", "这份举报已处理")
+        row = _pending(conn, report_id)
         traced = json.loads(row.trace_json or "{}")
         leaker = _leaker(conn, traced, leaker_email)
         materials = sorted({int(m["id"]) for m in traced.get("materials", []) if m.get("id")})
@@ -200,15 +194,9 @@ def confirm(
 
 def reject(lib: Library, editor: Member, report_id: int, reason: str) -> None:
     require_editor(editor)
-    reason = plain_text("reason", reason, multiline=True).strip()
-    if not reason:
-        raise InvalidInput("reason", "请写明不予认定的理由")
+    reason = _reason(reason, "请写明不予认定的理由")
     with lib.db.write() as conn:
-        row = store.by_id(conn, report_id)
-        if row is None:
-            raise NotFound(f"没有编号为 {report_id} 的举报")
-        if row.status != "received":
-            raise InvalidInput("status", "这份举报已处理")
+        _pending(conn, report_id)
         store.update(
             conn,
             report_id,
@@ -218,6 +206,23 @@ def reject(lib: Library, editor: Member, report_id: int, reason: str) -> None:
             decided_at=now(),
         )
         audit.record(conn, editor.id, "report.reject", str(report_id), {"reason": reason})
+
+
+def _reason(reason: str, missing: str) -> str:
+    reason = plain_text("reason", reason, multiline=True).strip()
+    if not reason:
+        raise InvalidInput("reason", missing)
+    return reason
+
+
+def _pending(conn: object, report_id: int) -> ReportRow:
+    """The report, if it exists and has not been decided yet."""
+    row = store.by_id(conn, report_id)
+    if row is None:
+        raise NotFound(f"没有编号为 {report_id} 的举报")
+    if row.status != "received":
+        raise InvalidInput("status", "这份举报已处理")
+    return row
 
 
 def appeal(lib: Library, email: str, password: str, text: str, client: Client = NOWHERE) -> int:

@@ -2,16 +2,18 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Annotated
 
 from fastapi import APIRouter, File, Form, Response, UploadFile
 from fastapi.responses import HTMLResponse, RedirectResponse
 
 from gongwen.errors import GongwenError
+from gongwen.model.member import Member
 from gongwen.platform import reports as service
 from gongwen.platform import tracing
 from gongwen.platform.access import require_editor
-from gongwen.web.deps import CtxDep, render
+from gongwen.web.deps import Ctx, CtxDep, render
 from gongwen.web.schemas import RowId
 
 router = APIRouter(include_in_schema=False)
@@ -83,23 +85,22 @@ def confirm(
     csrf: FormStr = "",
 ) -> Response:
     ctx.check_csrf(csrf)
-    editor = require_editor(ctx.member)
-    try:
-        service.confirm(ctx.lib, editor, report_id, reason, leaker_email)
-    except GongwenError as err:
-        view = service.detail(ctx.lib, editor, report_id)
-        return render(
-            ctx, "admin_report.html", status_code=400, view=view, error=getattr(err, "reason", "")
-        )
-    return RedirectResponse(f"/admin/reports/{report_id}", status_code=303)
+    return _decide(
+        ctx, report_id, lambda e: service.confirm(ctx.lib, e, report_id, reason, leaker_email)
+    )
 
 
 @router.post("/admin/reports/{report_id}/reject", response_class=HTMLResponse)
 def reject(ctx: CtxDep, report_id: RowId, reason: FormStr = "", csrf: FormStr = "") -> Response:
     ctx.check_csrf(csrf)
+    return _decide(ctx, report_id, lambda e: service.reject(ctx.lib, e, report_id, reason))
+
+
+def _decide(ctx: Ctx, report_id: int, decision: Callable[[Member], object]) -> Response:
+    """An editor's decision on a report: back to it, or its page again with the reason why not."""
     editor = require_editor(ctx.member)
     try:
-        service.reject(ctx.lib, editor, report_id, reason)
+        decision(editor)
     except GongwenError as err:
         view = service.detail(ctx.lib, editor, report_id)
         return render(
