@@ -1,15 +1,13 @@
-"""Search tokens: overlapping character bigrams for Chinese, whole words for everything else.
+"""Query terms as tokens, and width/case folding (`normalize`).
 
-Each run of Han characters becomes its bigrams plus a trailing unigram (营商环境 -> 营商 商环 环境 境).
-The trailing unigram marks the run's end, so a phrase of bigrams can never straddle punctuation,
-and together with a one-character prefix index it makes every character findable.
+The search index analyses text itself (store/index/engine.py); the query parser uses these
+tokens to tell a searchable term from punctuation alone and to drop repeated terms: overlapping
+character bigrams for Chinese, whole words for everything else.
 """
 
 from __future__ import annotations
 
-import hashlib
 import re
-from functools import lru_cache
 
 # Full-width ASCII (Ａ-Ｚ, ０-９ …) folds to ASCII; the text keeps its length, so offsets survive.
 _WIDTH = {cp: cp - 0xFEE0 for cp in range(0xFF01, 0xFF5F)} | {0x3000: 0x20}
@@ -28,19 +26,6 @@ def normalize(text: str) -> str:
     if _FOLDABLE.search(text):
         text = text.translate(_WIDTH)
     return text.lower()
-
-
-def tokens(text: str) -> list[str]:
-    """The token stream of a text, as indexed."""
-    out: list[str] = []
-    for m in _RUN.finditer(normalize(text)):
-        run = m.group()
-        if m.lastgroup == "han":
-            out.extend(map(str.__add__, run, run[1:]))
-            out.append(run[-1])
-        else:
-            out.append(run)
-    return out
 
 
 def query_tokens(term: str) -> tuple[list[str], bool]:
@@ -65,10 +50,3 @@ def query_tokens(term: str) -> tuple[list[str], bool]:
         else:
             out.append(run)
     return out, prefix
-
-
-@lru_cache(maxsize=4096)
-def facet_token(name: str, value: object) -> str:
-    """An opaque ASCII token for a filter value, e.g. organisation kind 科技局."""
-    digest = hashlib.blake2s(f"{name}={value}".encode(), digest_size=6).hexdigest()
-    return f"{name[0]}{digest}"
