@@ -53,9 +53,9 @@ def normalize_with_map(text: str) -> tuple[str, list[int]]:
     return "".join(out), where
 
 
-def patterns(base: str, sites: Sequence[Site]) -> list[re.Pattern[str] | None]:
-    """One pattern per site (None when its context is too thin to be sure)."""
-    norm, where = normalize_with_map(base)
+def patterns(norm: str, where: list[int], sites: Sequence[Site]) -> list[re.Pattern[str] | None]:
+    """One pattern per site of the base text normalised as `norm` (`where`: each normalised
+    character's offset in the base), None when its context is too thin to be sure."""
     # Each site's span in the normalised text.
     starts = [0] * len(sites)
     ends = [0] * len(sites)
@@ -123,7 +123,7 @@ class Reader:
 
     def __init__(self, base: str, sites: Sequence[Site]) -> None:
         self.norm, where = normalize_with_map(base)
-        self.compiled = patterns(base, sites)
+        self.compiled = patterns(self.norm, where, sites)
         # Where each site lies in the normalised base.
         self.at = []
         j = 0
