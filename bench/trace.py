@@ -140,7 +140,7 @@ def reword(rng: random.Random, doc: Copy, chosen: list[int], share: float) -> st
     return "".join(out) + doc.detail.text[pos:]
 
 
-def rows(lab: Lab, trials: int) -> list[dict[str, object]]:
+def rows(lab: Lab, trials: int, only: str = "") -> list[dict[str, object]]:
     rng = lab.rng
     reports = [d for d in lab.docs if len(d.detail.text) > 3000]
     import opencc
@@ -149,6 +149,8 @@ def rows(lab: Lab, trials: int) -> list[dict[str, object]]:
     out = []
 
     def row(name: str, make, guilty_count: int = 1, n: int = trials) -> None:
+        if only and only not in name:
+            return
         first = identified = accused_innocent = 0
         sites_read = []
         started = time.perf_counter()
@@ -338,6 +340,7 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--reports", type=int, default=24, help="gov-corpus reports added (24)")
     p.add_argument("--seed", type=int, default=20261201)
     p.add_argument("--json", type=Path)
+    p.add_argument("--only", default="", help="run only the rows whose attack contains this")
     args = p.parse_args(argv)
     console = Console(width=160)
     with tempfile.TemporaryDirectory(prefix="gongwen-trace-") as tmp:
@@ -350,8 +353,9 @@ def main(argv: list[str] | None = None) -> int:
             f"({sum(len(d.detail.text) for d in lab.docs) / max(1, sum(len(d.sites) for d in lab.docs)):.1f} characters per site), "
             f"{args.members} members"
         )
-        results = rows(lab, args.trials)
-        results = platform_rows(lib, args.members, args.trials, args.seed) + results
+        results = rows(lab, args.trials, args.only)
+        if not args.only or args.only in "whole file forwarded (.docx, platform)":
+            results = platform_rows(lib, args.members, args.trials, args.seed) + results
         lib.close()
     table = Table(
         title=f"leak tracing, {args.members} members (policy: identified when bound ≤ 1e-6)"

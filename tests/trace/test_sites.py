@@ -35,3 +35,14 @@ def test_every_copy_reads_as_the_same_text_with_other_wordings() -> None:
     assert "《关于加强安全生产工作的通知》" in other
     # The base wordings give the text back exactly.
     assert apply(TEXT, sites, [s.base for s in sites]) == TEXT
+
+
+def test_a_word_is_a_site_only_with_its_part_of_speech() -> None:
+    text = "明年将加快项目建设，坚持把资金用于民生，各项任务都已完成。让我们更加紧密地团结在党中央周围。"
+    words = {text[s.start : s.end]: s for s in find_sites(text)}
+    # 将 meaning "will" stays (a copy never reads 明年把加快); 把 before its object is a site.
+    assert "将" not in words
+    assert words["把"].forms == ("把", "将")
+    assert words["都"].forms == ("均", "都")
+    # The closing formula of a work report keeps its wording.
+    assert "更加" not in words

@@ -6,7 +6,8 @@ wording is a whole word of its sentence (jieba), outside quotations, titles of d
 standard political formulations, which must stay word for word.
 
 Kinds of site:
-- `synonym`: two verbs or adverbs that 公文 uses interchangeably (推进/推动, 提高/提升 …);
+- `synonym`: two verbs, adverbs or prepositions that 公文 uses interchangeably (推进/推动,
+  提高/提升, 把/将 …), some only with one part of speech;
 - `optional`: an intensifier before a verb that may be left out (进一步加强/加强, 切实做好/做好),
   and 了 after a verb (完成了/完成);
 - `conjunction`: 和/与 joining two nouns;
@@ -20,7 +21,7 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
-CATALOGUE_VERSION = "2026.12-1"
+CATALOGUE_VERSION = "2026.12-2"
 
 # Pairs reviewed for 公文 (either wording reads naturally wherever the other stands as a word).
 SYNONYMS: tuple[tuple[str, str], ...] = (
@@ -63,7 +64,45 @@ SYNONYMS: tuple[tuple[str, str], ...] = (
     ("多次", "数次"),
     ("立即", "立刻"),
     ("依然", "仍然"),
+    # 2026.12-2: mined from the provincial work reports (frequency) and read in context.
+    ("支持", "扶持"),
+    ("取得", "获得"),
+    ("把", "将"),
+    ("更加", "更为"),
+    ("力争", "争取"),
+    ("年均", "年平均"),
+    ("均", "都"),
+    ("超过", "超"),
+    ("如期", "按期"),
+    ("大幅", "大幅度"),
+    ("较为", "比较"),
+    ("先后", "相继"),
+    ("尽快", "尽早"),
+    ("此次", "本次"),
+    ("日益", "日趋"),
+    ("加以", "予以"),
+    ("十分", "非常"),
+    ("由于", "因为"),
 )
+# Words that are only a site with this part of speech (jieba's flag starts with it): 将 as
+# 把 (将资金用于), not as "will" (将加快: jieba tags it d, so 将 is in practice only ever the
+# other wording of a 把); 都 as 均 (都已完成), not as 首都.
+PART_OF_SPEECH: dict[str, str] = {
+    "把": "p",
+    "将": "p",
+    "均": "d",
+    "都": "d",
+    "支持": "v",
+    "扶持": "v",
+    "取得": "v",
+    "获得": "v",
+    "超过": "v",
+    "超": "v",
+    "力争": "v",
+    "争取": "v",
+    "更加": "d",
+    "更为": "d",
+}
 # Intensifiers that may be dropped before a verb.
 OPTIONAL: tuple[str, ...] = (
     "进一步",
@@ -82,6 +121,8 @@ OPTIONAL: tuple[str, ...] = (
     "始终",
     "进行",
     "充分",
+    "有序",
+    "主动",
 )
 CONJUNCTIONS: tuple[str, str] = ("和", "与")
 PLACEHOLDERS: tuple[str, str] = ("XX", "××")
@@ -108,6 +149,7 @@ PROTECTED: tuple[str, ...] = (
     "中国特色社会主义",
     "坚持和加强党的全面领导",
     "党的全面领导",
+    "更加紧密地团结在",
 )
 _QUOTED = re.compile(r"“[^”\n]{0,300}”|《[^》\n]{0,100}》|「[^」\n]{0,300}」|\"[^\"\n]{0,300}\"")
 
@@ -201,6 +243,8 @@ def find_sites(text: str, extra: tuple[tuple[str, str], ...] = ()) -> list[Site]
                     continue
             elif kind == "synonym":
                 if len(word) == 1 and flag not in ("d", "p"):  # 已 as an adverb, not 已有之
+                    continue
+                if not flag.startswith(PART_OF_SPEECH.get(word, "")):
                     continue
                 # The other wording must not already stand next to it (推进推动 reads badly).
                 other = pair[1 - which]
