@@ -1,0 +1,1 @@
+"""The proofreading rules, one module per family; each rule registers itself in the catalogue."""

@@ -1,0 +1,33 @@
+"""GW110: wrong characters no list names, found by a character language model."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from gongwen.proofread.catalogue import Draft, Rule, register
+from gongwen.proofread.diagnostic import Category, Diagnostic
+
+
+@register
+class LikelyWrongCharacter(Rule):
+    """疑似错别字：统计模型认为某个字很可能是同音或形近字之误（贫因户 → 贫困户）。
+
+    模型（proofread/data/charlm.npz）是从政府公文语料（法律法规、政府工作报告）和
+    公文纠错训练集统计出的字 n 元模型，候选字来自同音、近音、形近字和训练集里的错例；
+    只有换字后整句明显更通顺时才报告。建议修正，需人工确认。
+
+    错误：帮扶贫因户脱贫。
+    修正：帮扶贫困户脱贫。
+    正确：帮扶贫困户脱贫。
+    """
+
+    code = "GW110"
+    category = Category.CHAR
+
+    def check(self, draft: Draft) -> Iterator[Diagnostic]:
+        from gongwen.proofread.charlm import default_model
+
+        for c in default_model().corrections(draft.text):
+            yield self.diagnostic(
+                c.start, c.end, f"“{c.original}”疑为“{c.replacement}”之误", c.replacement
+            )
