@@ -47,7 +47,7 @@ def test_no_sql_outside_the_store(package: str) -> None:
         assert statements == [], (path, statements)
 
 
-@pytest.mark.parametrize("package", ["model", "parse", "export"])
+@pytest.mark.parametrize("package", ["model", "parse", "export", "proofread", "trace"])
 def test_pure_packages_know_nothing_of_the_database_or_the_web(package: str) -> None:
     for path in _modules(package):
         imports = _imports(path)

@@ -606,7 +606,7 @@ def serve(host: str, port: int, workers: int) -> None:
 
 # The writing tools and leak tracing have their commands in modules of their own; importing
 # them registers the commands on `app`.
-from gongwen import cli_trace, cli_writing  # noqa: E402, F401
+from gongwen import cli_proofread, cli_trace, cli_writing  # noqa: E402, F401
 
 
 def main() -> None:

@@ -368,3 +368,37 @@ def _format(n: int, fmt: str) -> str:
             roman += symbol * count
         return roman.upper() if fmt == "upperRoman" else roman
     return str(n)
+
+
+@dataclass(frozen=True, slots=True)
+class DocxParagraph:
+    """A paragraph of a .docx for editing in place: its Word numbering label (not in any run)
+    and its visible runs in order (python-docx CT_R elements)."""
+
+    element: etree._Element
+    label: str
+    runs: list[etree._Element]
+
+
+def editable_paragraphs(document: DocxDocument) -> list[DocxParagraph]:
+    """Every paragraph of the body, table cells and content controls included, in document
+    order, with the runs `_paragraph_text` reads (deleted revisions and nested stories left out)."""
+    numbering = _Numbering(
+        _part_element(document, RT.NUMBERING), _part_element(document, RT.STYLES)
+    )
+    out: list[DocxParagraph] = []
+    for p in document.element.body.iter(_P):
+        ancestor = p.getparent()
+        while ancestor is not None and ancestor.tag not in (_P, qn("w:txbxContent")):
+            ancestor = ancestor.getparent()
+        if ancestor is not None:
+            continue  # a paragraph inside a text box or another paragraph's drawing
+        runs = []
+        for run in p.iter(_R):
+            up = run.getparent()
+            while up is not None and up is not p and up.tag not in _HIDDEN_RUN_ANCESTORS:
+                up = up.getparent()
+            if up is p:
+                runs.append(run)
+        out.append(DocxParagraph(p, numbering.label(p), runs))
+    return out

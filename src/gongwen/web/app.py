@@ -26,6 +26,7 @@ from gongwen.web.routes import (
     compose,
     editor,
     live,
+    proofread,
     reports,
     requests,
 )
@@ -85,7 +86,18 @@ def create_app(lib: Library, *, live_updates: bool = True) -> FastAPI:
     templates.env.filters["d"] = lambda v: local(v).strftime("%Y-%m-%d") if v else ""
     app.state.templates = templates
     app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
-    for module in (catalogue, account, compose, editor, admin, requests, reports, live, api):
+    for module in (
+        catalogue,
+        account,
+        compose,
+        proofread,
+        editor,
+        admin,
+        requests,
+        reports,
+        live,
+        api,
+    ):
         app.include_router(module.router)
     errors.install(app)
     return app

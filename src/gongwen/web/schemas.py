@@ -348,3 +348,75 @@ class ComposeIn(BaseModel):
     title: str = Field(default="", max_length=100, pattern=_PLAIN)
     doc_type: str = Field(default="", max_length=20, pattern=_PLAIN)
     sections: list[ComposeSectionIn] = Field(min_length=1, max_length=20)
+
+
+# -- proofreading ----------------------------------------------------------------------------
+
+RuleCode = Annotated[str, Field(pattern=r"^GW\d{0,3}$", max_length=5)]
+CodeList = Annotated[
+    str,
+    Query(
+        max_length=200,
+        pattern=r"^(GW\d{0,3}(,GW\d{0,3})*)?$",
+        description="Rule code prefixes, comma-separated (GW1,GW604)",
+    ),
+]
+AcceptList = Annotated[
+    str,
+    Query(
+        max_length=2000,
+        pattern=r"^(\d{1,5}(,\d{1,5})*)?$",
+        description="Numbers of the diagnostics whose fixes to apply (their order in the check)",
+    ),
+]
+
+
+class ProofreadIn(BaseModel):
+    """A text to check; `select`/`ignore` are rule code prefixes (docs/rules.md)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    text: str = Field(min_length=1, max_length=200_000)
+    select: list[RuleCode] = Field(default=[], max_length=40)
+    ignore: list[RuleCode] = Field(default=[], max_length=40)
+    lines: bool = Field(default=False, description="Check each line as its own text")
+
+
+class DiagnosticOut(Out):
+    code: str = Field(pattern=r"^GW\d{3}$")
+    category: Literal[
+        "char",
+        "duplicate",
+        "missing",
+        "numbering",
+        "date",
+        "number",
+        "formulation",
+        "punctuation",
+        "repeat",
+        "placeholder",
+        "format",
+        "other",
+    ]
+    message: str
+    line: int = Field(ge=1, description="1-based")
+    column: int = Field(ge=1, description="1-based, in characters")
+    start: int = Field(ge=0, description="0-based character offset into the checked text")
+    end: int = Field(ge=0)
+    text: str
+    suggestion: str | None
+    fix: Literal["safe", "suggested"] | None
+
+
+class ProofreadSummaryOut(Out):
+    file: str
+    characters: int
+    diagnostics: int
+    fixable: int = Field(description="Diagnostics with a safe fix")
+    by_category: dict[str, int]
+    by_code: dict[str, int]
+
+
+class ProofreadOut(Out):
+    diagnostics: list[DiagnosticOut]
+    summary: ProofreadSummaryOut

@@ -143,11 +143,12 @@ class DeDiDe(Rule):
     code = "GW102"
     category = Category.CHAR
     _adverbial = re.compile(rf"(?:{_ADVERBIAL})(的)(?=(?:{_VERB})(?!的|作用|力))")
-    _got = re.compile(rf"(?<=[取获])的(?=了?(?:(?:{_RESULT})的?)?(?:成效|成绩|进展|突破|成果|胜利))")
+    _got = re.compile(
+        rf"(?<=[取获])的(?=了?(?:(?:{_RESULT})的?)?(?:成效|成绩|进展|突破|成果|胜利))"
+    )
 
     def check(self, draft: Draft) -> Iterator[Diagnostic]:
         for m in self._adverbial.finditer(draft.text):
             yield self.diagnostic(m.start(1), m.end(1), "状语修饰动词用“地”", "地", True)
         for m in self._got.finditer(draft.text):
             yield self.diagnostic(m.start(), m.end(), "“取得/获得”的“得”写成了“的”", "得", True)
-

@@ -61,7 +61,9 @@ class ImpossibleDate(Rule):
                 yield self.diagnostic(m.start(), m.end(), f"{month}月没有{day}日")
 
 
-_YEAR_RANGE = re.compile(r"(?<!\d)((?:19|20)\d\d)(年?)\s*[-－—–~～至到]\s*((?:19|20)\d\d)(?=年|\D|$)")
+_YEAR_RANGE = re.compile(
+    r"(?<!\d)((?:19|20)\d\d)(年?)\s*[-－—–~～至到]\s*((?:19|20)\d\d)(?=年|\D|$)"
+)
 
 
 @register
@@ -79,9 +81,7 @@ class ReversedRange(Rule):
         for m in _YEAR_RANGE.finditer(draft.text):
             first, last = int(m.group(1)), int(m.group(3))
             if last < first:
-                yield self.diagnostic(
-                    m.start(), m.end(), f"年份范围颠倒：{last}年早于{first}年"
-                )
+                yield self.diagnostic(m.start(), m.end(), f"年份范围颠倒：{last}年早于{first}年")
 
 
 # A summary of a half-year or a year (a government work report reviews the year before its

@@ -37,7 +37,9 @@ class DoubledCharacter(Rule):
             if any(p in around for p in _SET_PHRASES):
                 continue
             after, before = text[m.end() : m.end() + 2], text[max(0, m.start() - 2) : m.start()]
-            if (len(after) == 2 and after[0] == after[1]) or (len(before) == 2 and before[0] == before[1]):
+            if (len(after) == 2 and after[0] == after[1]) or (
+                len(before) == 2 and before[0] == before[1]
+            ):
                 continue  # AABB: 实实在在, 明明白白
             if splits_words(text, m.start() + 1):
                 continue  # 应对对外, 主要要求: each character belongs to its own word
@@ -46,7 +48,9 @@ class DoubledCharacter(Rule):
 
 _WORD_TWICE = re.compile(r"([\u4e00-\u9fff]{2,6})\1")
 # ABAB reduplication that is a word of its own, and numbers said twice on purpose.
-_ALLOWED_TWICE = re.compile(r"^[一二三四五六七八九十百千万亿两几每很好多]|^(研究|讨论|商量|学习|考虑)$")
+_ALLOWED_TWICE = re.compile(
+    r"^[一二三四五六七八九十百千万亿两几每很好多]|^(研究|讨论|商量|学习|考虑)$"
+)
 
 
 @register

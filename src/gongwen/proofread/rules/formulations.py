@@ -121,6 +121,4 @@ class FixedList(Rule):
                     message = f"“{f.name}”缺少“{missing}”"
                 else:
                     continue
-                yield self.diagnostic(
-                    m.start(), m.end(), f"{message}（{f.source}）", f.canonical
-                )
+                yield self.diagnostic(m.start(), m.end(), f"{message}（{f.source}）", f.canonical)

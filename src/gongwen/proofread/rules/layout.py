@@ -31,7 +31,11 @@ class MissingFinalMark(Rule):
         headed = {m.start for m in markers(draft)}
         for start, end in draft.blocks:
             body = text[start:end].rstrip()
-            if len(body) < 40 or body[-1] in _ENDS or not re.match(r"[\u4e00-\u9fffXx×0-9%]", body[-1]):
+            if (
+                len(body) < 40
+                or body[-1] in _ENDS
+                or not re.match(r"[\u4e00-\u9fffXx×0-9%]", body[-1])
+            ):
                 continue
             lead = start + len(body) - len(body.lstrip(" \t\u3000"))
             if lead in headed or body.lstrip().startswith("#"):

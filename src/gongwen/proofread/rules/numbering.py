@@ -72,7 +72,9 @@ def markers(draft: Draft) -> list[Marker]:
             value = cn_value(raw) if level in (1, 2) else int(raw)
             if value:
                 text_start = start + len(m.group()) - len(m.group().lstrip(" \t\u3000"))
-                out.append(Marker(level, value, text_start, m.end(), draft.text[text_start : m.end()]))
+                out.append(
+                    Marker(level, value, text_start, m.end(), draft.text[text_start : m.end()])
+                )
             break
     return out
 

@@ -66,9 +66,7 @@ class MixedNumberForms(Rule):
             if not any(ch in _CN_DIGIT[1:] for ch in year) or not re.search("[0Ｏ○零]", year):
                 continue
             right = re.sub("[0Ｏ○零]", "〇", year)
-            yield self.diagnostic(
-                m.start(), m.end(), "汉字年份中的零写作“〇”", right, safe=True
-            )
+            yield self.diagnostic(m.start(), m.end(), "汉字年份中的零写作“〇”", right, safe=True)
 
 
 _APPROX_TWICE = re.compile(r"(约|大约|大概)(\d[\d.,，万亿千百%％]*[^\d\s，。；、]{0,4}?)左右")

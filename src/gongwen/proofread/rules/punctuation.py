@@ -40,9 +40,7 @@ class UnbalancedMarks(Rule):
                         stack.pop()
                     elif stack and _CLOSERS[ch] not in (text[j] for j in stack):
                         opened = text[stack[-1]]
-                        yield self.diagnostic(
-                            i, i + 1, f"“{opened}”与“{ch}”不配对", _PAIRS[opened]
-                        )
+                        yield self.diagnostic(i, i + 1, f"“{opened}”与“{ch}”不配对", _PAIRS[opened])
                         stack.pop()
                     else:
                         yield self.diagnostic(i, i + 1, f"“{ch}”缺少对应的“{_CLOSERS[ch]}”")
@@ -169,7 +167,9 @@ class CommaInShortList(Rule):
 
 _DIGITS = "一二三四五六七八九十"
 # Not before 年/月/季度: 三、四月份 may list two months rather than guess a number.
-_APPROX = re.compile(r"(?<![一二三四五六七八九十])([一二三四五六七八九])、([二三四五六七八九十])(?=[个天人次名家项倍])")
+_APPROX = re.compile(
+    r"(?<![一二三四五六七八九十])([一二三四五六七八九])、([二三四五六七八九十])(?=[个天人次名家项倍])"
+)
 
 
 @register
@@ -196,7 +196,7 @@ class CommaInApproximateNumber(Rule):
             )
 
 
-_STRAIGHT = re.compile(rf"\"([^\"\n]{{1,60}})\"")
+_STRAIGHT = re.compile(r"\"([^\"\n]{1,60})\"")
 
 
 @register

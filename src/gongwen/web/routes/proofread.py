@@ -1,0 +1,122 @@
+"""The proofreader on the website: paste or upload, see findings marked in the text, accept or
+ignore each, take back the corrected .docx (its own formatting kept) or text."""
+
+from __future__ import annotations
+
+import base64
+import binascii
+
+from fastapi import APIRouter, Request, Response
+from fastapi.responses import HTMLResponse
+from starlette.concurrency import run_in_threadpool
+
+from gongwen.errors import InvalidInput
+from gongwen.export.render import MEDIA_TYPES, Format, Rendered
+from gongwen.platform import proofreading
+from gongwen.platform.access import require_member
+from gongwen.proofread.documents import MAX_BYTES, Checked
+from gongwen.web.deps import CtxDep, render
+from gongwen.web.routes.catalogue import attachment
+
+router = APIRouter(include_in_schema=False)
+
+
+@router.get("/proofread", response_class=HTMLResponse)
+def proofread_page(ctx: CtxDep) -> Response:
+    require_member(ctx.member)
+    return render(ctx, "proofread.html", checked=None, segments=[], source="", docx="", name="")
+
+
+def _codes(value: object) -> list[str]:
+    return [c.strip().upper() for c in str(value or "").split(",") if c.strip()]
+
+
+async def _upload(form: object) -> tuple[bytes, str] | None:
+    upload = form.get("file")  # type: ignore[attr-defined]
+    if upload is None or isinstance(upload, str) or not upload.filename:
+        return None
+    data = await upload.read(MAX_BYTES + 1)
+    return data, str(upload.filename)
+
+
+@router.post("/proofread", response_class=HTMLResponse)
+async def proofread_check(ctx: CtxDep, request: Request) -> Response:
+    form = await request.form()
+    ctx.check_csrf(str(form.get("csrf", "")))
+    select, ignore = _codes(form.get("select")), _codes(form.get("ignore"))
+    upload = await _upload(form)
+    docx = ""
+    if upload is not None:
+        data, name = upload
+        checked = await run_in_threadpool(
+            proofreading.proofread_file, ctx.lib, ctx.viewer, data, name, select, ignore
+        )
+        if checked.kind == "docx":
+            docx = base64.b64encode(data).decode("ascii")  # sent back for the corrected copy
+    else:
+        checked = await run_in_threadpool(
+            proofreading.proofread_text,
+            ctx.lib,
+            ctx.viewer,
+            str(form.get("text", "")),
+            select,
+            ignore,
+        )
+        name = ""
+    return render(
+        ctx,
+        "proofread.html",
+        checked=checked,
+        segments=_segments(checked),
+        source=checked.text,
+        docx=docx,
+        name=name,
+        select=",".join(select),
+        ignore=",".join(ignore),
+    )
+
+
+@router.post("/proofread/fixed")
+async def proofread_fixed(ctx: CtxDep, request: Request) -> Response:
+    """The corrected copy with the fixes the member ticked."""
+    form = await request.form()
+    ctx.check_csrf(str(form.get("csrf", "")))
+    select, ignore = _codes(form.get("select")), _codes(form.get("ignore"))
+    accept = [int(v) for v in form.getlist("accept") if str(v).isascii() and str(v).isdigit()]
+    if form.get("docx"):
+        try:
+            data = base64.b64decode(str(form.get("docx")), validate=True)
+        except (binascii.Error, ValueError) as err:
+            raise InvalidInput("docx", "文档数据已损坏，请重新上传") from err
+        name = str(form.get("name") or "文稿.docx")
+        out, _ = await run_in_threadpool(
+            proofreading.corrected_docx, ctx.lib, ctx.viewer, data, name, accept, select, ignore
+        )
+        stem = name.rsplit(".", 1)[0]
+        return attachment(Rendered(out, f"{stem}（审校）.docx", MEDIA_TYPES[Format.DOCX]))
+    text = await run_in_threadpool(
+        proofreading.corrected_text,
+        ctx.lib,
+        ctx.viewer,
+        str(form.get("source", "")),
+        accept,
+        select,
+        ignore,
+    )
+    return attachment(Rendered(text.encode("utf-8"), "审校后.txt", "text/plain; charset=utf-8"))
+
+
+def _segments(checked: Checked) -> list[tuple[str, int | None]]:
+    """The text cut into (piece, diagnostic number or None) for marking; where findings
+    overlap, the first one marks the shared characters."""
+    out: list[tuple[str, int | None]] = []
+    pos = 0
+    for i, d in enumerate(checked.diagnostics):
+        if d.start < pos:
+            continue
+        out.append((checked.text[pos : d.start], None))
+        # An empty span (a missing mark) still gets a visible marker.
+        out.append((checked.text[d.start : d.end] or "∧", i))
+        pos = d.end
+    out.append((checked.text[pos:], None))
+    return out
