@@ -20,10 +20,11 @@ from typing import ClassVar
 
 from gongwen.proofread.diagnostic import Category, Diagnostic
 
-
 _END_MARKS = "。！？；：…”’」』）)》】.!?;:"
 _CONTINUATION = "》”’）)。，、；：！？"  # a line that starts with one of these continues the last
-_HEADING_START = re.compile(r"[ \t\u3000]|[一二三四五六七八九十]+[、．.]|[（(][一二三四五六七八九十\d]+[）)]|\d+[.．、]|#|第[一二三四五六七八九十百\d]+[章节条部]")
+_HEADING_START = re.compile(
+    r"[ \t\u3000]|[一二三四五六七八九十]+[、．.]|[（(][一二三四五六七八九十\d]+[）)]|\d+[.．、]|#|第[一二三四五六七八九十百\d]+[章节条部]"
+)
 
 
 @dataclass(frozen=True)
@@ -160,8 +161,6 @@ def lines_check(
     pos = 0
     for line in text.split("\n"):
         for d in check(line, select, ignore):
-            out.append(
-                Diagnostic(d.code, d.category, d.message, d.start + pos, d.end + pos, d.fix)
-            )
+            out.append(Diagnostic(d.code, d.category, d.message, d.start + pos, d.end + pos, d.fix))
         pos += len(line) + 1
     return out

@@ -71,7 +71,9 @@ def render() -> str:
         "|---|---|---|",
     ]
     for rule in all_rules:
-        out.append(f"| [{rule.code}](#{rule.code.lower()}) | `{rule.category.value}` | {rule.summary()} |")
+        out.append(
+            f"| [{rule.code}](#{rule.code.lower()}) | `{rule.category.value}` | {rule.summary()} |"
+        )
     out.append("")
     for rule in all_rules:
         doc = parse(type(rule))
