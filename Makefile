@@ -11,7 +11,7 @@ GW := .venv/bin/gongwen
 DB ?= sqlite:///var/gongwen.sqlite3
 PORT ?= 8000
 
-.PHONY: run test lint sync bench-search bench-relevance bench-web bench-cli clean
+.PHONY: run test lint sync bench-search bench-relevance bench-web bench-cli bench-proofread proofread-model clean
 
 $(UV):
 	@command -v $(PYTHON) >/dev/null || { echo "需要 Python 3.11 ($(PYTHON))"; exit 1; }
@@ -52,6 +52,13 @@ bench-web: sync
 
 bench-cli: sync
 	.venv/bin/python bench/cli.py
+
+bench-proofread: sync
+	.venv/bin/python bench/proofread.py
+
+# Rebuilds the shipped character model from ../shared/data (gov-corpus, odw.train).
+proofread-model: sync
+	.venv/bin/python -m gongwen.proofread.build_model
 
 clean:
 	rm -rf .venv $(TOOLS) var
