@@ -193,8 +193,10 @@ class CopyMarks:
 
     slotted: RevisionView  # the revision with slots where the wordings go
     words: tuple[str, ...]  # the reader's wording per slot
-    text: str  # the revision's text as the reader's copy has it
-    placeholders: tuple[PlaceholderOut, ...]  # their places in that text
+    # The revision's text as the reader's copy has it, and its placeholders' places there:
+    # made only when asked for (the API), a page needs the slots alone.
+    text: str = ""
+    placeholders: tuple[PlaceholderOut, ...] = ()
     invisible: str = ""  # the optional zero-width mark put at each paragraph (trace/zerowidth.py)
 
 

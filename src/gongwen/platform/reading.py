@@ -87,25 +87,35 @@ def slotted(
     return lib.caches.get(lib.caches.revisions, ("slots", revision_id), make)
 
 
-def reader_marks(lib: Library, row: MaterialRow, base: RevisionView, member: Member) -> CopyMarks:
+def reader_marks(
+    lib: Library, row: MaterialRow, base: RevisionView, member: Member, with_text: bool = False
+) -> CopyMarks:
     """A member's copy of the revision on the reading page: text copied from it is traced
-    like a download (a few microseconds per page: one keyed stream, then joins)."""
+    like a download (one keyed stream, then a join of the slots); `with_text`: also the whole
+    text of the copy and where its placeholders are (the API)."""
     view, sites = slotted(lib, row.id, row.revision_id, row.number)
     chosen = code.symbols(
         tracing.key(lib), row.revision_id, member.id, tracing.biases_of(lib, row.revision_id, sites)
     )
     words = tuple(s.forms[c] for s, c in zip(sites, chosen, strict=True))
+    invisible = (
+        zerowidth.encode(tracing.key(lib), member.id) if lib.settings.zero_width_marks else ""
+    )
+    if not with_text:
+        return CopyMarks(view, words, invisible=invisible)
     moved = mark.shift(sites, words)
     return CopyMarks(
         view,
         words,
         mark.put(base.text, sites, words),
         tuple(replace(p, start=moved(p.start), end=moved(p.end)) for p in base.placeholders),
-        zerowidth.encode(tracing.key(lib), member.id) if lib.settings.zero_width_marks else "",
+        invisible,
     )
 
 
-def material_view(lib: Library, viewer: Viewer, material_id: int) -> MaterialView:
+def material_view(
+    lib: Library, viewer: Viewer, material_id: int, with_text: bool = False
+) -> MaterialView:
     row = material_row(lib, viewer, material_id)
     readable = viewer.can_read(row.published_at)
     # A member reads their own copy; editors read the text as published.
@@ -113,7 +123,7 @@ def material_view(lib: Library, viewer: Viewer, material_id: int) -> MaterialVie
     if reader is not None:
         slotted(lib, row.id, row.revision_id, row.number)  # reads the revision once for both
     view = revision_view(lib, row.id, row.revision_id, row.number)
-    marks = reader_marks(lib, row, view, reader) if reader is not None else None
+    marks = reader_marks(lib, row, view, reader, with_text) if reader is not None else None
     at = now()
     with lib.db.read() as conn:
         # Only editions members can see: a draft edition's title is not for them.
