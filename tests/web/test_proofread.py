@@ -6,7 +6,6 @@ from __future__ import annotations
 import io
 
 import docx
-import pytest
 from docx.shared import Pt
 
 from .conftest import World, csrf_of
@@ -42,9 +41,7 @@ def test_a_visitor_cannot_use_the_proofreader(world: World) -> None:
 def test_member_sees_findings_marked_and_takes_the_corrected_text(world: World) -> None:
     client = world.client("nosub")
     token = csrf_of(client, "/proofread")
-    page = client.post(
-        "/proofread", data={"csrf": token, "text": DRAFT, "ignore": "GW110"}
-    )
+    page = client.post("/proofread", data={"csrf": token, "text": DRAFT, "ignore": "GW110"})
     assert page.status_code == 200, page.text
     html = page.text
     assert 'id="d0"' in html and "GW101" in html and "GW303" in html and "GW701" in html
@@ -62,7 +59,7 @@ def test_uploaded_docx_comes_back_with_accepted_fixes_and_its_formatting(world: 
     client = world.client("other")
     token = csrf_of(client, "/proofread")
     report = client.post(
-        f"/api/v1/proofread/docx?ignore=GW110",
+        "/api/v1/proofread/docx?ignore=GW110",
         content=_draft_docx(),
         headers={"X-CSRF-Token": token, "Content-Type": DOCX_TYPE},
     )
@@ -89,19 +86,23 @@ def test_api_answers_the_cli_shape_and_refuses_bad_input(world: World) -> None:
     client = world.client("covered")
     token = csrf_of(client)
     headers = {"X-CSRF-Token": token}
-    r = client.post(
-        "/api/v1/proofread", json={"text": DRAFT, "select": ["GW3"]}, headers=headers
-    )
+    r = client.post("/api/v1/proofread", json={"text": DRAFT, "select": ["GW3"]}, headers=headers)
     assert r.status_code == 200
     body = r.json()
     assert [d["code"] for d in body["diagnostics"]] == ["GW303"]
     d = body["diagnostics"][0]
     assert (d["line"], d["column"], d["text"], d["suggestion"], d["fix"]) == (
-        2, 15, "四是", "三是", "suggested"
+        2,
+        15,
+        "四是",
+        "三是",
+        "suggested",
     )
     assert DRAFT[d["start"] : d["end"]] == "四是"
     assert body["summary"]["by_category"] == {"numbering": 1}
-    bad = client.post("/api/v1/proofread", json={"text": DRAFT, "select": ["GW999"]}, headers=headers)
+    bad = client.post(
+        "/api/v1/proofread", json={"text": DRAFT, "select": ["GW999"]}, headers=headers
+    )
     assert bad.status_code == 400 and "GW999" in bad.json()["message"]
     junk = client.post(
         "/api/v1/proofread/docx",

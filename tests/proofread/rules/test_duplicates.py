@@ -8,7 +8,13 @@ def test_gw201_doubled_function_characters() -> None:
     assert flagged("GW201", bad) == ["了", "和"]
     assert fixed("GW201", bad, suggested=False) == "完成了全年任务，加强和改进党建工作"
     # Reduplicated words, words meeting and set phrases are not slips.
-    for good in ("实实在在的利益", "积极应对对外开放", "提出主要要求", "不了了之", "实事求是是我们党的思想路线"):
+    for good in (
+        "实实在在的利益",
+        "积极应对对外开放",
+        "提出主要要求",
+        "不了了之",
+        "实事求是是我们党的思想路线",
+    ):
         assert flagged("GW201", good) == []
 
 

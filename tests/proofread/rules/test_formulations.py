@@ -17,7 +17,10 @@ def test_list_is_versioned_and_every_entry_has_a_source() -> None:
 def test_gw501_misquoted_formulations() -> None:
     bad = "深化“街乡吹哨，部门报到”改革，严格落实中央八条规定精神"
     assert flagged("GW501", bad) == ["街乡吹哨，部门报到", "中央八条规定精神"]
-    assert fixed("GW501", bad, suggested=False) == "深化“街乡吹哨、部门报到”改革，严格落实中央八项规定精神"
+    assert (
+        fixed("GW501", bad, suggested=False)
+        == "深化“街乡吹哨、部门报到”改革，严格落实中央八项规定精神"
+    )
     good = "以习近平新时代中国特色社会主义思想为指导，践行绿水青山就是金山银山理念"
     assert flagged("GW501", good) == []
 

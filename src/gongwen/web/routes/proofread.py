@@ -82,7 +82,7 @@ async def proofread_fixed(ctx: CtxDep, request: Request) -> Response:
     form = await request.form()
     ctx.check_csrf(str(form.get("csrf", "")))
     select, ignore = _codes(form.get("select")), _codes(form.get("ignore"))
-    accept = [int(v) for v in form.getlist("accept") if str(v).isascii() and str(v).isdigit()]
+    accept = [int(str(v)) for v in form.getlist("accept") if str(v).isascii() and str(v).isdigit()]
     if form.get("docx"):
         try:
             data = base64.b64decode(str(form.get("docx")), validate=True)
