@@ -47,8 +47,10 @@ class World:
     ids: dict[str, int]
     deep: dict[int, str]  # material id -> a sentence far beyond its preview
 
-    def client(self, who: str | None = None) -> TestClient:
-        client = TestClient(self.app, follow_redirects=False)  # type: ignore[arg-type]
+    def client(self, who: str | None = None, address: str = "testclient") -> TestClient:
+        client = TestClient(  # type: ignore[arg-type]
+            self.app, follow_redirects=False, client=(address, 50000)
+        )
         client.get("/")  # receive the visitor CSRF cookie
         if who is not None:
             response = client.post(

@@ -43,8 +43,8 @@ def test_report_confirm_suspend_appeal_and_reward_once(world: World) -> None:
     leaked = leaker.get("/materials/3/download?fmt=txt").content
     world.client("other").get("/materials/3/download?fmt=txt")
 
-    # A visitor reports the forwarded file.
-    tipster = world.client()
+    # A visitor reports the forwarded file (from an address the leaker never used).
+    tipster = world.client(address="203.0.113.9")
     status_url = _report(
         tipster, contact="tipster@example.org", files={"file": ("倒卖.txt", leaked, "text/plain")}
     )
@@ -137,6 +137,29 @@ def test_report_confirm_suspend_appeal_and_reward_once(world: World) -> None:
         assert action in actions, action
     assert actions.count("reward.grant") == 1
     assert actions.count("reward.refused") == 2
+
+
+def test_no_reward_between_linked_accounts(world: World) -> None:
+    """A reseller who reports their own puppet account (signed in from the same address) to
+    earn a free year gets nothing; the editor is told which address links them."""
+    from gongwen.model.member import OPERATOR, Role
+    from gongwen.platform.accounts import create_user
+    from gongwen.platform.subscriptions import grant
+
+    for name in ("puppet", "reseller"):
+        member = create_user(world.lib, OPERATOR, f"{name}@example.cn", PASSWORD, Role.MEMBER)
+        grant(world.lib, OPERATOR, member.id, "year")
+    home = "198.51.100.77"
+    leaked = world.client("puppet", address=home).get("/materials/5/download?fmt=txt").content
+    world.client("reseller", address=home)  # the reseller's own account, same address
+    reporter = world.client("reseller", address="198.51.100.200")  # reports from elsewhere
+    _report(
+        reporter, contact="reseller@example.cn", files={"file": ("x.txt", leaked, "text/plain")}
+    )
+    report_id = _pending_report_id(world)
+    _confirm(world, report_id)
+    page = world.client("editor").get(f"/admin/reports/{report_id}").text
+    assert "未发放" in page and "关联账号" in page and home in page
 
 
 def test_reports_are_reviewed_by_editors_only(world: World) -> None:

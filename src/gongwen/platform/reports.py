@@ -108,7 +108,12 @@ def submit(
             reporter.id if reporter else None,
             "report.submit",
             str(report_id),
-            {"verdict": traced.get("verdict", ""), "file": filename, "link": link},
+            {
+                "verdict": traced.get("verdict", ""),
+                "file": filename,
+                "link": link,
+                "ip": client.address,  # a reporter sending from the leaker's address is linked
+            },
         )
     return report_id, token
 
@@ -134,6 +139,7 @@ class ReportView:
     trace: dict[str, object]
     appeals: list[tuple[int, int, str, datetime]]
     leaker_email: str
+    reward_refused: str = ""  # why no reward was granted on confirmation
 
 
 def detail(lib: Library, editor: Member, report_id: int) -> ReportView:
@@ -144,8 +150,13 @@ def detail(lib: Library, editor: Member, report_id: int) -> ReportView:
             raise NotFound(f"没有编号为 {report_id} 的举报")
         appeals = store.appeals(conn, [row.leaker_id] if row.leaker_id else [])
         leaker = users.by_id(conn, row.leaker_id) if row.leaker_id else None
+        refused = audit.details(conn, "reward.refused", str(report_id))
     return ReportView(
-        row, json.loads(row.trace_json or "{}"), appeals, leaker.member.email if leaker else ""
+        row,
+        json.loads(row.trace_json or "{}"),
+        appeals,
+        leaker.member.email if leaker else "",
+        str(refused[-1].get("why", "")) if refused else "",
     )
 
 
@@ -285,12 +296,32 @@ def _reward_decision(
         return False, "举报人即泄露者本人"
     if reporter_id is None and not email:
         return False, "联系方式不是邮箱，无法发放会员（请联系管理员）"
+    shared = _linked(conn, row, reporter_id, leaker)
+    if shared:
+        return False, (
+            f"举报人与泄露者为关联账号（共用登录地址 {'、'.join(sorted(shared))}）；"
+            "如确属不同的人，管理员可手动赠送"
+        )
     # The first report confirmed wins (editors review in order of arrival).
     for earlier in store.confirmed_for(conn, leaker.id, row.id):
         shared = set(earlier.material_ids.split(",")) & {str(m) for m in materials}
         if shared or not materials:
             return False, f"同一泄露已由举报 #{earlier.id} 认定在先"
     return True, ""
+
+
+def _linked(conn: object, row: ReportRow, reporter_id: int | None, leaker: Member) -> set[str]:
+    """Addresses that tie the reporter to the leaker: the leaker signed in from where the
+    reporter signs in, or from where the report was sent (a reseller reporting a puppet
+    account to earn a free year)."""
+    actors = (leaker.id,) + ((reporter_id,) if reporter_id is not None else ())
+    logins = audit.addresses(conn, ("login",), actors=actors)
+    leaker_addresses = logins.get(leaker.id, set())
+    sent_from = audit.addresses(conn, ("report.submit",), target=str(row.id))
+    reporter_addresses = set().union(*sent_from.values()) if sent_from else set()
+    if reporter_id is not None:
+        reporter_addresses |= logins.get(reporter_id, set())
+    return leaker_addresses & reporter_addresses
 
 
 def _pay(conn: object, row: ReportRow, editor: Member) -> None:

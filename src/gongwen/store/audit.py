@@ -58,3 +58,38 @@ def entries(
             params,
         )
     ]
+
+
+def addresses(
+    conn: Any, actions: tuple[str, ...], *, actors: tuple[int, ...] = (), target: str = ""
+) -> dict[int | None, set[str]]:
+    """The client addresses (`ip` in the detail) recorded with these actions, per actor: by
+    actors, or for one target (a report's id)."""
+    params: dict[str, Any] = {f"a{i}": a for i, a in enumerate(actions)}
+    where = [f"action IN ({', '.join(':a' + str(i) for i in range(len(actions)))})"]
+    if actors:
+        params.update({f"u{i}": u for i, u in enumerate(actors)})
+        where.append(f"actor_id IN ({', '.join(':u' + str(i) for i in range(len(actors)))})")
+    if target:
+        where.append("target = :target")
+        params["target"] = target
+    out: dict[int | None, set[str]] = {}
+    for actor, detail in sql.rows(
+        conn, f"SELECT actor_id, detail FROM audit_log WHERE {' AND '.join(where)}", params
+    ):
+        ip = json.loads(detail or "{}").get("ip")
+        if ip:
+            out.setdefault(actor, set()).add(str(ip))
+    return out
+
+
+def details(conn: Any, action: str, target: str) -> list[dict[str, Any]]:
+    """The details of the entries of one action on one target, oldest first."""
+    return [
+        json.loads(r[0] or "{}")
+        for r in sql.rows(
+            conn,
+            "SELECT detail FROM audit_log WHERE action = :action AND target = :target ORDER BY id",
+            {"action": action, "target": target},
+        )
+    ]
