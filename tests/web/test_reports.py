@@ -103,12 +103,13 @@ def test_report_confirm_suspend_appeal_and_reward_once(world: World) -> None:
     assert sub is not None and (sub.ends_at - sub.starts_at).days >= 364
 
     # The same leak reported again (a logged-in member pastes an excerpt): confirmed, no reward.
-    second = world.client("nosub")
+    second = world.client("nosub", address="203.0.113.20")
     excerpt = leaked.decode("utf-8")[400:1900]
     _report(second, contact="nosub@example.cn", text=excerpt)
     second_id = _pending_report_id(world)
     _confirm(world, second_id, leaker_email="covered@example.cn")
-    assert "未发放" in world.client("editor").get(f"/admin/reports/{second_id}").text
+    page = world.client("editor").get(f"/admin/reports/{second_id}").text
+    assert "未发放" in page and "认定在先" in page
 
     # A member reporting their own copy gets nothing either.
     own = world.client("other").get("/materials/4/download?fmt=docx").content
@@ -120,7 +121,8 @@ def test_report_confirm_suspend_appeal_and_reward_once(world: World) -> None:
     )
     self_id = _pending_report_id(world)
     _confirm(world, self_id)
-    assert "未发放" in world.client("editor").get(f"/admin/reports/{self_id}").text
+    page = world.client("editor").get(f"/admin/reports/{self_id}").text
+    assert "未发放" in page and "本人" in page
 
     # Every step is in the audit log.
     with world.lib.engine.connect() as conn:
