@@ -39,7 +39,9 @@ lint: sync
 	.venv/bin/mypy --ignore-missing-imports src/gongwen
 	.venv/bin/mypy --strict --ignore-missing-imports src/gongwen/parse src/gongwen/model \
 	  src/gongwen/search/query.py src/gongwen/errors.py src/gongwen/config.py src/gongwen/util \
-	  src/gongwen/store/sql.py src/gongwen/store/index src/gongwen/trace
+	  src/gongwen/store/sql.py src/gongwen/store/index src/gongwen/trace \
+	  src/gongwen/proofread/catalogue.py src/gongwen/proofread/diagnostic.py \
+	  src/gongwen/proofread/rules src/gongwen/proofread/docs.py src/gongwen/proofread/charlm.py
 
 bench-search: sync
 	.venv/bin/python bench/search.py

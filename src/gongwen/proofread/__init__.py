@@ -1,9 +1,9 @@
 """The proofreader (审校): rules with stable codes over a text, and a statistical character check.
 
-`check(text)` returns diagnostics; `catalogue.rules()` lists the rules (docs/rules.md).
+`check(text)` returns diagnostics; `selected_rules()` lists the rules (docs/rules.md).
 """
 
-from gongwen.proofread.catalogue import check, lines_check, rules
+from gongwen.proofread.catalogue import check, lines_check, selected_rules
 from gongwen.proofread.diagnostic import Category, Diagnostic, Fix, apply_fixes
 
-__all__ = ["Category", "Diagnostic", "Fix", "apply_fixes", "check", "lines_check", "rules"]
+__all__ = ["Category", "Diagnostic", "Fix", "apply_fixes", "check", "lines_check", "selected_rules"]

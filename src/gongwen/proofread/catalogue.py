@@ -122,7 +122,7 @@ def _load() -> None:
     )
 
 
-def rules(select: Iterable[str] = (), ignore: Iterable[str] = ()) -> list[Rule]:
+def selected_rules(select: Iterable[str] = (), ignore: Iterable[str] = ()) -> list[Rule]:
     """The rules whose code starts with one of `select` (all when empty) and with none of
     `ignore`, in code order. An unknown prefix is an error naming it."""
     _load()
@@ -141,7 +141,7 @@ def rules(select: Iterable[str] = (), ignore: Iterable[str] = ()) -> list[Rule]:
 def check(text: str, select: Iterable[str] = (), ignore: Iterable[str] = ()) -> list[Diagnostic]:
     """Every diagnostic of the selected rules on `text`, in order of position."""
     draft = Draft(text)
-    found = [d for rule in rules(select, ignore) for d in rule.check(draft)]
+    found = [d for rule in selected_rules(select, ignore) for d in rule.check(draft)]
     # One finding per span: when two rules flag exactly the same characters, the lower code wins.
     seen: set[tuple[int, int]] = set()
     out = []

@@ -10,7 +10,7 @@ from __future__ import annotations
 import inspect
 from dataclasses import dataclass, field
 
-from gongwen.proofread.catalogue import CATALOGUE, Rule, rules
+from gongwen.proofread.catalogue import CATALOGUE, Rule, selected_rules
 from gongwen.proofread.diagnostic import Category
 
 _KINDS = {"错误": "bad", "修正": "fixed", "正确": "good"}
@@ -55,7 +55,7 @@ def _block(text: str) -> str:
 def render() -> str:
     from gongwen.proofread.rules.formulations import formulations
 
-    all_rules = rules(select=["GW"])
+    all_rules = selected_rules(select=["GW"])
     out = [
         "# 审校规则（gongwen check）",
         "",

@@ -1,0 +1,600 @@
+"""Build the character n-gram model shipped as ``data/charlm.npz`` (offline; needs ../shared/data).
+
+    make proofread-model      # = python -m gongwen.proofread.build_model
+    python -m gongwen.proofread.build_model \\
+        [--corpus ../shared/data/gov-corpus] [--odw ../shared/data/ecspell-odw] \\
+        [--out src/gongwen/proofread/data/charlm.npz]
+
+Data used (and nothing else):
+
+- gov-corpus ``laws/**/*.md`` (body after ``<!-- INFO END -->``, ``#`` markers and HTML
+  comments / table rows dropped), ``gwr-national/*.jsonl`` (``content``; paragraphs split at
+  blank lines and the Wikisource link breaks inside a paragraph re-joined; the 1954 report is
+  skipped because it is in traditional characters) and ``gwr-provincial-2026/*.csv``
+  (``full_text``, page furniture lines dropped). Exact duplicate lines of 30+ characters
+  (repeated law versions) are counted once.
+- ``examples/*.txt|*.md`` of the checkout (sample work reports).
+- ECSpell ``odw.train``: its target sentences are added to the counts and its source/target
+  diffs give learned confusion pairs with their frequencies.
+- ECSpell ``odw.test`` is used for ONE thing only, decontamination: every corpus/example line
+  that contains an odw.test target sentence verbatim is deleted before counting (about 40
+  lines). It is never trained on, never mined for pairs and never used for tuning.
+- pypinyin (build time only) gives same-pinyin and similar-pinyin candidates (z/zh, c/ch,
+  s/sh, n/l, an/ang, en/eng, in/ing merged) among the most frequent Han characters; the
+  jieba dictionary (``dict.txt`` in the installed jieba) gives the word set for the word check.
+
+Tuning builds: ``--train-half A`` uses only half A of odw.train (split by a CRC of the target
+sentence) for counts and pairs, so that the bench can score half B
+(``bench/proofread_charlm.py --eval-train-half B``); ``--holdout-provincial N`` leaves the last
+N provincial reports (sorted by file name) and the 2025 national report out, for an honest
+false-alarm rate on clean text. Neither kind of build is shipped.
+
+Model: character 1..5-grams over a stream where each line is wrapped in BOS/EOS, digits and
+Latin letters are classes and rare characters are UNK; n-grams of order >= 3 seen once are
+pruned. Keys are 48-bit hashes (sorted, delta-encoded as uint32), counts are ln(count) * 16
+quantised to a byte. Glyph (shape) neighbours: each Han character's 10 nearest glyphs (cosine
+>= 0.7 of blurred 32 px renderings of the system font Noto Sans CJK SC, through FreeType;
+``--font``; skipped if missing). A full build takes about 35 s on the 2-core machine (one
+process, a few GB of RAM at peak). The shipped file was built with the defaults on 2026-12-01:
+68 corpus lines removed by decontamination, 5,123,674 n-grams, 23.4 MB.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import json
+import math
+import re
+import sys
+import time
+import zlib
+from collections import Counter
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import numpy.typing as npt
+
+from gongwen.proofread import charlm
+from gongwen.proofread.charlm import FIRST, hash_ngrams, is_han
+
+ROOT = Path(__file__).resolve().parents[3]
+# The shared data sit beside the checkout (../shared/data), as on the team's machines.
+_SHARED = Path(__file__).resolve().parents[3].parent / "shared" / "data"
+DEFAULT_CORPUS = _SHARED / "gov-corpus"
+DEFAULT_ODW = _SHARED / "ecspell-odw"
+DEFAULT_OUT = Path(__file__).resolve().parent / "data" / "charlm.npz"
+
+ORDER = 5
+MIN_COUNT = {1: 1, 2: 1, 3: 2, 4: 2, 5: 2}  # prune n-grams of order >= 3 seen once
+COUNT_SCALE = 16.0
+FREQUENT_HAN = 6000  # candidates are drawn from this many most frequent Han characters
+MAX_CANDIDATES = 80
+# Decoding defaults baked into the model. Penalties and bonuses were tuned on odw.train half B
+# (half-A build); the threshold is 14, not the half-B optimum 10, because 10 gave 12.9 false
+# alarms per 10k characters on held-out reports (--holdout-provincial 4) and 14 gives 2.5.
+PARAMS: dict[str, Any] = {
+    "threshold": 14.0,
+    "alpha": 0.4,
+    "similar_penalty": 2.0,
+    "shape_penalty": 4.0,
+    "glyph_penalty": 6.0,
+    "pair_bonus": 2.0,
+    "pair_slope": 0.5,
+    "word_bonus": 1.5,
+    "word_penalty": 3.0,
+    "min_bigram": 0.0,
+    "max_edits": 3,
+    "chars_per_edit": 20,
+}
+
+_FURNITURE = ("下载 打印", "您的位置", "当前位置", "相关报道", "来源：", "【字号")
+
+
+def log(msg: str) -> None:
+    print(f"[{time.strftime('%H:%M:%S')}] {msg}", file=sys.stderr, flush=True)
+
+
+# -- reading -------------------------------------------------------------------------------
+
+
+def read_laws(root: Path) -> list[str]:
+    lines: list[str] = []
+    for path in sorted(root.rglob("*.md")):
+        text = path.read_text(encoding="utf-8")
+        if "<!-- INFO END -->" in text:
+            text = text.split("<!-- INFO END -->", 1)[1]
+        for raw in text.splitlines():
+            line = raw.strip().lstrip("#").strip()
+            if not line or line.startswith("<!--") or line.startswith("|"):
+                continue
+            lines.append(line)
+    return lines
+
+
+def national_reports(root: Path) -> list[tuple[str, str]]:
+    """(year or title, text) of the national reports and resolutions, 1954 skipped."""
+    out: list[tuple[str, str]] = []
+    for path in sorted(root.glob("*.jsonl")):
+        for raw in path.read_text(encoding="utf-8").splitlines():
+            if not raw.strip():
+                continue
+            rec = json.loads(raw)
+            if rec.get("year") == "1954":
+                continue  # traditional characters
+            out.append((str(rec.get("year") or rec.get("title")), rec["content"]))
+    return out
+
+
+def national_lines(content: str) -> list[str]:
+    """Paragraphs are separated by blank lines; single newlines inside one are link breaks."""
+    out = []
+    for para in re.split(r"\n\s*\n", content):
+        line = "".join(p.strip() for p in para.split("\n"))
+        if line:
+            out.append(line)
+    return out
+
+
+def provincial_reports(root: Path) -> list[tuple[str, str]]:
+    csv.field_size_limit(1 << 30)
+    out = []
+    for path in sorted(root.glob("2026_*.csv")):
+        with path.open(encoding="utf-8-sig", newline="") as f:
+            for row in csv.DictReader(f):
+                out.append((path.name, row["full_text"]))
+    return out
+
+
+def provincial_lines(text: str) -> list[str]:
+    out = []
+    for raw in text.splitlines():
+        line = raw.strip()
+        if len(line) < 2 or any(f in line for f in _FURNITURE):
+            continue
+        out.append(line)
+    return out
+
+
+def read_odw(path: Path) -> list[tuple[str, str]]:
+    pairs = []
+    for raw in path.read_text(encoding="utf-8").splitlines():
+        parts = raw.split("\t")
+        if len(parts) == 3:
+            pairs.append((parts[1].strip(), parts[2].strip()))
+    return pairs
+
+
+def train_half(target: str) -> str:
+    return "A" if zlib.crc32(target.encode("utf-8")) % 2 == 0 else "B"
+
+
+def decontaminate(lines: list[str], targets: list[str]) -> tuple[list[str], int]:
+    """Drop every line that contains an odw.test target sentence verbatim."""
+    big = "\n".join(lines)
+    starts = np.cumsum([0] + [len(x) + 1 for x in lines[:-1]])
+    bad: set[int] = set()
+    for t in set(targets):
+        if not t:
+            continue
+        i = big.find(t)
+        while i >= 0:
+            bad.add(int(np.searchsorted(starts, i, side="right")) - 1)
+            i = big.find(t, i + 1)
+    return [x for j, x in enumerate(lines) if j not in bad], len(bad)
+
+
+# -- confusion sets ------------------------------------------------------------------------
+
+_INITIALS = (
+    "zh",
+    "ch",
+    "sh",
+    "b",
+    "p",
+    "m",
+    "f",
+    "d",
+    "t",
+    "n",
+    "l",
+    "g",
+    "k",
+    "h",
+    "j",
+    "q",
+    "x",
+    "r",
+    "z",
+    "c",
+    "s",
+    "y",
+    "w",
+)
+
+
+def _fuzzy(py: str) -> str:
+    ini = next((i for i in _INITIALS if py.startswith(i)), "")
+    fin = py[len(ini) :]
+    ini = {"zh": "z", "ch": "c", "sh": "s", "n": "l"}.get(ini, ini)
+    for a, b in (("ang", "an"), ("eng", "en"), ("ing", "in")):
+        if fin.endswith(a):
+            fin = fin[: -len(a)] + b
+            break
+    return ini + fin
+
+
+def confusion_sets(
+    vocab: str,
+    freq: Counter[str],
+    pairs: Counter[tuple[str, str]],
+    glyphs: dict[str, list[str]],
+) -> tuple[npt.NDArray[Any], ...]:
+    """CSR arrays: for each token id, candidate ids, type (0 same pinyin, 1 similar pinyin,
+    2 learned pair with no pinyin link, 3 glyph neighbour) and how often the pair was seen
+    in odw.train."""
+    from pypinyin import Style, pinyin
+
+    char_id = {ch: FIRST + i for i, ch in enumerate(vocab)}
+    han = [c for c in vocab if is_han(c)]
+    readings: dict[str, set[str]] = {}
+    for c in han:
+        readings[c] = {r for r in pinyin(c, style=Style.NORMAL, heteronym=True)[0] if r.isalpha()}
+    frequent = sorted(han, key=lambda c: -freq[c])[:FREQUENT_HAN]
+    by_py: dict[str, list[str]] = {}
+    by_fuzzy: dict[str, list[str]] = {}
+    for c in frequent:
+        for r in readings[c]:
+            by_py.setdefault(r, []).append(c)
+            by_fuzzy.setdefault(_fuzzy(r), []).append(c)
+    learned: dict[str, dict[str, int]] = {}
+    for (a, b), n in pairs.items():
+        if a in char_id and b in char_id:
+            learned.setdefault(a, {})[b] = n
+    nid = FIRST + len(vocab)
+    ptr = np.zeros(nid + 1, dtype=np.int64)
+    cands: list[int] = []
+    types: list[int] = []
+    counts: list[int] = []
+    for tid in range(nid):
+        c = vocab[tid - FIRST] if tid >= FIRST else ""
+        row: dict[str, int] = {}
+        if c in readings:
+            for r in readings[c]:
+                for x in by_py.get(r, ()):
+                    row[x] = 0
+            for r in readings[c]:
+                for x in by_fuzzy.get(_fuzzy(r), ()):
+                    row.setdefault(x, 1)
+            row.pop(c, None)
+        ranked = sorted(row, key=lambda x: (row[x], -freq[x]))[:MAX_CANDIDATES]
+        row = {x: row[x] for x in ranked}
+        for x in glyphs.get(c, ()):
+            row.setdefault(x, 3)
+        for x in learned.get(c, {}):
+            if x not in row:
+                linked = bool(readings.get(x, set()) & readings.get(c, set()))
+                row[x] = 0 if linked else 2
+            elif row[x] == 3:
+                row[x] = 2
+        for x, ty in row.items():
+            cands.append(char_id[x])
+            types.append(ty)
+            counts.append(learned.get(c, {}).get(x, 0))
+        ptr[tid + 1] = len(cands)
+    return (
+        ptr.astype(np.uint32),
+        np.array(cands, dtype=np.uint16),
+        np.array(types, dtype=np.uint8),
+        np.array(counts, dtype=np.uint16),
+    )
+
+
+# -- glyph (shape) neighbours ----------------------------------------------------------------
+
+DEFAULT_FONT = Path("/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc")
+GLYPH_TOP = 10  # shape neighbours per character ...
+GLYPH_MIN_SIM = 0.7  # ... with at least this cosine similarity of blurred 32 px renderings
+
+
+def glyph_neighbours(chars: list[str], font: Path) -> dict[str, list[str]]:
+    """Shape-similar characters (因/困, 未/末, 己/已): render each glyph with FreeType through
+    ctypes (no imaging package needed) and compare blurred bitmaps. Empty if unavailable."""
+    import ctypes as C
+    import ctypes.util
+
+    name = ctypes.util.find_library("freetype") or "libfreetype.so.6"
+    try:
+        lib = C.CDLL(name)
+    except OSError:
+        log("WARNING: FreeType not found: no glyph neighbours (shape errors such as 因/困 lost)")
+        return {}
+    if not font.exists():
+        log(f"WARNING: {font} not found (Debian: fonts-noto-cjk): no glyph neighbours")
+        return {}
+
+    class Bitmap(C.Structure):
+        _fields_ = [
+            ("rows", C.c_uint),
+            ("width", C.c_uint),
+            ("pitch", C.c_int),
+            ("buffer", C.POINTER(C.c_ubyte)),
+            ("num_grays", C.c_ushort),
+            ("pixel_mode", C.c_ubyte),
+            ("palette_mode", C.c_ubyte),
+            ("palette", C.c_void_p),
+        ]
+
+    class Slot(C.Structure):
+        _fields_ = [
+            ("library", C.c_void_p),
+            ("face", C.c_void_p),
+            ("next", C.c_void_p),
+            ("glyph_index", C.c_uint),
+            ("gdata", C.c_void_p),
+            ("gfin", C.c_void_p),
+            ("metrics", C.c_long * 8),
+            ("lha", C.c_long),
+            ("lva", C.c_long),
+            ("adv", C.c_long * 2),
+            ("format", C.c_uint),
+            ("bitmap", Bitmap),
+            ("bitmap_left", C.c_int),
+            ("bitmap_top", C.c_int),
+        ]
+
+    class Face(C.Structure):
+        _fields_ = [
+            ("num_faces", C.c_long),
+            ("face_index", C.c_long),
+            ("face_flags", C.c_long),
+            ("style_flags", C.c_long),
+            ("num_glyphs", C.c_long),
+            ("family_name", C.c_char_p),
+            ("style_name", C.c_char_p),
+            ("num_fixed_sizes", C.c_int),
+            ("available_sizes", C.c_void_p),
+            ("num_charmaps", C.c_int),
+            ("charmaps", C.c_void_p),
+            ("gdata", C.c_void_p),
+            ("gfin", C.c_void_p),
+            ("bbox", C.c_long * 4),
+            ("upem", C.c_ushort),
+            ("asc", C.c_short),
+            ("desc", C.c_short),
+            ("height", C.c_short),
+            ("maw", C.c_short),
+            ("mah", C.c_short),
+            ("up", C.c_short),
+            ("ut", C.c_short),
+            ("glyph", C.POINTER(Slot)),
+        ]
+
+    libp = C.c_void_p()
+    if lib.FT_Init_FreeType(C.byref(libp)):
+        return {}
+    face = C.POINTER(Face)()
+    for index in range(16):  # the .ttc holds JP, KR, SC, ... faces: use the SC one
+        if lib.FT_New_Face(libp, bytes(font), index, C.byref(face)):
+            return {}
+        if b" SC" in (face.contents.family_name or b""):
+            break
+    size = 32
+    lib.FT_Set_Pixel_Sizes(face, 0, size)
+    imgs = np.zeros((len(chars), size + 8, size + 8), dtype=np.float32)
+    for i, ch in enumerate(chars):
+        if lib.FT_Load_Char(face, ord(ch), 4):  # FT_LOAD_RENDER
+            continue
+        g = face.contents.glyph.contents
+        b = g.bitmap
+        if b.rows == 0 or b.width == 0:
+            continue
+        arr = np.ctypeslib.as_array(b.buffer, shape=(b.rows, abs(b.pitch)))[:, : b.width]
+        top = min(max(0, size - g.bitmap_top), size + 8 - b.rows)
+        left = min(max(0, g.bitmap_left + 2), size + 8 - b.width)
+        imgs[i, top : top + b.rows, left : left + b.width] = arr / 255.0
+    for ax in (1, 2):  # blur: tolerate one-pixel shifts of strokes
+        imgs = (np.roll(imgs, 1, ax) + imgs + np.roll(imgs, -1, ax)) / 3
+    v = imgs.reshape(len(chars), -1)
+    v -= v.mean(axis=1, keepdims=True)
+    v /= np.linalg.norm(v, axis=1, keepdims=True) + 1e-9
+    sim = v @ v.T
+    np.fill_diagonal(sim, -1.0)
+    top_idx = np.argsort(-sim, axis=1)[:, :GLYPH_TOP]
+    out: dict[str, list[str]] = {}
+    for i, ch in enumerate(chars):
+        out[ch] = [chars[j] for j in top_idx[i] if sim[i, j] >= GLYPH_MIN_SIM]
+    return out
+
+
+# -- counting ------------------------------------------------------------------------------
+
+
+def delta_encode(keys: npt.NDArray[np.uint64]) -> npt.NDArray[Any]:
+    """Gaps between sorted keys: uint32 when they fit (the n-gram table), else uint64, whose
+    zero high bytes the zip deflate squeezes."""
+    d = np.diff(keys, prepend=np.uint64(0))
+    if len(d) and int(d.max()) >= 1 << 32:
+        return d
+    return d.astype(np.uint32)
+
+
+def count_ngrams(stream: npt.NDArray[np.uint16]) -> tuple[npt.NDArray[np.uint64], ...]:
+    keys_all, counts_all = [], []
+    for o in range(1, ORDER + 1):
+        h = hash_ngrams(stream, o)
+        if o > 1:
+            # Grams spanning EOS|BOS join unrelated lines: not counted.
+            bad = np.zeros(len(h), dtype=np.bool_)
+            for t in range(o - 1):
+                bad |= stream[t : t + len(h)] == charlm.EOS
+            h = h[~bad]
+        keys, counts = np.unique(h, return_counts=True)
+        keep = counts >= MIN_COUNT[o]
+        keys_all.append(keys[keep])
+        counts_all.append(counts[keep])
+        log(f"order {o}: {len(keys):,} distinct, {int(keep.sum()):,} kept")
+        del h
+    keys = np.concatenate(keys_all)
+    counts = np.concatenate(counts_all)
+    idx = np.argsort(keys, kind="stable")
+    keys, counts = keys[idx], counts[idx]
+    dup = np.flatnonzero(keys[1:] == keys[:-1])
+    if len(dup):  # cross-order hash collision: keep one (improbable, logged)
+        log(f"{len(dup)} hash collisions across orders")
+        keep = np.ones(len(keys), dtype=np.bool_)
+        keep[dup + 1] = False
+        keys, counts = keys[keep], counts[keep]
+    return keys, counts
+
+
+def word_keys(lut: npt.NDArray[np.uint16]) -> npt.NDArray[np.uint64]:
+    """Hashes of jieba dictionary words of 2-4 known Han characters."""
+    import jieba
+
+    path = Path(jieba.__file__).parent / "dict.txt"
+    hashes = []
+    for raw in path.read_text(encoding="utf-8").splitlines():
+        parts = raw.split()
+        if len(parts) < 2:
+            continue
+        w, f = parts[0], int(parts[1])
+        if not 2 <= len(w) <= 4 or f < 3 or not all(is_han(c) for c in w):
+            continue
+        ids = np.array([lut[ord(c)] for c in w], dtype=np.int64)
+        if (ids < FIRST).any():
+            continue
+        hashes.append(hash_ngrams(ids, len(w))[0])
+    return np.unique(np.array(hashes, dtype=np.uint64))
+
+
+def _vocab_char(c: str) -> bool:
+    """Characters with their own id; digits and Latin letters are classes, spaces are dropped."""
+    if c.isspace() or ord(c) > 0xFFFF:
+        return False
+    cp = ord(c)
+    return not (
+        0x30 <= cp <= 0x39
+        or 0x41 <= cp <= 0x5A
+        or 0x61 <= cp <= 0x7A
+        or 0xFF10 <= cp <= 0xFF19
+        or 0xFF21 <= cp <= 0xFF3A
+        or 0xFF41 <= cp <= 0xFF5A
+    )
+
+
+def build(args: argparse.Namespace) -> dict[str, Any]:
+    t0 = time.time()
+    corpus: Path = args.corpus
+    test_targets = [t for _, t in read_odw(args.odw / "odw.test")]
+    train = read_odw(args.odw / "odw.train")
+    if args.train_half != "all":
+        train = [(s, t) for s, t in train if train_half(t) == args.train_half]
+    log("reading corpus")
+    lines = read_laws(corpus / "laws")
+    n_laws = len(lines)
+    holdout: list[str] = []
+    for year, content in national_reports(corpus / "gwr-national"):
+        if args.holdout_provincial and year == "2025":
+            holdout.append(f"national:{year}")
+            continue
+        lines += national_lines(content)
+    prov = provincial_reports(corpus / "gwr-provincial-2026")
+    cut = len(prov) - args.holdout_provincial
+    for _name, text in prov[:cut]:
+        lines += provincial_lines(text)
+    holdout += [f"provincial:{name}" for name, _ in prov[cut:]]
+    for path in sorted((ROOT / "examples").glob("*")):
+        if path.suffix in (".txt", ".md"):
+            lines += [x.strip() for x in path.read_text(encoding="utf-8").splitlines() if x.strip()]
+    log(f"{len(lines):,} lines ({n_laws:,} from laws)")
+    seen: set[str] = set()
+    uniq = []
+    for x in lines:
+        if len(x) >= 30:
+            if x in seen:
+                continue
+            seen.add(x)
+        uniq.append(x)
+    log(f"{len(lines) - len(uniq):,} duplicate long lines dropped")
+    lines, removed = decontaminate(uniq, test_targets)
+    log(f"decontamination: {removed} lines containing an odw.test target removed")
+    lines += [t for _, t in train]
+    text = "\n".join(lines)
+
+    freq = Counter(text)
+    vocab_chars = [c for c, n in freq.items() if n >= 2 and _vocab_char(c)]
+    vocab = "".join(sorted(vocab_chars, key=lambda c: -freq[c]))
+    if FIRST + len(vocab) >= 0xFFFE:
+        raise ValueError("vocabulary too large")
+    log(f"vocabulary {len(vocab):,} tokens ({sum(is_han(c) for c in vocab):,} Han)")
+    lut = charlm._make_lut(vocab)
+    stream = charlm.encode_lines(lut, text)
+    log(f"stream {len(stream):,} tokens")
+    keys, counts = count_ngrams(stream)
+    total = int((stream != charlm.BOS).sum())
+    lcount = np.clip(np.rint(np.log(counts) * COUNT_SCALE), 0, 255).astype(np.uint8)
+
+    pairs: Counter[tuple[str, str]] = Counter()
+    for s, t in train:
+        if len(s) == len(t):
+            for a, b in zip(s, t, strict=True):
+                if a != b and is_han(a) and is_han(b):
+                    pairs[(a, b)] += 1
+    log(f"{len(pairs):,} learned pairs from {len(train):,} odw.train lines")
+    glyphs = glyph_neighbours(sorted(c for c in vocab if is_han(c)), args.font)
+    log(f"glyph neighbours for {sum(bool(v) for v in glyphs.values()):,} characters")
+    ptr, cand, ctype, ccount = confusion_sets(vocab, freq, pairs, glyphs)
+    log(f"confusion sets: {len(cand):,} candidates")
+    words = word_keys(lut)
+    log(f"{len(words):,} dictionary words")
+
+    meta = {
+        "format": charlm.FORMAT_VERSION,
+        "order": ORDER,
+        "log_total": math.log(total),
+        "count_scale": COUNT_SCALE,
+        "vocab": vocab,
+        "params": PARAMS,
+        "built": time.strftime("%Y-%m-%d %H:%M:%S"),
+        "train_half": args.train_half,
+        "holdout": holdout,
+        "ngrams": len(keys),
+        "tokens": total,
+        "decontaminated_lines": removed,
+    }
+    out: Path = args.out
+    out.parent.mkdir(parents=True, exist_ok=True)
+    np.savez_compressed(
+        out,
+        meta=np.frombuffer(json.dumps(meta, ensure_ascii=False).encode("utf-8"), dtype=np.uint8),
+        key_delta=delta_encode(keys),
+        lcount=lcount,
+        word_delta=delta_encode(words),
+        conf_ptr=ptr,
+        conf_cand=cand,
+        conf_type=ctype,
+        conf_count=ccount,
+    )
+    log(
+        f"wrote {out} ({out.stat().st_size / 1e6:.1f} MB, {len(keys):,} n-grams) "
+        f"in {time.time() - t0:.0f} s"
+    )
+    return meta
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n", 1)[0])
+    ap.add_argument("--corpus", type=Path, default=DEFAULT_CORPUS)
+    ap.add_argument("--odw", type=Path, default=DEFAULT_ODW)
+    ap.add_argument("--out", type=Path, default=DEFAULT_OUT)
+    ap.add_argument("--train-half", choices=("all", "A", "B"), default="all")
+    ap.add_argument("--font", type=Path, default=DEFAULT_FONT, help="CJK font for glyph pairs")
+    ap.add_argument("--holdout-provincial", type=int, default=0)
+    build(ap.parse_args(argv))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
