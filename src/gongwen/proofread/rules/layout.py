@@ -16,11 +16,13 @@ _ENDS = "。！？；：…”’）)》】—.!?;:"
 class MissingFinalMark(Rule):
     """段末缺少标点：四十字以上的正文段落以汉字结尾（漏了句号）。
 
-    标题（段首有序号或不足四十字的段落）不报告。建议在段末加“。”。
+    标题（段首有序号或不足四十字的段落）和副题（以“——”或括号开头）不报告。
+    建议在段末加“。”。
 
     错误：上半年全市共新增就业岗位XX个，城镇登记失业率控制在XX以内，完成年度目标的XX
     修正：上半年全市共新增就业岗位XX个，城镇登记失业率控制在XX以内，完成年度目标的XX。
     正确：一、上半年工作完成情况
+    正确：——2026年1月25日在北京市第十六届人民代表大会第四次会议上
     """
 
     code = "GW801"
@@ -38,8 +40,8 @@ class MissingFinalMark(Rule):
             ):
                 continue
             lead = start + len(body) - len(body.lstrip(" \t\u3000"))
-            if lead in headed or body.lstrip().startswith("#"):
-                continue
+            if lead in headed or body.lstrip().startswith(("#", "——", "（", "(")):
+                continue  # a heading, or a subtitle: ——2026年1月25日在…会议上
             at = start + len(body)
             yield self.diagnostic(at - 1, at, "段末缺少句号", body[-1] + "。")
 

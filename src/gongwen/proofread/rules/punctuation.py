@@ -108,12 +108,14 @@ _SPACE_INSIDE = re.compile(rf"(?<=[{_HAN}，。；：、])[ \u3000\u00a0]+(?=[{_
 class SpaceInText(Rule):
     """中文正文中间夹了空格（从网页或 PDF 复制时常见）。
 
-    段首缩进、标题编号后的空格和表格里为对齐人名加的空格（张　三）不报告：
-    只报告段落中间、两边都是汉字或中文标点、且所在段落长于 15 字的空格。修正删去空格。
+    段首缩进、标题编号后的空格、表格里为对齐人名加的空格（张　三）和引号里口号两半之间的
+    空格（“万企出海 鲁贸全球”）不报告：只报告段落中间、两边都是汉字或中文标点、且所在段落
+    长于 15 字的空格。修正删去空格。
 
     错误：今年以来，全面落实 各项工作任务，取得明显成效。
     修正：今年以来，全面落实各项工作任务，取得明显成效。
     正确：一、 总体情况
+    正确：打响“万企出海 鲁贸全球”品牌，推出更多文旅宣传精品。
     """
 
     code = "GW604"
@@ -127,6 +129,9 @@ class SpaceInText(Rule):
             for m in _SPACE_INSIDE.finditer(text, start, end):
                 if text[m.start() - 1] == "、" and m.start() - start <= 4:
                     continue  # 一、 总体情况: the space after a heading number
+                before = text[start : m.start()]
+                if before.count("“") > before.count("”"):
+                    continue  # “万企出海 鲁贸全球”: a slogan's halves are set apart
                 yield self.diagnostic(m.start(), m.end(), "中文中间多了空格", "", safe=True)
 
 
