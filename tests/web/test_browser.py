@@ -1,7 +1,7 @@
 """A member's journey in a real browser: Playwright driving Debian's Chromium against `gongwen serve`.
 
 Visitor home page and preview, registration, redeeming a code, search with highlights, reading and
-downloading a material, and a live publication by an editor arriving on the member's open page.
+downloading a material, proofreading a draft, and a live publication by an editor arriving on the member's open page.
 Full-page screenshots of the main pages go to var/screenshots/ for a human look.
 
 Skips when /usr/bin/chromium is missing, unless GONGWEN_REQUIRE_BROWSER=1 (set by CI), in which
@@ -301,6 +301,26 @@ def test_member_journey_in_a_real_browser(chromium: object, server: Server) -> N
     assert txt.suggested_filename.endswith(".txt"), txt.suggested_filename
     txt.save_as(server.tmp / txt.suggested_filename)
     assert title in (server.tmp / txt.suggested_filename).read_text(encoding="utf-8")
+
+    # 6b. Proofreading a draft: findings marked in the text, only the ticked fix is applied.
+    page.get_by_role("link", name="审校").click()
+    page.wait_for_url("**/proofread")
+    draft = "截止2020年6月底,全市完成了了投资XX亿元。\n一是加强领导；二是完善制度；四是强化考核。"
+    page.fill("#text", draft)
+    page.click("#proofread-form button[type=submit]")
+    expect(page.locator("#summary")).to_contain_text("处问题")
+    expect(page.locator("#marked mark.dg").first).to_have_text("截止")
+    expect(page.locator("#findings tr.finding[data-code='GW303']")).to_contain_text("三是")
+    _shot(page, "proofread.png")
+    boxes = page.locator("#findings input[name=accept]")
+    for i in range(boxes.count()):
+        boxes.nth(i).set_checked(i == 0)  # accept 截止 → 截至 only
+    with page.expect_download() as info:
+        page.click("#fix-form button[type=submit]")
+    fixed = info.value
+    fixed.save_as(server.tmp / "审校后.txt")
+    text = (server.tmp / "审校后.txt").read_text(encoding="utf-8")
+    assert text.startswith("截至2020年6月底,") and "了了" in text, text
 
     # 7. Live: the member's home page stays open while an editor publishes elsewhere.
     with page.expect_response(lambda r: r.url.endswith("/events")) as stream:

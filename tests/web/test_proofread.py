@@ -110,3 +110,14 @@ def test_api_answers_the_cli_shape_and_refuses_bad_input(world: World) -> None:
         headers={**headers, "Content-Type": DOCX_TYPE},
     )
     assert junk.status_code == 400 and "docx" in junk.json()["message"]
+
+
+def test_the_rule_catalogue_page_lists_every_rule_and_formulation(world: World) -> None:
+    from gongwen.proofread import selected_rules
+    from gongwen.proofread.rules.formulations import formulations
+
+    html = world.client().get("/proofread/rules").text
+    for rule in selected_rules(select=["GW"]):
+        assert f'id="{rule.code}"' in html
+    version, entries = formulations()
+    assert version in html and entries[0].source in html

@@ -27,6 +27,18 @@ def proofread_page(ctx: CtxDep) -> Response:
     return render(ctx, "proofread.html", checked=None, segments=[], source="", docx="", name="")
 
 
+@router.get("/proofread/rules", response_class=HTMLResponse)
+def proofread_rules(ctx: CtxDep) -> Response:
+    """The rule catalogue (docs/rules.md in short): code, category, what it checks."""
+    from gongwen.proofread.catalogue import selected_rules
+    from gongwen.proofread.docs import parse
+    from gongwen.proofread.rules.formulations import formulations
+
+    rules = [(r, parse(type(r))) for r in selected_rules(select=["GW"])]
+    version, entries = formulations()
+    return render(ctx, "proofread_rules.html", rules=rules, version=version, entries=entries)
+
+
 def _codes(value: object) -> list[str]:
     return [c.strip().upper() for c in str(value or "").split(",") if c.strip()]
 
