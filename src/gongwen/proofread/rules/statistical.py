@@ -44,8 +44,8 @@ def _a_term_of_this_text(text: str, at: int) -> bool:
     every time it comes up, and names are what the model knows least."""
     for a, b in ((at - 1, at + 1), (at, at + 2)):
         pair = text[max(0, a) : b]
-        if len(pair) == 2 and all("\u4e00" <= ch <= "\u9fff" for ch in pair):
-            if text.count(pair) >= 2:
-                return True
+        han = len(pair) == 2 and all("\u4e00" <= ch <= "\u9fff" for ch in pair)
+        if han and text.count(pair) >= 2:
+            return True
     return False
 
