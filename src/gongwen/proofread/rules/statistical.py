@@ -48,4 +48,3 @@ def _a_term_of_this_text(text: str, at: int) -> bool:
         if han and text.count(pair) >= 2:
             return True
     return False
-
