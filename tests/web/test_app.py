@@ -22,17 +22,50 @@ from gongwen.web.app import create_app
 from .conftest import World, csrf_of
 
 # No I/O at all; the live stream awaits a queue; the form handlers with field names of their own
-# (f:<field>, p<section>) only await the form and hand everything else to the thread pool.
-ASYNC_ALLOWED = {"healthz", "stream", "fill_page", "compose_search", "compose_draft"}
+# (f:<field>, p<section>) and the proofreader's (a file upload, a .docx body) only await the
+# form or the body and hand everything else to the thread pool.
+ASYNC_ALLOWED = {
+    "healthz",
+    "stream",
+    "fill_page",
+    "compose_search",
+    "compose_draft",
+    "proofread_check",
+    "proofread_fixed",
+    "proofread_docx",
+    "proofread_docx_fixed",
+}
 
 
 def test_only_non_blocking_handlers_run_on_the_event_loop() -> None:
     """`async def` handlers run on the event loop; every other one runs in the thread pool."""
-    from gongwen.web.routes import account, admin, api, catalogue, compose, editor, live, requests
+    from gongwen.web.routes import (
+        account,
+        admin,
+        api,
+        catalogue,
+        compose,
+        editor,
+        live,
+        proofread,
+        reports,
+        requests,
+    )
 
     routes = [
         route
-        for module in (account, admin, api, catalogue, compose, editor, live, requests)
+        for module in (
+            account,
+            admin,
+            api,
+            catalogue,
+            compose,
+            editor,
+            live,
+            proofread,
+            reports,
+            requests,
+        )
         for route in module.router.routes
         if isinstance(route, APIRoute)
     ]
