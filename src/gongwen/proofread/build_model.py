@@ -36,7 +36,9 @@ quantised to a byte. Glyph (shape) neighbours: each Han character's 10 nearest g
 >= 0.7 of blurred 32 px renderings of the system font Noto Sans CJK SC, through FreeType;
 ``--font``; skipped if missing). A full build takes about 35 s on the 2-core machine (one
 process, a few GB of RAM at peak). The shipped file was built with the defaults on 2026-12-01:
-68 corpus lines removed by decontamination, 5,123,674 n-grams, 23.4 MB.
+68 corpus lines removed by decontamination, 5,123,674 n-grams, 23.4 MB. The build is
+reproducible: two builds under different PYTHONHASHSEEDs give the same arrays (only the
+`built` time in the meta differs).
 """
 
 from __future__ import annotations
@@ -261,14 +263,16 @@ def confusion_sets(
         c = vocab[tid - FIRST] if tid >= FIRST else ""
         row: dict[str, int] = {}
         if c in readings:
-            for r in readings[c]:
+            # Sorted, and ties broken by the character: readings are sets, whose order changes
+            # with every process (hash randomisation), and the build must be reproducible.
+            for r in sorted(readings[c]):
                 for x in by_py.get(r, ()):
                     row[x] = 0
-            for r in readings[c]:
+            for r in sorted(readings[c]):
                 for x in by_fuzzy.get(_fuzzy(r), ()):
                     row.setdefault(x, 1)
             row.pop(c, None)
-        ranked = sorted(row, key=lambda x: (row[x], -freq[x]))[:MAX_CANDIDATES]
+        ranked = sorted(row, key=lambda x: (row[x], -freq[x], x))[:MAX_CANDIDATES]
         row = {x: row[x] for x in ranked}
         for x in glyphs.get(c, ()):
             row.setdefault(x, 3)
@@ -382,7 +386,7 @@ def glyph_neighbours(chars: list[str], font: Path) -> dict[str, list[str]]:
             break
     size = 32
     lib.FT_Set_Pixel_Sizes(face, 0, size)
-    imgs = np.zeros((len(chars), size + 8, size + 8), dtype=np.float32)
+    imgs: npt.NDArray[Any] = np.zeros((len(chars), size + 8, size + 8), dtype=np.float32)
     for i, ch in enumerate(chars):
         if lib.FT_Load_Char(face, ord(ch), 4):  # FT_LOAD_RENDER
             continue
@@ -420,7 +424,7 @@ def delta_encode(keys: npt.NDArray[np.uint64]) -> npt.NDArray[Any]:
     return d.astype(np.uint32)
 
 
-def count_ngrams(stream: npt.NDArray[np.uint16]) -> tuple[npt.NDArray[np.uint64], ...]:
+def count_ngrams(stream: npt.NDArray[np.uint16]) -> tuple[npt.NDArray[np.uint64], npt.NDArray[Any]]:
     keys_all, counts_all = [], []
     for o in range(1, ORDER + 1):
         h = hash_ngrams(stream, o)
@@ -525,11 +529,11 @@ def build(args: argparse.Namespace) -> dict[str, Any]:
 
     freq = Counter(text)
     vocab_chars = [c for c, n in freq.items() if n >= 2 and _vocab_char(c)]
-    vocab = "".join(sorted(vocab_chars, key=lambda c: -freq[c]))
+    vocab = "".join(sorted(vocab_chars, key=lambda c: (-freq[c], c)))
     if FIRST + len(vocab) >= 0xFFFE:
         raise ValueError("vocabulary too large")
     log(f"vocabulary {len(vocab):,} tokens ({sum(is_han(c) for c in vocab):,} Han)")
-    lut = charlm._make_lut(vocab)
+    lut = charlm.make_lut(vocab)
     stream = charlm.encode_lines(lut, text)
     log(f"stream {len(stream):,} tokens")
     keys, counts = count_ngrams(stream)
