@@ -123,39 +123,39 @@ def national(title: str = "") -> list[str]:
 def provincial() -> list[str]:
     """The 2026 provincial reports without the web pages' furniture (字号 加大 还原, 来源,
     photo captions: the same cleaning as the model builder's)."""
-    from gongwen.proofread import build_model
+    from gongwen.proofread import corpus
 
     return [
-        "\n".join(build_model.provincial_lines(t))
-        for _, t in build_model.provincial_reports(CORPUS / "gwr-provincial-2026")
+        "\n".join(corpus.provincial_lines(t))
+        for _, t in corpus.provincial_reports(CORPUS / "gwr-provincial-2026")
     ]
 
 
 def cleaned_national() -> list[str]:
     """The national reports with Wikisource's link breaks inside paragraphs re-joined."""
-    from gongwen.proofread import build_model
+    from gongwen.proofread import corpus
 
     return [
-        "\n".join(build_model.national_lines(c))
-        for _, c in build_model.national_reports(CORPUS / "gwr-national")
+        "\n".join(corpus.national_lines(c))
+        for _, c in corpus.national_reports(CORPUS / "gwr-national")
     ]
 
 
 def held_out(model_path: Path) -> list[str]:
     """The texts a model built with `build_model --holdout-provincial N` never saw (its meta
     names them), cleaned as above."""
-    from gongwen.proofread import build_model
+    from gongwen.proofread import corpus
     from gongwen.proofread.charlm import CharModel
 
     want = set(CharModel.load(model_path).meta.get("holdout", []))
     texts = [
-        "\n".join(build_model.national_lines(c))
-        for y, c in build_model.national_reports(CORPUS / "gwr-national")
+        "\n".join(corpus.national_lines(c))
+        for y, c in corpus.national_reports(CORPUS / "gwr-national")
         if f"national:{y}" in want
     ]
     texts += [
-        "\n".join(build_model.provincial_lines(t))
-        for name, t in build_model.provincial_reports(CORPUS / "gwr-provincial-2026")
+        "\n".join(corpus.provincial_lines(t))
+        for name, t in corpus.provincial_reports(CORPUS / "gwr-provincial-2026")
         if f"provincial:{name}" in want
     ]
     return texts

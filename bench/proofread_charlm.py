@@ -33,7 +33,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "src"))
 sys.path.insert(0, str(ROOT))
 
-from gongwen.proofread import build_model  # noqa: E402
+from gongwen.proofread import corpus  # noqa: E402
 from gongwen.proofread.charlm import DEFAULT_PATH, CharModel  # noqa: E402
 
 CORPUS = ROOT.parent / "shared" / "data" / "gov-corpus"
@@ -104,22 +104,22 @@ def false_alarms(model: CharModel, texts: list[str]) -> dict[str, Any]:
 
 def national_texts(years: range) -> list[str]:
     out = []
-    for year, content in build_model.national_reports(CORPUS / "gwr-national"):
+    for year, content in corpus.national_reports(CORPUS / "gwr-national"):
         if year.isdigit() and int(year) in years:
-            out.append("\n".join(build_model.national_lines(content)))
+            out.append("\n".join(corpus.national_lines(content)))
     return out
 
 
 def holdout_texts(meta: dict[str, Any]) -> list[str]:
     want = set(meta.get("holdout", []))
     out = [
-        "\n".join(build_model.national_lines(c))
-        for y, c in build_model.national_reports(CORPUS / "gwr-national")
+        "\n".join(corpus.national_lines(c))
+        for y, c in corpus.national_reports(CORPUS / "gwr-national")
         if f"national:{y}" in want
     ]
     out += [
-        "\n".join(build_model.provincial_lines(t))
-        for name, t in build_model.provincial_reports(CORPUS / "gwr-provincial-2026")
+        "\n".join(corpus.provincial_lines(t))
+        for name, t in corpus.provincial_reports(CORPUS / "gwr-provincial-2026")
         if f"provincial:{name}" in want
     ]
     return out
@@ -137,15 +137,15 @@ def throughput(model: CharModel, text: str, runs: int = 7) -> dict[str, Any]:
 
 
 def odw_rows(model: CharModel | None, args: argparse.Namespace) -> dict[str, dict[str, Any]]:
-    train = build_model.read_odw(args.odw / "odw.train")
+    train = corpus.read_odw(args.odw / "odw.train")
 
     def predict(s: str) -> str:
         return apply(s, model) if model is not None else s
 
     if args.eval_train_half:
-        half = [(s, t) for s, t in train if build_model.train_half(t) == args.eval_train_half]
+        half = [(s, t) for s, t in train if corpus.train_half(t) == args.eval_train_half]
         return {f"odw.train half {args.eval_train_half}": score(half, predict)}
-    test = build_model.read_odw(args.odw / "odw.test")
+    test = corpus.read_odw(args.odw / "odw.test")
     train_targets = {t for _, t in train}
     unseen = [(s, t) for s, t in test if t not in train_targets]
     return {"odw.test all": score(test, predict), "odw.test unseen": score(unseen, predict)}
