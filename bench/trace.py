@@ -99,7 +99,7 @@ class Lab:
         self.docs: list[Copy] = []
         for d in details:
             sites = sites_for(lib, d)
-            biases = [code.bias(self.key, d.revision_id, s.start) for s in sites]
+            biases = code.biases(self.key, d.revision_id, [s.start for s in sites])
             self.docs.append(Copy(d.summary.id, d, sites, biases, reading.Reader(d.text, sites)))
 
     def copy_text(self, doc: Copy, member: int) -> str:

@@ -82,7 +82,7 @@ def biases_of(lib: Library, revision_id: int, sites: list[Site]) -> list[float]:
     return lib.caches.get(
         lib.caches.revisions,
         ("trace-biases", revision_id, hash(tuple(s.start for s in sites))),
-        lambda: [code.bias(secret, revision_id, s.start) for s in sites],
+        lambda: code.biases(secret, revision_id, [s.start for s in sites]),
     )
 
 

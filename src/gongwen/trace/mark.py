@@ -36,7 +36,7 @@ def member_copy(
     text: str, sites: Sequence[Site], key: bytes, revision_id: int, member_id: int
 ) -> str:
     """The text as `member_id`'s copy of `revision_id` has it."""
-    biases = [code.bias(key, revision_id, s.start) for s in sites]
+    biases = code.biases(key, revision_id, [s.start for s in sites])
     return apply(text, sites, code.symbols(key, revision_id, member_id, biases))
 
 
