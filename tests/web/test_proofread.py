@@ -121,3 +121,16 @@ def test_the_rule_catalogue_page_lists_every_rule_and_formulation(world: World) 
         assert f'id="{rule.code}"' in html
     version, entries = formulations()
     assert version in html and entries[0].source in html
+
+
+def test_odd_text_is_answered_not_a_server_error(world: World) -> None:
+    import json
+
+    client = world.client("covered")
+    headers = {"X-CSRF-Token": csrf_of(client), "Content-Type": "application/json"}
+    for text in ("截止\ud800年底，\ud800\ud800XX", "\u200b\ufeff", "𠀀" * 50, "，。" * 500):
+        # JSON's \ud800 escape: a lone surrogate arrives in the string.
+        body = json.dumps({"text": text}).encode("ascii")
+        r = client.post("/api/v1/proofread", content=body, headers=headers)
+        assert r.status_code in (200, 400, 422), (text[:10], r.status_code, r.text[:200])
+        assert r.status_code != 422 or "无效字符" in r.json()["message"]

@@ -151,7 +151,7 @@ class CharModel:
 
     def _encode(self, text: str) -> tuple[I64, I64]:
         """Token stream (padded, lines wrapped in BOS/EOS) and each token's text offset (-1)."""
-        cps = np.frombuffer(text.encode("utf-32-le"), dtype=np.uint32)
+        cps = np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
         codes = self.lut[np.minimum(cps, 0xFFFF)].astype(np.int64)
         codes[cps > 0xFFFF] = OTHER
         offs = np.arange(len(cps), dtype=np.int64)

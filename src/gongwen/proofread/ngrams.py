@@ -122,7 +122,7 @@ def make_lut(vocab: str) -> npt.NDArray[np.uint16]:
 def encode_lines(lut: npt.NDArray[np.uint16], text: str) -> npt.NDArray[np.uint16]:
     """Training-side encoding: `text` (lines joined by newlines) as one stream with BOS/EOS
     around each line, whitespace dropped (the same mapping the runtime uses)."""
-    cps = np.frombuffer(text.encode("utf-32-le"), dtype=np.uint32)
+    cps = np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
     codes = lut[np.minimum(cps, 0xFFFF)]
     codes[cps > 0xFFFF] = OTHER
     codes = codes[codes != SKIP]
