@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from functools import cache
 
 from gongwen.model import Placeholder
+from gongwen.util.segmenter import posseg  # jieba loads on first use (~1 s)
 
 _PLACEHOLDER = re.compile(r"(?<![A-Za-z])[XＸ×]{1,4}[%％]?(?![A-Za-z])")
 # Words that are never an X placeholder although they start with one.
@@ -74,18 +75,6 @@ _FILLERS = {
 }  # fmt: skip
 _NOUN_FLAGS = ("n", "vn", "j", "an", "nz", "nt", "ns", "ng", "l", "i", "eng")
 _VERB_FLAGS = ("v", "vd", "vg", "vi")
-
-
-@cache
-def _posseg():  # type: ignore[no-untyped-def]
-    # jieba is loaded only when a document has placeholders: its dictionary takes ~1 s to load.
-    import logging
-
-    import jieba
-    import jieba.posseg
-
-    jieba.setLogLevel(logging.WARNING)
-    return jieba.posseg
 
 
 def find_placeholders(text: str) -> list[Placeholder]:
@@ -552,9 +541,9 @@ def _noun_after(rest: str) -> str:
 
 @cache
 def _segment(clause: str) -> list[str]:
-    return list(_posseg().jieba.lcut(clause)) if clause else []
+    return list(posseg().jieba.lcut(clause)) if clause else []
 
 
 @cache
 def _words(clause: str) -> list[tuple[str, str]]:
-    return [(p.word, p.flag) for p in _posseg().lcut(clause)] if clause else []
+    return [(p.word, p.flag) for p in posseg().lcut(clause)] if clause else []

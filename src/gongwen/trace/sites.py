@@ -206,12 +206,8 @@ def find_sites(text: str, extra: tuple[tuple[str, str], ...] = ()) -> list[Site]
     Each occurrence of a catalogue word is checked in its own neighbourhood (jieba with parts
     of speech on a few characters either side), not by segmenting the whole text: a page view
     of a 50,000-character law pays for its few thousand candidates only."""
-    import logging
+    from gongwen.util.segmenter import posseg
 
-    import jieba
-    import jieba.posseg
-
-    jieba.setLogLevel(logging.WARNING)
     protected = _protected_spans(text)
     forms = dict(_forms())
     for pair in extra:  # editors' additions to the catalogue
@@ -223,7 +219,7 @@ def find_sites(text: str, extra: tuple[tuple[str, str], ...] = ()) -> list[Site]
         if _inside(protected, start, end):
             continue
         lo = max(0, start - WINDOW)
-        tokens = [(w, f) for w, f in jieba.posseg.lcut(text[lo : end + WINDOW], HMM=False)]
+        tokens = [(w, f) for w, f in posseg().lcut(text[lo : end + WINDOW], HMM=False)]
         offset, at = lo, -1
         for k, (w, _) in enumerate(tokens):
             if offset == start and offset + len(w) == end:

@@ -1,28 +1,16 @@
-"""Word-level help for rules: parts of speech from jieba (loaded once, on first use)."""
+"""Word-level help for rules: jieba's words, parts of speech and dictionary."""
 
 from __future__ import annotations
 
-from functools import lru_cache
-from typing import Any
+from gongwen.util.segmenter import dictionary, jieba_quiet, posseg
 
 _NOUN_FLAGS = ("n", "ns", "nt", "nz", "nr", "j", "vn")
-
-
-@lru_cache(maxsize=1)
-def _posseg() -> Any:
-    import logging
-
-    import jieba
-    import jieba.posseg
-
-    jieba.setLogLevel(logging.WARNING)
-    return jieba.posseg
 
 
 def all_nouns(items: list[str]) -> bool:
     """True when every item is one noun (a place, an organisation, a thing) to jieba."""
     for item in items:
-        words = _posseg().lcut(item, HMM=False)
+        words = posseg().lcut(item, HMM=False)
         if len(words) != 1 or not words[0].flag.startswith(_NOUN_FLAGS):
             return False
     return True
@@ -30,31 +18,16 @@ def all_nouns(items: list[str]) -> bool:
 
 def is_word(text: str) -> bool:
     """True when jieba's dictionary has `text` as a word."""
-    return bool(_dictionary().get(text))
-
-
-@lru_cache(maxsize=1)
-def _dictionary() -> dict[str, int]:
-    import logging
-
-    import jieba
-
-    jieba.setLogLevel(logging.WARNING)
-    jieba.dt.check_initialized()
-    freq: dict[str, int] = jieba.dt.FREQ
-    return freq
+    return bool(dictionary().get(text))
 
 
 def splits_words(text: str, at: int) -> bool:
     """True when jieba puts text[at - 1] and text[at] each inside a longer word of its own
     (应对|对外): a doubled character there is two words meeting, not a slip."""
-    import jieba
-
-    _dictionary()
     lo = max(0, at - 4)
     pos = lo
     left_long = right_long = False
-    for word in jieba.lcut(text[lo : at + 4], HMM=False):
+    for word in jieba_quiet().lcut(text[lo : at + 4], HMM=False):
         end = pos + len(word)
         if pos <= at - 1 < end:
             left_long = len(word) > 1 and end == at
