@@ -16,7 +16,6 @@ time of at most 0.3 s for `gongwen list --json` and `gongwen search …` on a bu
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import resource
 import statistics
@@ -24,16 +23,14 @@ import subprocess
 import sys
 import tempfile
 import time
-from datetime import datetime
 from pathlib import Path
 
-from common import ROOT, machine_info  # noqa: E402  (bench/ is on sys.path when run)
+from common import ROOT, machine_info, write_report  # noqa: E402  (bench/ is on sys.path when run)
 from rich.console import Console
 from rich.table import Table
 
 PYTHON = ROOT / ".venv" / "bin" / "python"
 GONGWEN = ROOT / ".venv" / "bin" / "gongwen"
-RESULTS = ROOT / "bench" / "results"
 TARGET_S = 0.3
 
 
@@ -141,10 +138,7 @@ def main(argv: list[str] | None = None) -> int:
     console.print(table)
     report["commands"] = rows
     report["runs"] = args.runs
-    path = args.json or RESULTS / f"cli-{datetime.now():%Y%m%d-%H%M%S}.json"
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(json.dumps(report, ensure_ascii=False, indent=2), encoding="utf-8")
-    console.print(f"report: {path}")
+    console.print(f"report: {write_report(report, args.json, 'cli')}")
     return 0
 
 

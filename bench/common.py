@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import platform
 import sqlite3
@@ -72,3 +73,14 @@ def human_bytes(n: float) -> str:
             return f"{n:.0f} {unit}" if unit == "B" else f"{n:.1f} {unit}"
         n /= 1024
     return f"{n:.1f} GB"
+
+
+def write_report(report: dict[str, object], path: Path | None, name: str) -> Path:
+    """Write a benchmark's JSON report to `path` (its --json), or by default to
+    bench/results/<name>-<timestamp>.json (git ignores that folder); where it went."""
+    from datetime import datetime
+
+    path = path or ROOT / "bench" / "results" / f"{name}-{datetime.now():%Y%m%d-%H%M%S}.json"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps(report, ensure_ascii=False, indent=2), encoding="utf-8")
+    return path

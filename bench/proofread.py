@@ -29,11 +29,10 @@ import argparse
 import json
 import statistics
 import time
-from datetime import datetime
 from importlib import resources
 from pathlib import Path
 
-from common import ROOT, machine_info
+from common import ROOT, machine_info, write_report
 from rich.console import Console
 from rich.table import Table
 
@@ -43,7 +42,6 @@ from gongwen.proofread.diagnostic import Category
 SHARED = ROOT.parent / "shared" / "data"
 ODW = SHARED / "ecspell-odw"
 CORPUS = SHARED / "gov-corpus"
-RESULTS = ROOT / "bench" / "results"
 
 
 def odw_lines(name: str) -> list[tuple[str, str]]:
@@ -147,18 +145,7 @@ def held_out(model_path: Path) -> list[str]:
     from gongwen.proofread import corpus
     from gongwen.proofread.charlm import CharModel
 
-    want = set(CharModel.load(model_path).meta.get("holdout", []))
-    texts = [
-        "\n".join(corpus.national_lines(c))
-        for y, c in corpus.national_reports(CORPUS / "gwr-national")
-        if f"national:{y}" in want
-    ]
-    texts += [
-        "\n".join(corpus.provincial_lines(t))
-        for name, t in corpus.provincial_reports(CORPUS / "gwr-provincial-2026")
-        if f"provincial:{name}" in want
-    ]
-    return texts
+    return corpus.named_texts(CORPUS, set(CharModel.load(model_path).meta.get("holdout", [])))
 
 
 def false_alarms(texts: list[str]) -> dict[str, object]:
@@ -318,10 +305,7 @@ def main(argv: list[str] | None = None) -> int:
         "speed": spd,
         "model_bytes": size,
     }
-    path = args.json or RESULTS / f"proofread-{datetime.now():%Y%m%d-%H%M%S}.json"
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(json.dumps(report, ensure_ascii=False, indent=2), encoding="utf-8")
-    console.print(f"JSON: {path}")
+    console.print(f"JSON: {write_report(report, args.json, 'proofread')}")
     return 0
 
 

@@ -18,7 +18,6 @@ Tuning (odw.train only; needs a ``--train-half A`` build):
 from __future__ import annotations
 
 import argparse
-import json
 import statistics
 import sys
 import time
@@ -32,6 +31,8 @@ from rich.table import Table
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "src"))
 sys.path.insert(0, str(ROOT))
+
+from common import write_report  # noqa: E402
 
 from gongwen.proofread import corpus  # noqa: E402
 from gongwen.proofread.charlm import DEFAULT_PATH, CharModel  # noqa: E402
@@ -107,21 +108,6 @@ def national_texts(years: range) -> list[str]:
     for year, content in corpus.national_reports(CORPUS / "gwr-national"):
         if year.isdigit() and int(year) in years:
             out.append("\n".join(corpus.national_lines(content)))
-    return out
-
-
-def holdout_texts(meta: dict[str, Any]) -> list[str]:
-    want = set(meta.get("holdout", []))
-    out = [
-        "\n".join(corpus.national_lines(c))
-        for y, c in corpus.national_reports(CORPUS / "gwr-national")
-        if f"national:{y}" in want
-    ]
-    out += [
-        "\n".join(corpus.provincial_lines(t))
-        for name, t in corpus.provincial_reports(CORPUS / "gwr-provincial-2026")
-        if f"provincial:{name}" in want
-    ]
     return out
 
 
@@ -230,7 +216,7 @@ def main() -> int:
                 # Same decoding settings as the model under test, only the counts differ.
                 hm = CharModel.load(args.holdout_model).with_params(**report["params"])
                 fa[f"held out by {args.holdout_model.name}"] = false_alarms(
-                    hm, holdout_texts(hm.meta)
+                    hm, corpus.named_texts(CORPUS, set(hm.meta.get("holdout", [])))
                 )
             report["false_alarms"] = fa
             text = "\n".join(national_texts(range(2024, 2025)))[:10_000]
@@ -257,12 +243,7 @@ def main() -> int:
             for name, r in fa.items():
                 con.print(f"[bold]{name}[/]: " + " | ".join(r["examples"][:8]))
 
-    out = args.json or ROOT / "bench" / "results" / (
-        f"proofread-charlm-{time.strftime('%Y%m%d-%H%M%S')}.json"
-    )
-    out.parent.mkdir(parents=True, exist_ok=True)
-    out.write_text(json.dumps(report, ensure_ascii=False, indent=2), encoding="utf-8")
-    con.print(f"wrote {out}")
+    con.print(f"wrote {write_report(report, args.json, 'proofread-charlm')}")
     return 0
 
 

@@ -33,7 +33,6 @@ colluder accused), innocents accused (must be 0), and the median number of sites
 from __future__ import annotations
 
 import argparse
-import json
 import random
 import re
 import statistics
@@ -42,10 +41,9 @@ import tempfile
 import time
 import unicodedata
 from dataclasses import dataclass
-from datetime import datetime
 from pathlib import Path
 
-from common import ROOT, machine_info
+from common import ROOT, machine_info, write_report
 from rich.console import Console
 from rich.table import Table
 
@@ -61,7 +59,6 @@ from gongwen.trace import accuse, code, mark
 from gongwen.trace import read as reading
 
 CORPUS = ROOT.parent / "shared" / "data" / "gov-corpus" / "gwr-provincial-2026"
-RESULTS = ROOT / "bench" / "results"
 TARGETS = {
     "whole file forwarded (.docx, platform)": ("identified", 1.0),
     "whole text": ("identified", 1.0),
@@ -393,10 +390,7 @@ def main(argv: list[str] | None = None) -> int:
         "policy_bound": accuse.POLICY_BOUND,
         "rows": results,
     }
-    path = args.json or RESULTS / f"trace-{datetime.now():%Y%m%d-%H%M%S}.json"
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(json.dumps(report, ensure_ascii=False, indent=2), encoding="utf-8")
-    console.print(f"JSON: {path}")
+    console.print(f"JSON: {write_report(report, args.json, 'trace')}")
     return 0
 
 

@@ -102,3 +102,19 @@ def decontaminate(lines: list[str], targets: list[str]) -> tuple[list[str], int]
             bad.add(int(np.searchsorted(starts, i, side="right")) - 1)
             i = big.find(t, i + 1)
     return [x for j, x in enumerate(lines) if j not in bad], len(bad)
+
+
+def named_texts(corpus: Path, names: set[str]) -> list[str]:
+    """The reports named as the builder names what it holds out ("national:2025",
+    "provincial:<file name>"), each as its cleaned lines joined."""
+    texts = [
+        "\n".join(national_lines(c))
+        for y, c in national_reports(corpus / "gwr-national")
+        if f"national:{y}" in names
+    ]
+    texts += [
+        "\n".join(provincial_lines(t))
+        for name, t in provincial_reports(corpus / "gwr-provincial-2026")
+        if f"provincial:{name}" in names
+    ]
+    return texts
