@@ -39,33 +39,11 @@ ASYNC_ALLOWED = {
 
 def test_only_non_blocking_handlers_run_on_the_event_loop() -> None:
     """`async def` handlers run on the event loop; every other one runs in the thread pool."""
-    from gongwen.web.routes import (
-        account,
-        admin,
-        api,
-        catalogue,
-        compose,
-        editor,
-        live,
-        proofread,
-        reports,
-        requests,
-    )
+    from gongwen.web.app import ROUTE_MODULES
 
     routes = [
         route
-        for module in (
-            account,
-            admin,
-            api,
-            catalogue,
-            compose,
-            editor,
-            live,
-            proofread,
-            reports,
-            requests,
-        )
+        for module in ROUTE_MODULES
         for route in module.router.routes
         if isinstance(route, APIRoute)
     ]

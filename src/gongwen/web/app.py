@@ -32,6 +32,19 @@ from gongwen.web.routes import (
 )
 
 HERE = Path(__file__).parent
+# Every router of the site, in the order they are matched.
+ROUTE_MODULES = (
+    catalogue,
+    account,
+    compose,
+    proofread,
+    editor,
+    admin,
+    requests,
+    reports,
+    live,
+    api,
+)
 
 
 def create_app(lib: Library, *, live_updates: bool = True) -> FastAPI:
@@ -86,18 +99,7 @@ def create_app(lib: Library, *, live_updates: bool = True) -> FastAPI:
     templates.env.filters["d"] = lambda v: local(v).strftime("%Y-%m-%d") if v else ""
     app.state.templates = templates
     app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
-    for module in (
-        catalogue,
-        account,
-        compose,
-        proofread,
-        editor,
-        admin,
-        requests,
-        reports,
-        live,
-        api,
-    ):
+    for module in ROUTE_MODULES:
         app.include_router(module.router)
     errors.install(app)
     return app
