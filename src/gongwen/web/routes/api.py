@@ -14,25 +14,14 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.routing import APIRoute
 
 from gongwen.export.render import MEDIA_TYPES, Format
-from gongwen.platform import (
-    browse,
-    compose,
-    downloads,
-    favourites,
-    proofreading,
-    reading,
-    requests,
-    writing,
-)
+from gongwen.platform import browse, compose, downloads, favourites, reading, requests, writing
 from gongwen.platform.access import require_member
 from gongwen.platform.events import events_after
 from gongwen.platform.search import search_catalogue
 from gongwen.web.deps import CtxDep
 from gongwen.web.routes.catalogue import attachment, browse_args, search_filters
 from gongwen.web.schemas import (
-    AcceptList,
     CardOut,
-    CodeList,
     ComposeIn,
     CreatedOut,
     CsrfHeader,
@@ -51,8 +40,6 @@ from gongwen.web.schemas import (
     Offset,
     OutlineEntryOut,
     PlaceholderOut,
-    ProofreadIn,
-    ProofreadOut,
     RequestIn,
     RequestOut,
     SearchOut,
@@ -328,98 +315,5 @@ def recent_events(ctx: CtxDep, after: EventId = 0) -> list[EventOut]:
     return [EventOut.model_validate(e) for e in events_after(ctx.lib, ctx.viewer, after)]
 
 
-_DOCX_BODY = {
-    "requestBody": {
-        "required": True,
-        "content": {MEDIA_TYPES[Format.DOCX]: {"schema": {"type": "string", "format": "binary"}}},
-    }
-}
-
-
-def _codes(value: str) -> list[str]:
-    return [c for c in value.split(",") if c]
-
-
-@router.post("/proofread", responses=errors(400, 401, 403, 429))
-def proofread(ctx: CtxDep, payload: ProofreadIn, x_csrf_token: CsrfHeader = "") -> ProofreadOut:
-    """审校: diagnostics of the text, the shape of `gongwen check --json` (docs/cli.md)."""
-    ctx.check_csrf(x_csrf_token)
-    checked = proofreading.proofread_text(
-        ctx.lib, ctx.viewer, payload.text, payload.select, payload.ignore, payload.lines
-    )
-    return ProofreadOut.model_validate(checked.as_json())
-
-
-async def _docx_body(request: Request) -> bytes:
-    from gongwen.errors import InvalidInput
-    from gongwen.proofread.documents import MAX_BYTES
-
-    data = b""
-    async for chunk in request.stream():
-        data += chunk
-        if len(data) > MAX_BYTES:
-            raise InvalidInput("file", "文件超过 10 MB")
-    return data
-
-
-@router.post("/proofread/docx", responses=errors(400, 401, 403, 429), openapi_extra=_DOCX_BODY)
-async def proofread_docx(
-    ctx: CtxDep,
-    request: Request,
-    select: CodeList = "",
-    ignore: CodeList = "",
-    x_csrf_token: CsrfHeader = "",
-) -> ProofreadOut:
-    """审校 an uploaded .docx (the request body); offsets are into its text, one line per
-    paragraph with Word's numbering spelled out."""
-    from starlette.concurrency import run_in_threadpool
-
-    ctx.check_csrf(x_csrf_token)
-    data = await _docx_body(request)
-    checked = await run_in_threadpool(
-        proofreading.proofread_file,
-        ctx.lib,
-        ctx.viewer,
-        data,
-        "upload.docx",
-        _codes(select),
-        _codes(ignore),
-    )
-    return ProofreadOut.model_validate(checked.as_json())
-
-
-@router.post(
-    "/proofread/docx/fixed",
-    response_class=Response,
-    responses={
-        200: {"description": "修改后的文档", "content": {MEDIA_TYPES[Format.DOCX]: {}}},
-        **errors(400, 401, 403, 429),
-    },
-    openapi_extra=_DOCX_BODY,
-)
-async def proofread_docx_fixed(
-    ctx: CtxDep,
-    request: Request,
-    accept: AcceptList = "",
-    select: CodeList = "",
-    ignore: CodeList = "",
-    x_csrf_token: CsrfHeader = "",
-) -> Response:
-    """The .docx with the fixes of the accepted diagnostics written into its own runs."""
-    from starlette.concurrency import run_in_threadpool
-
-    from gongwen.export.render import Rendered
-
-    ctx.check_csrf(x_csrf_token)
-    data = await _docx_body(request)
-    out, _ = await run_in_threadpool(
-        proofreading.corrected_docx,
-        ctx.lib,
-        ctx.viewer,
-        data,
-        "upload.docx",
-        [int(i) for i in _codes(accept)],
-        _codes(select),
-        _codes(ignore),
-    )
-    return attachment(Rendered(out, "审校后.docx", MEDIA_TYPES[Format.DOCX]))
+# The proofreader's operations register on this router (web/routes/api_proofread.py).
+from gongwen.web.routes import api_proofread  # noqa: E402, F401

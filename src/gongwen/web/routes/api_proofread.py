@@ -1,0 +1,177 @@
+"""/api/v1's proofreading operations (审校): check a text or a .docx, take the .docx back with
+the accepted fixes; and the models they accept and answer. Registered on api.router when
+web/routes/api.py loads, as the pages are in web/routes/proofread.py."""
+
+from __future__ import annotations
+
+from typing import Annotated, Literal
+
+from fastapi import Query, Request, Response
+from pydantic import BaseModel, ConfigDict, Field
+from starlette.concurrency import run_in_threadpool
+
+from gongwen.errors import InvalidInput
+from gongwen.export.render import MEDIA_TYPES, Format, Rendered
+from gongwen.platform import proofreading
+from gongwen.proofread.documents import MAX_BYTES
+from gongwen.web.deps import CtxDep
+from gongwen.web.routes.api import router
+from gongwen.web.routes.catalogue import attachment
+from gongwen.web.schemas import CsrfHeader, Out, errors
+
+RuleCode = Annotated[str, Field(pattern=r"^GW\d{0,3}$", max_length=5)]
+CodeList = Annotated[
+    str,
+    Query(
+        max_length=200,
+        pattern=r"^(GW\d{0,3}(,GW\d{0,3})*)?$",
+        description="Rule code prefixes, comma-separated (GW1,GW604)",
+    ),
+]
+AcceptList = Annotated[
+    str,
+    Query(
+        max_length=2000,
+        pattern=r"^(\d{1,5}(,\d{1,5})*)?$",
+        description="Numbers of the diagnostics whose fixes to apply (their order in the check)",
+    ),
+]
+
+
+class ProofreadIn(BaseModel):
+    """A text to check; `select`/`ignore` are rule code prefixes (docs/rules.md)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    text: str = Field(min_length=1, max_length=200_000)
+    select: list[RuleCode] = Field(default=[], max_length=40)
+    ignore: list[RuleCode] = Field(default=[], max_length=40)
+    lines: bool = Field(default=False, description="Check each line as its own text")
+
+
+class DiagnosticOut(Out):
+    code: str = Field(pattern=r"^GW\d{3}$")
+    category: Literal[
+        "char",
+        "duplicate",
+        "missing",
+        "numbering",
+        "date",
+        "number",
+        "formulation",
+        "punctuation",
+        "repeat",
+        "placeholder",
+        "format",
+        "other",
+    ]
+    message: str
+    line: int = Field(ge=1, description="1-based")
+    column: int = Field(ge=1, description="1-based, in characters")
+    start: int = Field(ge=0, description="0-based character offset into the checked text")
+    end: int = Field(ge=0)
+    text: str
+    suggestion: str | None
+    fix: Literal["safe", "suggested"] | None
+
+
+class ProofreadSummaryOut(Out):
+    file: str
+    characters: int
+    diagnostics: int
+    fixable: int = Field(description="Diagnostics with a safe fix")
+    by_category: dict[str, int]
+    by_code: dict[str, int]
+
+
+class ProofreadOut(Out):
+    diagnostics: list[DiagnosticOut]
+    summary: ProofreadSummaryOut
+
+
+_DOCX_BODY = {
+    "requestBody": {
+        "required": True,
+        "content": {MEDIA_TYPES[Format.DOCX]: {"schema": {"type": "string", "format": "binary"}}},
+    }
+}
+
+
+def _codes(value: str) -> list[str]:
+    return [c for c in value.split(",") if c]
+
+
+@router.post("/proofread", responses=errors(400, 401, 403, 429))
+def proofread(ctx: CtxDep, payload: ProofreadIn, x_csrf_token: CsrfHeader = "") -> ProofreadOut:
+    """审校: diagnostics of the text, the shape of `gongwen check --json` (docs/cli.md)."""
+    ctx.check_csrf(x_csrf_token)
+    checked = proofreading.proofread_text(
+        ctx.lib, ctx.viewer, payload.text, payload.select, payload.ignore, payload.lines
+    )
+    return ProofreadOut.model_validate(checked.as_json())
+
+
+async def _docx_body(request: Request) -> bytes:
+    data = b""
+    async for chunk in request.stream():
+        data += chunk
+        if len(data) > MAX_BYTES:
+            raise InvalidInput("file", "文件超过 10 MB")
+    return data
+
+
+@router.post("/proofread/docx", responses=errors(400, 401, 403, 429), openapi_extra=_DOCX_BODY)
+async def proofread_docx(
+    ctx: CtxDep,
+    request: Request,
+    select: CodeList = "",
+    ignore: CodeList = "",
+    x_csrf_token: CsrfHeader = "",
+) -> ProofreadOut:
+    """审校 an uploaded .docx (the request body); offsets are into its text, one line per
+    paragraph with Word's numbering spelled out."""
+    ctx.check_csrf(x_csrf_token)
+    data = await _docx_body(request)
+    checked = await run_in_threadpool(
+        proofreading.proofread_file,
+        ctx.lib,
+        ctx.viewer,
+        data,
+        "upload.docx",
+        _codes(select),
+        _codes(ignore),
+    )
+    return ProofreadOut.model_validate(checked.as_json())
+
+
+@router.post(
+    "/proofread/docx/fixed",
+    response_class=Response,
+    responses={
+        200: {"description": "修改后的文档", "content": {MEDIA_TYPES[Format.DOCX]: {}}},
+        **errors(400, 401, 403, 429),
+    },
+    openapi_extra=_DOCX_BODY,
+)
+async def proofread_docx_fixed(
+    ctx: CtxDep,
+    request: Request,
+    accept: AcceptList = "",
+    select: CodeList = "",
+    ignore: CodeList = "",
+    x_csrf_token: CsrfHeader = "",
+) -> Response:
+    """The .docx with the fixes of the accepted diagnostics written into its own runs."""
+    ctx.check_csrf(x_csrf_token)
+    data = await _docx_body(request)
+    out, _ = await run_in_threadpool(
+        proofreading.corrected_docx,
+        ctx.lib,
+        ctx.viewer,
+        data,
+        "upload.docx",
+        [int(i) for i in _codes(accept)],
+        _codes(select),
+        _codes(ignore),
+    )
+    return attachment(Rendered(out, "审校后.docx", MEDIA_TYPES[Format.DOCX]))
