@@ -10,7 +10,7 @@ from __future__ import annotations
 import inspect
 from dataclasses import dataclass, field
 
-from gongwen.proofread.catalogue import CATALOGUE, Rule, selected_rules
+from gongwen.proofread.catalogue import Rule, selected_rules
 from gongwen.proofread.diagnostic import Category
 
 _KINDS = {"错误": "bad", "修正": "fixed", "正确": "good"}
@@ -113,5 +113,3 @@ def main() -> None:
 
 if __name__ == "__main__":
     main()
-
-__all__ = ["CATALOGUE", "parse", "render"]
