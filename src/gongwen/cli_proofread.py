@@ -38,23 +38,27 @@ def check(
     """审校一篇文稿：错别字、序号、残留 XX、规范表述、标点和数字用法。
 
     SOURCE 是 .txt/.md/.docx 文件，或 - 表示从标准输入读取（文本）。发现问题时退出码为 1。
+    一次最多审校 60,000 字（.docx 不超过 10 MB、解压后不超过 40 MB），超过时只读到上限
+    为止，报错并以退出码 2 结束，请分段审校。
     """
     from gongwen.errors import GongwenError
+    from gongwen.ingest.uploads import read_limited
     from gongwen.proofread.diagnostic import apply_fixes
-    from gongwen.proofread.documents import check_input, fixed_docx
+    from gongwen.proofread.documents import LIMITS, check_input, fixed_docx
 
     name = str(source)
     try:
-        data = sys.stdin.buffer.read() if name == "-" else source.read_bytes()
+        if name == "-":
+            data = read_limited(sys.stdin.buffer, name, LIMITS)
+        else:
+            with source.open("rb") as fh:
+                data = read_limited(fh, name, LIMITS)
+        checked = check_input(data, name, _codes(select), _codes(ignore), per_line)
     except OSError as err:
         click.echo(f"错误：{name}: {err.strerror}", err=True)
         sys.exit(2)
-    try:
-        checked = check_input(
-            data, "-.txt" if name == "-" else name, _codes(select), _codes(ignore), per_line
-        )
     except GongwenError as err:
-        click.echo(f"错误：{err}", err=True)
+        click.echo(f"错误：{_one_line(err)}", err=True)
         sys.exit(2)
     checked.name = name
     fixed = 0
@@ -78,6 +82,13 @@ def check(
     else:
         _print(checked, fixed)
     sys.exit(1 if checked.diagnostics else 0)
+
+
+def _one_line(err: Exception) -> str:
+    """The error for the terminal: a file's reason already names the file."""
+    from gongwen.errors import InvalidInput
+
+    return err.reason if isinstance(err, InvalidInput) and err.field == "file" else str(err)
 
 
 def _print(checked, fixed: int) -> None:  # type: ignore[no-untyped-def]

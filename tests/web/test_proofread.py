@@ -4,8 +4,10 @@ member's own .docx with its formatting kept; the JSON API has the CLI's shape.""
 from __future__ import annotations
 
 import io
+from collections.abc import Iterator
 
 import docx
+import pytest
 from docx.shared import Pt
 
 from .conftest import World, csrf_of
@@ -134,3 +136,73 @@ def test_odd_text_is_answered_not_a_server_error(world: World) -> None:
         r = client.post("/api/v1/proofread", content=body, headers=headers)
         assert r.status_code in (200, 400, 422), (text[:10], r.status_code, r.text[:200])
         assert r.status_code != 422 or "无效字符" in r.json()["message"]
+
+
+def _long_docx(characters: int) -> bytes:
+    document = docx.Document()
+    for _ in range(characters // 1000 + 1):
+        document.add_paragraph("字" * 999)
+    buffer = io.BytesIO()
+    document.save(buffer)
+    return buffer.getvalue()
+
+
+def test_no_checker_is_handed_text_over_the_limit(
+    world: World, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from gongwen.platform.proofreading import MAX_CHARACTERS
+    from gongwen.proofread.documents import MAX_BYTES
+
+    given: list[int] = []
+
+    def spy(text: str, *args: object) -> list[object]:
+        given.append(len(text))
+        return []
+
+    for where in ("gongwen.proofread.catalogue", "gongwen.proofread.documents"):
+        monkeypatch.setattr(f"{where}.check", spy)
+        monkeypatch.setattr(f"{where}.lines_check", spy)
+    client = world.client("expired")
+    token = csrf_of(client, "/proofread")
+    api = {"X-CSRF-Token": token}
+    at_limit, over = "字" * MAX_CHARACTERS, "字" * (MAX_CHARACTERS + 1)
+    assert client.post("/api/v1/proofread", json={"text": at_limit}, headers=api).status_code == 200
+    assert given == [MAX_CHARACTERS]
+
+    def chunked(size: int) -> Iterator[bytes]:  # no Content-Length: counted as it comes
+        yield b'{"text": "'
+        for _ in range(size // 2**16):
+            yield b"x" * 2**16
+        yield b'"}'
+
+    json_api = {**api, "Content-Type": "application/json"}
+    docx_api = {**api, "Content-Type": DOCX_TYPE}
+    answers = {
+        "API text": client.post("/api/v1/proofread", json={"text": over}, headers=api),
+        "API body": client.post(
+            "/api/v1/proofread", content=b'{"text": "' + b"x" * 2**21 + b'"}', headers=json_api
+        ),
+        "API chunked": client.post("/api/v1/proofread", content=chunked(2**21), headers=json_api),
+        "API docx": client.post(
+            "/api/v1/proofread/docx", content=_long_docx(MAX_CHARACTERS), headers=docx_api
+        ),
+        "API docx body": client.post(
+            "/api/v1/proofread/docx", content=b"PK" + bytes(MAX_BYTES), headers=docx_api
+        ),
+        "page text": client.post("/proofread", data={"csrf": token, "text": over}),
+        "page .txt": client.post(
+            "/proofread", data={"csrf": token}, files={"file": ("长稿.txt", over.encode())}
+        ),
+        "page .docx": client.post(
+            "/proofread",
+            data={"csrf": token},
+            files={"file": ("长稿.docx", _long_docx(MAX_CHARACTERS), DOCX_TYPE)},
+        ),
+        "page body": client.post("/proofread", data={"csrf": token, "text": "字" * 2**23}),
+        "page fixed": client.post("/proofread/fixed", data={"csrf": token, "source": over}),
+    }
+    for where, r in answers.items():
+        assert r.status_code in (400, 413, 422), (where, r.status_code)
+        message = r.json()["message"] if r.request.url.path.startswith("/api/") else r.text
+        assert any(m in message for m in ("60,000", "10 MB", "text: 过长")), (where, message[:300])
+    assert given == [MAX_CHARACTERS]

@@ -7,6 +7,8 @@ document's structure. This module recomputes the labels the way Word displays th
 
 from __future__ import annotations
 
+import codecs
+import os
 import re
 import zipfile
 from collections.abc import Iterator
@@ -27,6 +29,9 @@ _MB = 1024 * 1024
 _MAX_RATIO = 200
 _RATIO_FLOOR = 10 * _MB
 _OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # legacy .doc, or an encrypted .docx
+_MAX_ENTRIES = 2000  # Word writes a few dozen parts; thousands are only there to be inflated
+_PROLOG_MAX = 64 * 1024
+_PROLOG = re.compile(r"(?:\s+|<\?.*?\?>|<!--.*?-->)*", re.S)
 
 _P, _TBL, _TR, _TC, _R = qn("w:p"), qn("w:tbl"), qn("w:tr"), qn("w:tc"), qn("w:r")
 _SDT, _SDT_CONTENT, _VAL = qn("w:sdt"), qn("w:sdtContent"), qn("w:val")
@@ -78,14 +83,24 @@ def _detail(exc: BaseException) -> str:
 def _check_container(path: Path, max_uncompressed: int) -> None:
     """Validate the zip from its central directory alone, before anything is inflated."""
     with path.open("rb") as fh:  # a missing or unreadable file is an OSError, not corruption
+        size = os.fstat(fh.fileno()).st_size
         try:
-            with zipfile.ZipFile(fh) as zf:
-                infos = zf.infolist()
+            zf = zipfile.ZipFile(fh)
         except Exception as exc:  # BadZipFile, NotImplementedError, UnicodeDecodeError, ...
             fh.seek(0)
             legacy = fh.read(8) == _OLE_MAGIC
             reason = "旧版 .doc 或加密文档，不是 .docx" if legacy else "zip 已损坏"
             raise CorruptFile(path, f"不是有效的 .docx（{reason}）: {_detail(exc)}") from exc
+        with zf:
+            check_archive(zf, path, size, max_uncompressed)
+
+
+def check_archive(zf: zipfile.ZipFile, path: Path, size: int, max_uncompressed: int) -> None:
+    """Refuse a zip bomb or an XML bomb: declared sizes and ratios from the central directory
+    first, then the prolog of every XML part (no DOCTYPE, so no entity can expand)."""
+    infos = zf.infolist()
+    if len(infos) > _MAX_ENTRIES:
+        raise FileTooLarge(path, f"zip 内有 {len(infos)} 个文件，超过上限 {_MAX_ENTRIES}")
     if "word/document.xml" not in {info.filename for info in infos}:
         raise CorruptFile(path, "不是有效的 .docx（缺少 word/document.xml）")
     # Declared sizes are trustworthy as an upper bound: zipfile stops inflating an entry at its
@@ -93,12 +108,55 @@ def _check_container(path: Path, max_uncompressed: int) -> None:
     total = sum(info.file_size for info in infos)
     if total > max_uncompressed:
         raise FileTooLarge(
-            path, f"解压后 {total / _MB:.0f} MB，超过上限 {max_uncompressed / _MB:.0f} MB"
+            path, f"解压后 {total / _MB:.1f} MB，超过上限 {max_uncompressed / _MB:g} MB"
         )
     for info in infos:
+        if info.compress_size > size:  # a directory that lies about the archive it sits in
+            raise CorruptFile(path, f"不是有效的 .docx（{info.filename} 的大小与文件不符）")
         ratio = info.file_size / max(info.compress_size, 1)
         if info.file_size > _RATIO_FLOOR and ratio > _MAX_RATIO:
             raise FileTooLarge(path, f"{info.filename} 压缩比异常，疑似 zip 炸弹 (zip bomb)")
+    for info in infos:
+        if info.filename.lower().endswith((".xml", ".rels")):
+            _check_prolog(zf, info, path)
+
+
+def _check_prolog(zf: zipfile.ZipFile, info: zipfile.ZipInfo, path: Path) -> None:
+    """An XML part may hold no DOCTYPE: Office never writes one, and only a DTD can declare the
+    entities of a billion-laughs bomb. A DOCTYPE must precede the root, so the prolog decides."""
+    head = b""
+    try:
+        with zf.open(info) as fh:
+            while len(head) < _PROLOG_MAX:
+                chunk = fh.read(4096)
+                head += chunk
+                rest = _after_prolog(head)
+                if rest is None and chunk:
+                    continue  # an unfinished comment or declaration: read on
+                break
+    except Exception as exc:  # BadZipFile (CRC), zlib.error, NotImplementedError, EOFError ...
+        raise CorruptFile(path, f"不是有效的 .docx（{info.filename}）: {_detail(exc)}") from exc
+    if rest is None and len(head) >= _PROLOG_MAX:
+        raise CorruptFile(path, f"{info.filename} 的 XML 声明过长，不是正常的 Word 文档")
+    if rest is not None and rest.startswith("<!") and not rest.startswith("<!--"):
+        raise CorruptFile(
+            path, f"{info.filename} 含 DOCTYPE/ENTITY 声明，拒绝读取（疑似 XML 炸弹）"
+        )
+
+
+def _after_prolog(head: bytes) -> str | None:
+    """What follows the XML declaration, comments and whitespace; None while that is unfinished."""
+    if head[:2] in (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE):
+        encoding = "utf-16"
+    elif head[:1] == b"\0" or head[1:2] == b"\0":  # "\0<" or "<\0": UTF-16 without a BOM
+        encoding = "utf-16-be" if head[:1] == b"\0" else "utf-16-le"
+    else:
+        encoding = "utf-8"
+    text = head.decode(encoding, errors="ignore").lstrip("\ufeff")
+    rest = text[_PROLOG.match(text).end() :]  # type: ignore[union-attr]
+    if not rest or rest.startswith(("<?", "<!--")) or "<!--".startswith(rest):
+        return None
+    return rest
 
 
 def _part_element(document: DocxDocument, reltype: str) -> etree._Element | None:

@@ -1,5 +1,12 @@
 """The proofreader for members: check a pasted text or an uploaded file, take back a corrected
-copy with the fixes the member accepted. Nothing checked is stored."""
+copy with the fixes the member accepted. Nothing checked is stored.
+
+The budget: a text of at most `MAX_CHARACTERS` (60,000) characters, a file of at most 10 MB
+that inflates to at most 40 MB, both read no further than that (ingest/uploads.py); a check at
+the limit costs ~1.5 s of a core and a few MB above the loaded rules (~375 MB a worker, once).
+A member may ask `PER_MINUTE` checks a minute and have `CHARACTERS_PER_MINUTE` characters
+checked a minute, ~5 s of a core: no member can keep a worker busy (bench/resources.py).
+"""
 
 from __future__ import annotations
 
@@ -7,18 +14,40 @@ from collections.abc import Iterable
 
 from gongwen.errors import InvalidInput, RateLimited
 from gongwen.library import Library
+from gongwen.model.member import Member
 from gongwen.platform.access import Viewer, require_member
 from gongwen.proofread.diagnostic import apply_fixes
-from gongwen.proofread.documents import Checked, check_input, check_text, fixed_docx
+from gongwen.proofread.documents import (
+    MAX_CHARACTERS,
+    Checked,
+    check_text,
+    fixed_docx,
+    read_input,
+)
 
-MAX_CHARACTERS = 200_000
-PER_MINUTE = 30  # a 10,000-character check costs ~0.5 s of a core
+PER_MINUTE = 30
+CHARACTERS_PER_MINUTE = 200_000
+# The budget is counted in blocks (one hit of the rate limiter each): at most 12 for a text at
+# the limit, and a short text costs one block.
+_BLOCK = 5_000
 
 
-def _allow(lib: Library, viewer: Viewer) -> None:
+def _allow(lib: Library, viewer: Viewer) -> Member:
     member = require_member(viewer.member)
     if not lib.limiter.hit("proofread.member", str(member.id), PER_MINUTE):
         raise RateLimited(f"审校过于频繁（每分钟最多 {PER_MINUTE} 次），请稍后再试")
+    return member
+
+
+def _spend(lib: Library, member: Member, characters: int) -> None:
+    """Take `characters` from the member's budget for this minute, or refuse the check."""
+    for _ in range(-(-max(characters, 1) // _BLOCK)):
+        if not lib.limiter.hit(
+            "proofread.characters", str(member.id), CHARACTERS_PER_MINUTE // _BLOCK
+        ):
+            raise RateLimited(
+                f"审校字数过多（每分钟最多 {CHARACTERS_PER_MINUTE:,} 字），请稍后再试"
+            )
 
 
 def proofread_text(
@@ -29,12 +58,13 @@ def proofread_text(
     ignore: Iterable[str] = (),
     per_line: bool = False,
 ) -> Checked:
-    _allow(lib, viewer)
+    member = _allow(lib, viewer)
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     if not text.strip():
         raise InvalidInput("text", "请粘贴要审校的文字")
     if len(text) > MAX_CHARACTERS:
         raise InvalidInput("text", f"文字超过 {MAX_CHARACTERS:,} 字，请分段审校")
+    _spend(lib, member, len(text))
     return check_text(text, "粘贴的文字", select, ignore, per_line)
 
 
@@ -46,11 +76,11 @@ def proofread_file(
     select: Iterable[str] = (),
     ignore: Iterable[str] = (),
 ) -> Checked:
-    _allow(lib, viewer)
-    checked = check_input(data, name or "upload.docx", select, ignore)
-    if len(checked.text) > MAX_CHARACTERS:
-        raise InvalidInput("file", f"{name}：文字超过 {MAX_CHARACTERS:,} 字，请分段审校")
-    return checked
+    member = _allow(lib, viewer)
+    name = name or "upload.docx"
+    text, kind, encoding = read_input(data, name)  # stops at the limits: before any rule runs
+    _spend(lib, member, len(text))
+    return check_text(text, name, select, ignore, kind=kind, encoding=encoding)
 
 
 def _accepted(checked: Checked, accept: Iterable[int]) -> list:  # type: ignore[type-arg]

@@ -15,6 +15,7 @@ import copy
 import functools
 import json
 import math
+from collections.abc import Iterator
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
@@ -50,6 +51,11 @@ __all__ += ["encode_lines", "hash_ngrams", "is_han", "make_lut"]
 
 DEFAULT_PATH = Path(__file__).resolve().parent / "data" / "charlm.npz"
 FORMAT_VERSION = 1
+# Characters scored at once. A window's arrays (every candidate edit of every Han character)
+# take ~12 KB a character: ~24 MB for 2,048, whatever the length of the text; smaller windows
+# are no slower, and no paragraph of the government reports we hold is longer (the longest,
+# 1,386; a longer line is cut after a sentence end).
+WINDOW = 2048
 
 
 @dataclass(frozen=True, slots=True)
@@ -188,7 +194,19 @@ class CharModel:
         return out.astype(np.float32)
 
     def corrections(self, text: str) -> list[Correction]:
-        """Proposed single-character corrections for `text`, in text order."""
+        """Proposed single-character corrections for `text`, in text order.
+
+        The text is scored in windows of whole lines (at most `WINDOW` characters; a longer
+        line is cut after a sentence end), so memory stays that of one window whatever the
+        text's length. Lines are scored apart anyway (no n-gram spans a line break), so the
+        corrections are those of the whole text, except inside a line longer than a window.
+        """
+        out: list[Correction] = []
+        for at, piece in windows(text, WINDOW):
+            out += (replace(c, start=c.start + at, end=c.end + at) for c in self._window(piece))
+        return out
+
+    def _window(self, text: str) -> list[Correction]:
         found = {c.start: c for c in self._round(text, frozenset())}
         # Neighbouring slips (布暑) spoil each other's context: rescore the edited lines with
         # the first edits applied, keeping those fixed, up to two more times.
@@ -410,6 +428,36 @@ class CharModel:
             )
         out.sort(key=lambda c: c.start)
         return out
+
+
+_SENTENCE_ENDS = "。！？；!?"
+
+
+def windows(text: str, size: int) -> Iterator[tuple[int, str]]:
+    """(offset, piece) covering `text`: whole lines packed up to `size` characters, the line
+    breaks between pieces left out; a line longer than `size` cut after its last sentence end
+    within each `size` characters (or at `size` when a sentence is longer still)."""
+    start = pos = 0  # where the current window and the current line begin
+    while pos < len(text):
+        end = text.find("\n", pos)
+        end = len(text) if end < 0 else end
+        if end - pos > size:
+            if pos > start:
+                yield start, text[start : pos - 1]
+            while end - pos > size:
+                cut = max(text.rfind(mark, pos, pos + size) for mark in _SENTENCE_ENDS) + 1
+                cut = cut if cut > pos else pos + size
+                yield pos, text[pos:cut]
+                pos = cut
+            yield pos, text[pos:end]
+            start = pos = end + 1
+        elif end - start > size and pos > start:
+            yield start, text[start : pos - 1]
+            start, pos = pos, end + 1
+        else:
+            pos = end + 1
+    if start < len(text):
+        yield start, text[start:]
 
 
 @functools.lru_cache(maxsize=1)

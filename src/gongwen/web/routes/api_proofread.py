@@ -4,20 +4,24 @@ web/routes/api.py loads, as the pages are in web/routes/proofread.py."""
 
 from __future__ import annotations
 
-from typing import Annotated, Literal
+from collections.abc import AsyncGenerator, Callable, Coroutine
+from typing import Annotated, Any, Literal
 
 from fastapi import Query, Request, Response
+from fastapi.routing import APIRoute
 from pydantic import BaseModel, ConfigDict, Field
 from starlette.concurrency import run_in_threadpool
+from starlette.exceptions import HTTPException
 
-from gongwen.errors import InvalidInput
 from gongwen.export.render import MEDIA_TYPES, Format, Rendered
 from gongwen.platform import proofreading
+from gongwen.platform.proofreading import MAX_CHARACTERS
 from gongwen.proofread.documents import MAX_BYTES
 from gongwen.web.deps import CtxDep
 from gongwen.web.routes.api import router
 from gongwen.web.routes.catalogue import attachment
-from gongwen.web.schemas import CsrfHeader, Out, errors
+from gongwen.web.routes.proofread import limited_stream
+from gongwen.web.schemas import CsrfHeader, ErrorOut, Out, errors
 
 RuleCode = Annotated[str, Field(pattern=r"^GW\d{0,3}$", max_length=5)]
 CodeList = Annotated[
@@ -43,7 +47,7 @@ class ProofreadIn(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    text: str = Field(min_length=1, max_length=200_000)
+    text: str = Field(min_length=1, max_length=MAX_CHARACTERS)
     select: list[RuleCode] = Field(default=[], max_length=40)
     ignore: list[RuleCode] = Field(default=[], max_length=40)
     lines: bool = Field(default=False, description="Check each line as its own text")
@@ -101,7 +105,41 @@ def _codes(value: str) -> list[str]:
     return [c for c in value.split(",") if c]
 
 
-@router.post("/proofread", responses=errors(400, 401, 403, 429))
+# A JSON body holds at most MAX_CHARACTERS characters of text, each at most 12 bytes (an
+# escaped surrogate pair), plus the rule codes: read no further than that.
+_JSON_BYTES = 12 * MAX_CHARACTERS + 64 * 1024
+_TOO_LARGE: dict[int | str, dict[str, Any]] = {
+    413: {"model": ErrorOut, "description": "The body is larger than the proofreader reads"}
+}
+
+
+def _too_large(what: str) -> Callable[[], Exception]:
+    return lambda: HTTPException(413, f"{what}，请分段审校")
+
+
+class _LimitedRequest(Request):
+    """A request whose body is read no further than the JSON limit."""
+
+    async def stream(self) -> AsyncGenerator[bytes, None]:
+        too_large = _too_large(
+            f"请求超过 {_JSON_BYTES // 1024:,} KB（文字最多 {MAX_CHARACTERS:,} 字）"
+        )
+        async for chunk in limited_stream(self, super().stream(), _JSON_BYTES, too_large):
+            yield chunk
+
+
+class _LimitedRoute(APIRoute):
+    """FastAPI reads and parses the body before the handler runs: the limit goes in first."""
+
+    def get_route_handler(self) -> Callable[[Request], Coroutine[Any, Any, Response]]:
+        handler = super().get_route_handler()
+
+        async def limited(request: Request) -> Response:
+            return await handler(_LimitedRequest(request.scope, request.receive))
+
+        return limited
+
+
 def proofread(ctx: CtxDep, payload: ProofreadIn, x_csrf_token: CsrfHeader = "") -> ProofreadOut:
     """审校: diagnostics of the text, the shape of `gongwen check --json` (docs/cli.md)."""
     ctx.check_csrf(x_csrf_token)
@@ -111,16 +149,26 @@ def proofread(ctx: CtxDep, payload: ProofreadIn, x_csrf_token: CsrfHeader = "") 
     return ProofreadOut.model_validate(checked.as_json())
 
 
+router.add_api_route(
+    "/proofread",
+    proofread,
+    methods=["POST"],
+    responses={**errors(400, 401, 403, 429), **_TOO_LARGE},
+    route_class_override=_LimitedRoute,
+)
+
+
 async def _docx_body(request: Request) -> bytes:
-    data = b""
-    async for chunk in request.stream():
-        data += chunk
-        if len(data) > MAX_BYTES:
-            raise InvalidInput("file", "文件超过 10 MB")
-    return data
+    too_large = _too_large(f"文件超过 {MAX_BYTES // 2**20} MB")
+    chunks = limited_stream(request, request.stream(), MAX_BYTES, too_large)
+    return b"".join([chunk async for chunk in chunks])
 
 
-@router.post("/proofread/docx", responses=errors(400, 401, 403, 429), openapi_extra=_DOCX_BODY)
+@router.post(
+    "/proofread/docx",
+    responses={**errors(400, 401, 403, 429), **_TOO_LARGE},
+    openapi_extra=_DOCX_BODY,
+)
 async def proofread_docx(
     ctx: CtxDep,
     request: Request,
@@ -150,6 +198,7 @@ async def proofread_docx(
     responses={
         200: {"description": "修改后的文档", "content": {MEDIA_TYPES[Format.DOCX]: {}}},
         **errors(400, 401, 403, 429),
+        **_TOO_LARGE,
     },
     openapi_extra=_DOCX_BODY,
 )

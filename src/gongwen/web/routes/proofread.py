@@ -5,16 +5,18 @@ from __future__ import annotations
 
 import base64
 import binascii
+from collections.abc import AsyncGenerator, AsyncIterable, Callable
 
 from fastapi import APIRouter, Request, Response
 from fastapi.responses import HTMLResponse
 from starlette.concurrency import run_in_threadpool
+from starlette.datastructures import FormData
 
 from gongwen.errors import InvalidInput
 from gongwen.export.render import MEDIA_TYPES, Format, Rendered
 from gongwen.platform import proofreading
 from gongwen.platform.access import require_member
-from gongwen.proofread.documents import MAX_BYTES, Checked
+from gongwen.proofread.documents import MAX_BYTES, MAX_CHARACTERS, Checked
 from gongwen.web.deps import CtxDep, render
 from gongwen.web.routes.catalogue import attachment
 
@@ -43,6 +45,48 @@ def _codes(value: object) -> list[str]:
     return [c.strip().upper() for c in str(value or "").split(",") if c.strip()]
 
 
+# A page's form holds at most a file (base64 when sent back for the corrected copy) and a text
+# (9 bytes a character when percent-encoded), plus a few small fields and ticked findings.
+_FORM_BYTES = MAX_BYTES * 4 // 3 + 9 * MAX_CHARACTERS + 256 * 1024
+
+
+async def limited_stream(
+    request: Request, chunks: AsyncIterable[bytes], limit: int, too_large: Callable[[], Exception]
+) -> AsyncGenerator[bytes, None]:
+    """The body's chunks, refused with `too_large()` as soon as it is known to pass `limit`
+    bytes: from Content-Length before anything is read, else while counting."""
+    length = request.headers.get("content-length", "")
+    if length.isdigit() and int(length) > limit:
+        raise too_large()
+    seen = 0
+    async for chunk in chunks:
+        seen += len(chunk)
+        if seen > limit:
+            raise too_large()
+        yield chunk
+
+
+class _LimitedForm(Request):
+    async def stream(self) -> AsyncGenerator[bytes, None]:
+        async for chunk in limited_stream(self, super().stream(), _FORM_BYTES, _form_too_large):
+            yield chunk
+
+
+def _form_too_large() -> Exception:
+    return InvalidInput(
+        "file",
+        f"提交的内容过大（文件最多 {MAX_BYTES // 2**20} MB，文字最多 {MAX_CHARACTERS:,} 字）",
+    )
+
+
+async def _form(request: Request) -> tuple[FormData, tuple[bytes, str] | None]:
+    """The posted form and its file's (bytes, name), read no further than a page of the
+    proofreader can need; the file's spool closed."""
+    limited = _LimitedForm(request.scope, request.receive)
+    async with limited.form(max_files=1, max_fields=20_000, max_part_size=_FORM_BYTES) as form:
+        return form, await _upload(form)
+
+
 async def _upload(form: object) -> tuple[bytes, str] | None:
     upload = form.get("file")  # type: ignore[attr-defined]
     if upload is None or isinstance(upload, str) or not upload.filename:
@@ -53,10 +97,9 @@ async def _upload(form: object) -> tuple[bytes, str] | None:
 
 @router.post("/proofread", response_class=HTMLResponse)
 async def proofread_check(ctx: CtxDep, request: Request) -> Response:
-    form = await request.form()
+    form, upload = await _form(request)
     ctx.check_csrf(str(form.get("csrf", "")))
     select, ignore = _codes(form.get("select")), _codes(form.get("ignore"))
-    upload = await _upload(form)
     docx = ""
     if upload is not None:
         data, name = upload
@@ -91,7 +134,7 @@ async def proofread_check(ctx: CtxDep, request: Request) -> Response:
 @router.post("/proofread/fixed")
 async def proofread_fixed(ctx: CtxDep, request: Request) -> Response:
     """The corrected copy with the fixes the member ticked."""
-    form = await request.form()
+    form, _ = await _form(request)
     ctx.check_csrf(str(form.get("csrf", "")))
     select, ignore = _codes(form.get("select")), _codes(form.get("ignore"))
     accept = [int(str(v)) for v in form.getlist("accept") if str(v).isascii() and str(v).isdigit()]
