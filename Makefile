@@ -11,7 +11,7 @@ GW := .venv/bin/gongwen
 DB ?= sqlite:///var/gongwen.sqlite3
 PORT ?= 8000
 
-.PHONY: run test lint sync bench-search bench-relevance bench-web bench-cli bench-proofread proofread-model clean
+.PHONY: run test lint sync bench-search bench-relevance bench-web bench-cli bench-proofread bench-damage bench-resources proofread-model clean
 
 $(UV):
 	@command -v $(PYTHON) >/dev/null || { echo "需要 Python 3.11 ($(PYTHON))"; exit 1; }
@@ -41,7 +41,8 @@ lint: sync
 	  src/gongwen/search/query.py src/gongwen/errors.py src/gongwen/config.py src/gongwen/util \
 	  src/gongwen/store/sql.py src/gongwen/store/index src/gongwen/trace \
 	  src/gongwen/proofread/catalogue.py src/gongwen/proofread/diagnostic.py \
-	  src/gongwen/proofread/rules src/gongwen/proofread/docs.py src/gongwen/proofread/charlm.py
+	  src/gongwen/proofread/rules src/gongwen/proofread/docs.py src/gongwen/proofread/charlm.py \
+	  src/gongwen/proofread/formulary.py src/gongwen/proofread/fluency.py src/gongwen/ingest/uploads.py
 
 bench-search: sync
 	.venv/bin/python bench/search.py
@@ -57,6 +58,15 @@ bench-cli: sync
 
 bench-proofread: sync
 	.venv/bin/python bench/proofread.py
+
+# Hostile uploads (bombs, huge texts) against the server and the CLI: 4xx/exit 2, bounded memory.
+bench-resources: sync
+	.venv/bin/python bench/resources.py
+
+# Variant sites judged by an independent segmenter (thulac, in the bench dependency group).
+bench-damage: sync
+	$(UV) sync --frozen --group bench --python $(PYTHON)
+	.venv/bin/python bench/damage.py
 
 # Rebuilds the shipped character model from ../shared/data (gov-corpus, odw.train).
 proofread-model: sync

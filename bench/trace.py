@@ -74,7 +74,7 @@ class Copy:
     material: int
     detail: MaterialDetail
     sites: list
-    biases: list[float]
+    marking: code.Marking
     reader: reading.Reader
 
 
@@ -95,26 +95,27 @@ class Lab:
             details = [materials.detail(conn, i) for i in ids]
         self.docs: list[Copy] = []
         for d in details:
-            sites = sites_for(lib, d)
-            biases = code.biases(self.key, d.revision_id, [s.start for s in sites])
-            self.docs.append(Copy(d.summary.id, d, sites, biases, reading.Reader(d.text, sites)))
+            sites = sites_for(lib, d).sites
+            marking = code.Marking.of(
+                self.key,
+                d.summary.id,
+                d.revision_id,
+                [s.start for s in sites],
+                [s.anchor for s in sites],
+            )
+            self.docs.append(Copy(d.summary.id, d, sites, marking, reading.Reader(d.text, sites)))
 
     def copy_text(self, doc: Copy, member: int) -> str:
         return mark.apply(doc.detail.text, doc.sites, self.choice(doc, member))
 
     def choice(self, doc: Copy, member: int) -> list[int]:
-        return code.symbols(self.key, doc.detail.revision_id, member, doc.biases)
+        return doc.marking.symbols(member)
 
     def trace(self, texts: list[tuple[Copy, str]]) -> accuse.Verdict:
         evidence = [
-            accuse.Evidence(
-                doc.detail.revision_id,
-                doc.biases,
-                doc.reader.read(reading.normalize(t)),
-            )
-            for doc, t in texts
+            accuse.Evidence(doc.marking, doc.reader.read(reading.normalize(t))) for doc, t in texts
         ]
-        return accuse.accuse(self.key, evidence, self.members)
+        return accuse.accuse(evidence, self.members)
 
 
 def excerpt(rng: random.Random, text: str, n: int) -> str:

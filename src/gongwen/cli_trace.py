@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
+from typing import Any
 
 import click
 
@@ -23,17 +24,18 @@ def trace(source: Path, as_json: bool) -> None:
              "recipients": N, "zero_width": [email, …]}
     bound 为误指一名无辜会员的概率上界（已乘以收到该材料的会员数）；identified 仅当
     文件本身匹配或 bound ≤ 1e-6。
+
+    \b
+    最多读取 20 MB 的文件（.docx 解压后不超过 60 MB）、200,000 字的文字；超过时只读到
+    上限为止，报错并以退出码 2 结束。
     """
     from gongwen.model.member import OPERATOR
     from gongwen.platform.tracing import trace as run_trace
 
-    lib = library()
-    if str(source) == "-":
-        report = run_trace(lib, OPERATOR, text=sys.stdin.read())
-    else:
-        if not source.is_file():
-            raise click.BadParameter(f"{source}: 文件不存在", param_hint="SOURCE")
-        report = run_trace(lib, OPERATOR, data=source.read_bytes(), filename=source.name)
+    if str(source) != "-" and not source.is_file():
+        raise click.BadParameter(f"{source}: 文件不存在", param_hint="SOURCE")
+    evidence = _evidence(source)  # within the limits before the tracer sees anything
+    report = run_trace(library(), OPERATOR, **evidence)
     if as_json:
         emit_json(report.as_json())
         return
@@ -46,6 +48,30 @@ def trace(source: Path, as_json: bool) -> None:
         out.print(f"  {m['email']}  误指上界 {m['bound']:.1e}", markup=False)
     for mat in report.materials:
         out.print(f"  材料 #{mat['id']} {mat['title']}（修订 {mat['revision']}）", markup=False)
+
+
+def _evidence(source: Path) -> dict[str, Any]:
+    """The tracer's arguments for a file or stdin, read no further than a leak report's
+    evidence may be (platform/tracing.py LIMITS); one line and exit status 2 for what is over that or
+    unreadable."""
+    from gongwen.errors import InvalidInput
+    from gongwen.ingest.uploads import DOCX_SUFFIX, TEXT_SUFFIXES, read_limited, upload_text
+    from gongwen.platform.tracing import LIMITS as bounds
+
+    name = str(source)
+    try:
+        if name == "-":
+            return {"text": upload_text(read_limited(sys.stdin.buffer, name, bounds), name, bounds)}
+        with source.open("rb") as fh:
+            data = read_limited(fh, source.name, bounds)
+        if source.suffix.lower() in (*TEXT_SUFFIXES, DOCX_SUFFIX):
+            upload_text(data, source.name, bounds)  # refuses a bomb or an over-long text
+        return {"data": data, "filename": source.name}
+    except InvalidInput as err:
+        click.echo(f"错误：{err.reason}", err=True)
+    except OSError as err:
+        click.echo(f"错误：{name}: {err.strerror}", err=True)
+    sys.exit(2)
 
 
 @app.command("prepare-marks")

@@ -80,3 +80,23 @@ def test_suggestions_count_against_the_search_limits(seeded: Library, member: Me
         compose.suggest(seeded, reader, "存在问题", "疫情", client=client)
     with pytest.raises(RateLimited):
         compose.suggest(seeded, reader, "存在问题", "疫情", client=client)
+
+
+def test_a_draft_has_a_budget(seeded: Library, member: Member) -> None:
+    """20 sections of 200 paragraph ids carried whole materials out: refused before anything
+    is read, as is a draft of more characters than a report has."""
+    from gongwen.errors import InvalidInput
+
+    reader = _reader(seeded, member)
+    ids = [h.paragraph_id for h in compose.suggest(seeded, reader, "工作情况", "工作", limit=20)]
+    with pytest.raises(InvalidInput, match="最多"):
+        compose.compose(seeded, reader, "x", [(f"第{i}部分", ids[:1]) for i in range(13)])
+    with pytest.raises(InvalidInput, match="每部分最多借用 12 段"):
+        compose.compose(seeded, reader, "x", [("情况", ids[:1] * 13)])
+    small = compose.MAX_CHARACTERS
+    compose.MAX_CHARACTERS = 50
+    try:
+        with pytest.raises(InvalidInput, match="字"):
+            compose.compose(seeded, reader, "x", [("情况", ids[:3])])
+    finally:
+        compose.MAX_CHARACTERS = small

@@ -3,6 +3,8 @@ marks, and a leaked file, its text or an excerpt names the member (on both datab
 
 from __future__ import annotations
 
+import json
+
 import pytest
 
 from gongwen.errors import AccessError
@@ -119,3 +121,51 @@ def test_editors_add_pairs_for_revisions_not_yet_copied(
         add_pair(seeded, editor, "ab", "cd")
     with pytest.raises(AccessError):
         add_pair(seeded, readers[0].member, "积累", "累积")
+
+
+def test_copies_made_under_an_old_site_list_stay_traceable(
+    seeded: Library, readers: list[Viewer], editor: Member
+) -> None:
+    """A revision frozen under the legacy catalogue (offset-keyed marks) and copied by one
+    member, then frozen again under today's catalogue and copied by another: each copy's text
+    is read back with the list it was made with, and names its member."""
+    from gongwen.store import downloads as download_log
+    from gongwen.store import materials, traces
+    from gongwen.trace import code, mark
+    from gongwen.trace.sites import find_sites, is_legacy, version
+
+    with seeded.db.read() as conn:
+        detail = materials.detail(conn, 1)
+    old = [s for s in find_sites(detail.text, vet=False) if s.kind != "placeholder"]
+    legacy = traces.LEGACY_VERSION
+    assert is_legacy(legacy) and legacy != version()
+    legacy_json = json.dumps(
+        [[s.start, s.end, s.kind, *s.forms, s.base] for s in old], ensure_ascii=False
+    )
+    with seeded.db.write() as conn:
+        traces.freeze_sites(conn, detail.revision_id, legacy, legacy_json)
+        download_log.insert(conn, readers[0].member.id, 1, detail.revision_id, "txt", None, legacy)
+    from gongwen.platform.tracing import key
+
+    marking = code.Marking.of(key(seeded), 1, detail.revision_id, [s.start for s in old], [])
+    old_copy = mark.member_copy(detail.text, old, marking, readers[0].member.id)
+    new_copy = download(seeded, readers[1], 1, Format.TXT).data.decode("utf-8")
+    with seeded.db.read() as conn:
+        assert traces.frozen_versions(conn, detail.revision_id) == [legacy, version()]
+    for copy, who in ((old_copy, "reader0"), (new_copy.split("\n", 2)[2], "reader1")):
+        report = trace(seeded, editor, text=copy[1000:4000])
+        assert report.verdict == "identified", who
+        assert [m["email"] for m in report.members] == [f"{who}@example.cn"]
+
+
+def test_a_copy_is_logged_with_the_list_it_was_marked_with(
+    seeded: Library, readers: list[Viewer]
+) -> None:
+    from gongwen.trace.sites import version
+
+    download(seeded, readers[0], 2, Format.MD)
+    with seeded.db.read() as conn:
+        from gongwen.store import sql
+
+        logged = sql.rows(conn, "SELECT sha256, sites_version FROM downloads WHERE material_id = 2")
+    assert [(len(h), v) for h, v in logged] == [(64, version())]

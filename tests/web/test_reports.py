@@ -226,11 +226,11 @@ def test_editors_review_and_veto_variants_until_the_first_copy(world: World) -> 
     assert nosub.get("/materials/6/download?fmt=txt").status_code == 200
     from gongwen.store import materials as store
     from gongwen.store import traces
-    from gongwen.trace.sites import from_json
+    from gongwen.trace.sites import from_json, version
 
     with world.lib.db.read() as conn:
         revision = store.current_revision(conn, 6)
-        frozen = from_json(traces.frozen_sites(conn, revision) or "[]")
+        frozen = from_json(traces.frozen_sites(conn, revision, version()) or "[]")
     kept = {s.start for s in frozen}
     assert kept and not kept & set(vetoed)
     assert set(starts) - set(vetoed) == kept

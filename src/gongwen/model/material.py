@@ -238,3 +238,4 @@ class RevisionDiff:
     previous: int | None
     note: str
     lines: list[tuple[str, str]] = field(default_factory=list)  # (" " | "+" | "-" | "@", text)
+    notice: str = ""  # a member's copies: whose they are (仅供学习 禁止外传 …)

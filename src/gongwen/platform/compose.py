@@ -7,6 +7,9 @@ viewer reads, and a paragraph id of any other material is refused as the page wo
 
 from __future__ import annotations
 
+import hashlib
+from dataclasses import replace
+
 from gongwen.compose.outline import (
     Borrowed,
     Draft,
@@ -15,20 +18,21 @@ from gongwen.compose.outline import (
     numbered,
     usual_outline,
 )
-from gongwen.errors import NotEntitled, NotFound
+from gongwen.errors import InvalidInput, NotEntitled, NotFound
 from gongwen.export import gbt9704
 from gongwen.export.render import MEDIA_TYPES, Format, Rendered, file_stem
 from gongwen.library import Library
 from gongwen.model.material import MaterialSummary
 from gongwen.model.search import Filters, Hit
-from gongwen.platform import site
+from gongwen.platform import site, tracing
 from gongwen.platform.access import Client, Viewer, require_member
-from gongwen.platform.downloads import check_daily_limit
+from gongwen.platform.copies import check_daily_limit, log_copies
 from gongwen.platform.reading import NOT_ENTITLED, material_row
 from gongwen.platform.search import throttle
 from gongwen.search.service import search
-from gongwen.store import audit, catalogue
+from gongwen.store import audit, catalogue, materials
 from gongwen.store import downloads as download_log
+from gongwen.trace import code, mark
 from gongwen.util.clock import now
 
 __all__ = ["compose", "draft_copy", "numbered", "propose_outline", "suggest"]
@@ -75,26 +79,69 @@ def suggest(
     return [h for h in result.hits if h.kind == "body"]
 
 
+# A draft's budget, checked before anything is read: a 述职报告 or 工作总结 has a few sections
+# of a few paragraphs each; more is a way to carry the library out, not a draft. (The API's
+# schema states the first two: web/schemas.py ComposeIn.)
+MAX_SECTIONS = 12
+MAX_PER_SECTION = 12
+MAX_PARAGRAPHS = MAX_SECTIONS * MAX_PER_SECTION
+MAX_CHARACTERS = 60_000
+
+
 def compose(lib: Library, viewer: Viewer, title: str, plan: list[tuple[str, list[int]]]) -> Draft:
-    """A draft: each (heading, paragraph ids) becomes a numbered section of those paragraphs."""
-    require_member(viewer.member)
+    """A draft: each (heading, paragraph ids) becomes a numbered section of those paragraphs,
+    each paragraph as the member's own copy has it (editors: as published)."""
+    return _compose(lib, viewer, title, plan)[0]
+
+
+def _compose(
+    lib: Library, viewer: Viewer, title: str, plan: list[tuple[str, list[int]]]
+) -> tuple[Draft, list[tracing.MemberCopy]]:
+    member = require_member(viewer.member)
     wanted = [pid for _, ids in plan for pid in ids]
+    if len(plan) > MAX_SECTIONS:
+        raise InvalidInput("sections", f"一份草稿最多 {MAX_SECTIONS} 个部分（收到 {len(plan)} 个）")
+    if len(wanted) > MAX_PARAGRAPHS or any(len(ids) > MAX_PER_SECTION for _, ids in plan):
+        raise InvalidInput(
+            "sections",
+            f"一份草稿每部分最多借用 {MAX_PER_SECTION} 段、共 {MAX_PARAGRAPHS} 段"
+            f"（收到 {len(wanted)} 段）",
+        )
     with lib.db.read() as conn:
         found = catalogue.paragraph_sources(conn, wanted)
     missing = [pid for pid in wanted if pid not in found]
     if missing:
         raise NotFound(f"没有这些段落：{'、'.join(map(str, missing))}")
     for pid in wanted:
-        _, material_id, _, published_at = found[pid]
+        material_id, published_at = found[pid][1], found[pid][3]
         material_row(lib, viewer, material_id)  # NotFound for what the viewer may not see
         if not viewer.can_read(published_at):
             raise NotEntitled(NOT_ENTITLED)
+    characters = sum(len(found[pid][0]) for pid in wanted)
+    if characters > MAX_CHARACTERS:
+        raise InvalidInput(
+            "sections", f"借用的段落共 {characters:,} 字，一份草稿最多 {MAX_CHARACTERS:,} 字"
+        )
+    texts = {pid: found[pid][0] for pid in wanted}
+    copies: list[tracing.MemberCopy] = []
+    if not viewer.is_editor:
+        # The member's own copy of each material drawn from: their wording, as a download has it.
+        by_material: dict[int, list[int]] = {}
+        for pid in dict.fromkeys(wanted):
+            by_material.setdefault(found[pid][1], []).append(pid)
+        for material_id, pids in by_material.items():
+            with lib.db.read() as conn:
+                detail = materials.detail(conn, material_id)
+            copy = tracing.member_copy(lib, member, detail)
+            copies.append(copy)
+            by_ord = {int(p["ord"]): str(p["text"]) for p in copy.detail.paragraphs}
+            for pid in pids:
+                texts[pid] = by_ord.get(found[pid][5], texts[pid])
     sections = [
-        (numbered(i, heading), [found[pid][0] for pid in ids])
-        for i, (heading, ids) in enumerate(plan)
+        (numbered(i, heading), [texts[pid] for pid in ids]) for i, (heading, ids) in enumerate(plan)
     ]
     sources = [Borrowed(pid, found[pid][1], found[pid][2]) for pid in wanted]
-    return Draft(title.strip() or "新的报告", sections, sources)
+    return Draft(title.strip() or "新的报告", sections, sources), copies
 
 
 def draft_copy(
@@ -104,18 +151,37 @@ def draft_copy(
     plan: list[tuple[str, list[int]]],
     doc_type: str = "",
 ) -> tuple[Draft, Rendered]:
-    """The draft as a GB/T 9704 .docx for the member: counted against the daily limit like a
-    download, and logged once for every material it borrows from."""
+    """The draft as a GB/T 9704 .docx for the member: their own copies of the borrowed
+    paragraphs, their notice and copy id; each material it draws from is a copy counted
+    against the daily limit and logged with the file's SHA-256."""
     member = require_member(viewer.member)
-    draft = compose(lib, viewer, title, plan)
     if not viewer.is_editor:
-        check_daily_limit(lib, member.id, "composed")
+        with lib.db.read() as conn:
+            found = catalogue.paragraph_sources(conn, [pid for _, ids in plan for pid in ids])
+        drawn = len({source[1] for source in found.values()})
+        check_daily_limit(lib, member.id, "composed", title[:40], max(drawn, 1))
+    draft, copies = _compose(lib, viewer, title, plan)
     summary = MaterialSummary(0, draft.title, "", "", None, "", doc_type, 0)
-    document = gbt9704.document(draft_detail(draft, summary), site.info(lib).name)  # type: ignore[arg-type]
+    detail = draft_detail(draft, summary)
+    if copies:
+        secret = tracing.key(lib)
+        detail = replace(
+            detail,  # type: ignore[type-var]
+            notice=mark.notice(member.email, member.id, now()),
+            copy_id=code.copy_id(secret, copies[0].detail.revision_id, member.id),
+        )
+    document = gbt9704.document(detail, site.info(lib).name)  # type: ignore[arg-type]
+    digest = hashlib.sha256(document).hexdigest()
+    if copies:
+        log_copies(lib, member, copies, "composed", digest)
+    else:  # an editor's draft: the published text, logged once per material
+        with lib.db.write() as conn:
+            for material_id in dict.fromkeys(b.material_id for b in draft.sources):
+                row = material_row(lib, viewer, material_id)
+                download_log.insert(
+                    conn, member.id, material_id, row.revision_id, "composed", digest
+                )
     with lib.db.write() as conn:
-        for material_id in dict.fromkeys(b.material_id for b in draft.sources):
-            row = material_row(lib, viewer, material_id)
-            download_log.insert(conn, member.id, material_id, row.revision_id, "composed")
         audit.record(
             conn,
             member.id,

@@ -4,19 +4,18 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Callable
-from datetime import timedelta
 
-from gongwen.errors import NotEntitled, RateLimited
+from gongwen.errors import NotEntitled
 from gongwen.export.render import Format, Rendered, render
 from gongwen.library import Library
 from gongwen.model.material import MaterialDetail
 from gongwen.model.platform import DownloadRecord
 from gongwen.platform import site, tracing
 from gongwen.platform.access import Viewer, require_member
+from gongwen.platform.copies import check_daily_limit, log_copies
 from gongwen.platform.reading import NOT_ENTITLED, material_row
 from gongwen.store import audit, materials
 from gongwen.store import downloads as store
-from gongwen.util.clock import now
 
 
 def download(lib: Library, viewer: Viewer, material_id: int, fmt: Format) -> Rendered:
@@ -58,16 +57,10 @@ def deliver(
     with lib.db.read() as conn:
         detail = materials.detail(conn, row.id, row.number)
     # The member's own copy: their wording at every variant site, their notice, their copy id.
-    rendered = make(tracing.member_copy(lib, member, detail))
+    copy = tracing.member_copy(lib, member, detail)
+    rendered = make(copy.detail)
+    log_copies(lib, member, [copy], kind, hashlib.sha256(rendered.data).hexdigest())
     with lib.db.write() as conn:
-        store.insert(
-            conn,
-            member.id,
-            material_id,
-            row.revision_id,
-            kind,
-            hashlib.sha256(rendered.data).hexdigest(),
-        )
         audit.record(
             conn,
             member.id,
@@ -76,24 +69,6 @@ def deliver(
             {"format": kind, "revision": row.number},
         )
     return rendered
-
-
-def check_daily_limit(lib: Library, member_id: int, kind: str, target: str = "") -> None:
-    """RateLimited (and a flagged audit entry) when the member took their day's copies."""
-    limit = lib.settings.daily_download_limit
-    with lib.db.read() as conn:
-        today = store.count_since(conn, member_id, now() - timedelta(days=1))
-    if today >= limit:
-        with lib.db.write() as conn:
-            audit.record(
-                conn,
-                member_id,
-                "download.refused_bulk",
-                target,
-                {"format": kind, "last_24h": today},
-                flagged=True,
-            )
-        raise RateLimited(f"24 小时内下载已达上限（{limit} 份），请明天再试；如有需要请联系管理员")
 
 
 def history(lib: Library, viewer: Viewer) -> list[DownloadRecord]:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import difflib
+import hashlib
 from dataclasses import replace
 
 from gongwen.errors import NotEntitled, NotFound
@@ -20,10 +21,10 @@ from gongwen.model.material import (
 from gongwen.model.member import Member
 from gongwen.platform import tracing
 from gongwen.platform.access import Viewer
+from gongwen.platform.copies import check_daily_limit, log_copies
 from gongwen.store import materials as store
 from gongwen.store.materials import MaterialRow
-from gongwen.trace import code, mark, zerowidth
-from gongwen.trace.sites import Site
+from gongwen.trace import mark, zerowidth
 from gongwen.util.clock import now
 
 NOT_ENTITLED = "您的订阅不包含这份材料（订阅可读：订阅开始前3年至订阅结束期间发布的材料）"
@@ -69,22 +70,24 @@ SLOT = "\ue000{}\ue001"  # private-use marks around a slot's number, in the page
 
 def slotted(
     lib: Library, material_id: int, revision_id: int, number: int
-) -> tuple[RevisionView, list[Site]]:
+) -> tuple[RevisionView, tracing.SiteList]:
     """A revision with a slot at every variant site, and the sites (frozen: the reading page
     is a copy), built once per process; a reader's page fills the slots with their wording."""
 
-    def make() -> tuple[RevisionView, list[Site]]:
+    def make() -> tuple[RevisionView, tracing.SiteList]:
         with lib.db.read() as conn:
             detail = store.detail(conn, material_id, number)
         # The page needs the plain view too (outline, placeholders): made from the same read.
         lib.caches.get(
             lib.caches.revisions, revision_id, lambda: _view(lib, detail, revision_id, number)
         )
-        sites = tracing.sites_for(lib, detail, freeze=True)
+        listed = tracing.sites_for(lib, detail, freeze=True)
+        sites = listed.sites
         holes = mark.marked_detail(detail, sites, [SLOT.format(i) for i in range(len(sites))])
-        return _view(lib, holes, revision_id, number, -1), sites
+        return _view(lib, holes, revision_id, number, -1), listed
 
-    return lib.caches.get(lib.caches.revisions, ("slots", revision_id), make)
+    version = tracing.sites_version()
+    return lib.caches.get(lib.caches.revisions, ("slots", revision_id, version), make)
 
 
 def reader_marks(
@@ -93,11 +96,9 @@ def reader_marks(
     """A member's copy of the revision on the reading page: text copied from it is traced
     like a download (one keyed stream, then a join of the slots); `with_text`: also the whole
     text of the copy and where its placeholders are (the API)."""
-    view, sites = slotted(lib, row.id, row.revision_id, row.number)
-    chosen = code.symbols(
-        tracing.key(lib), row.revision_id, member.id, tracing.biases_of(lib, row.revision_id, sites)
-    )
-    words = tuple(s.forms[c] for s, c in zip(sites, chosen, strict=True))
+    view, listed = slotted(lib, row.id, row.revision_id, row.number)
+    sites = listed.sites
+    words = tracing.member_words(lib, member.id, listed)
     invisible = (
         zerowidth.encode(tracing.key(lib), member.id) if lib.settings.zero_width_marks else ""
     )
@@ -141,19 +142,44 @@ def revision_list(lib: Library, viewer: Viewer, material_id: int) -> list[Revisi
 
 
 def revision_diff(lib: Library, viewer: Viewer, material_id: int, number: int) -> RevisionDiff:
-    """A revision against the one before it; it shows text, so it needs read access."""
+    """A revision against the one before it; it shows text, so it needs read access. A member
+    sees the diff of their own copies of the two revisions (their wording, which is the same
+    in both wherever an edit left a site alone, so the diff shows only the edits), with their
+    notice; every revision whose text it shows is a copy served: counted and logged."""
     row = material_row(lib, viewer, material_id)
     if not viewer.can_read(row.published_at):
         raise NotEntitled(NOT_ENTITLED)
     with lib.db.read() as conn:
-        revs = store.revision_texts(conn, material_id, [number, number - 1])
-    if number not in revs:
+        numbers = store.revision_numbers(conn, material_id, [number, number - 1])
+    if number not in numbers:
         raise NotFound(f"材料 {material_id} 没有第 {number} 版")
-    old = revs[number - 1][0] if number - 1 in revs else ""
-    new, note = revs[number]
+    member = viewer.member if not viewer.is_editor else None
+    if member is not None:
+        check_daily_limit(lib, member.id, "diff", str(material_id), len(numbers))
+    texts: dict[int, str] = {}
+    notes: dict[int, str] = {}
+    copies: list[tracing.MemberCopy] = []
+    for n in sorted(numbers):
+        with lib.db.read() as conn:
+            detail = store.detail(conn, material_id, n)
+            notes[n] = store.revision_texts(conn, material_id, [n])[n][1]
+        if member is None:
+            texts[n] = detail.text  # an editor reads the text as published
+            continue
+        copy = tracing.member_copy(lib, member, detail)
+        copies.append(copy)
+        texts[n] = copy.detail.text
+    old = texts.get(number - 1, "")
     lines: list[tuple[str, str]] = []
-    for line in difflib.unified_diff(old.splitlines(), new.splitlines(), lineterm="", n=2):
+    for line in difflib.unified_diff(
+        old.splitlines(), texts[number].splitlines(), lineterm="", n=2
+    ):
         if line.startswith(("---", "+++")):
             continue
         lines.append((line[0] if line[0] in "+-@" else " ", line[1:] if line[0] in "+- " else line))
-    return RevisionDiff(number, number - 1 if number - 1 in revs else None, note, lines)
+    notice = mark.notice(member.email, member.id, now()) if member is not None else ""
+    if member is not None:
+        shown = "\n".join(f"{m}{t}" for m, t in lines).encode("utf-8")
+        log_copies(lib, member, copies, "diff", hashlib.sha256(shown).hexdigest())
+    previous = number - 1 if number - 1 in numbers else None
+    return RevisionDiff(number, previous, notes[number], lines, notice)

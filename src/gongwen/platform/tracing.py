@@ -17,6 +17,7 @@ from functools import partial
 from pathlib import Path
 
 from gongwen.errors import InvalidInput, NotFound
+from gongwen.ingest.uploads import DOCX_SUFFIX, TEXT_SUFFIXES, UploadLimits, upload_text
 from gongwen.library import Library
 from gongwen.model.material import MaterialDetail
 from gongwen.model.member import Member
@@ -25,10 +26,17 @@ from gongwen.platform.access import require_editor
 from gongwen.store import audit, materials, traces
 from gongwen.trace import accuse, code, mark, zerowidth
 from gongwen.trace import read as reading
-from gongwen.trace.sites import SYNONYMS, Site, find_sites
+from gongwen.trace.sites import SYNONYMS, Site, find_sites, is_legacy
 from gongwen.trace.sites import from_json as sites_from_json
 from gongwen.trace.sites import to_json as sites_to_json
+from gongwen.trace.sites import version as sites_version
 from gongwen.util.clock import now
+
+# What one leaked file or text may cost the tracer (a leak report's evidence, `gongwen trace`):
+# its bytes, a .docx inflating to 3 times that, no more text than may be pasted.
+MAX_FILE_BYTES = 20 * 2**20
+MAX_TEXT = 200_000
+LIMITS = UploadLimits(MAX_FILE_BYTES, 3 * MAX_FILE_BYTES, MAX_TEXT)
 
 CHUNK = 12  # characters of the suspect looked up to find which material it comes from
 CHUNKS = 16
@@ -49,71 +57,98 @@ def key(lib: Library) -> bytes:
     return lib.caches.get(lib.caches.revisions, "trace-key", load)
 
 
-def sites_for(lib: Library, detail: MaterialDetail, *, freeze: bool = False) -> list[Site]:
-    """The revision's variant sites inside its paragraphs (headings and the title stay as they
-    are in every copy), less the ones an editor vetoed, with the pairs editors added.
+@dataclass(frozen=True, slots=True)
+class SiteList:
+    """A revision's variant sites under one catalogue version, and how its copies are marked."""
+
+    version: str
+    sites: list[Site]
+    marking: code.Marking
+
+
+@dataclass(frozen=True, slots=True)
+class MemberCopy:
+    """A revision as one member's copy: their wording at every site, their notice and copy
+    id; `sites_version` is the catalogue version of the list it was marked with (logged with
+    every copy served, so that the copy is read back with the same list)."""
+
+    detail: MaterialDetail
+    member_id: int
+    sites_version: str
+
+
+def paragraph_spans(detail: MaterialDetail) -> list[tuple[int, int]]:
+    """Where the revision's body paragraphs lie in its text (headings and the title stay as
+    they are in every copy)."""
+    return sorted(
+        (int(p["start"]), int(p["start"]) + len(str(p["text"]))) for p in detail.paragraphs
+    )
+
+
+def sites_for(
+    lib: Library, detail: MaterialDetail, *, version: str | None = None, freeze: bool = False
+) -> SiteList:
+    """The revision's variant sites inside its paragraphs under a catalogue version (today's
+    by default), less the ones an editor vetoed, with the pairs editors added.
 
     The list is frozen (stored) when the first copy is made (`freeze`): vetoes and additions
     made later apply to revisions nobody has a copy of yet, so every copy of a revision, and
-    the reading of a leak, use the same sites. A frozen list is kept per process."""
-    key = ("trace-sites", detail.revision_id)
-    cached: list[Site] | None = lib.caches.peek(lib.caches.revisions, key)
+    the reading of a leak, use the same sites. A list of an older version exists only frozen
+    (its copies were made with it). A frozen list is kept per process."""
+    version = version or sites_version()
+    cache_key = ("trace-sites", detail.revision_id, version)
+    cached: SiteList | None = lib.caches.peek(lib.caches.revisions, cache_key)
     if cached is not None:
         return cached
     with lib.db.read() as conn:
-        frozen = traces.frozen_sites(conn, detail.revision_id)
+        frozen = traces.frozen_sites(conn, detail.revision_id, version)
         if frozen is None:
             extra = tuple(traces.additions(conn))
             vetoed = traces.vetoes(conn, detail.revision_id)
     if frozen is not None:
-        sites = sites_from_json(frozen)
-        return lib.caches.get(lib.caches.revisions, key, lambda: sites)
-    sites = [s for s in _paragraph_sites(detail, extra) if s.start not in vetoed]
+        kept = _site_list(lib, detail, version, sites_from_json(frozen))
+        return lib.caches.get(lib.caches.revisions, cache_key, lambda: kept)
+    if version != sites_version():
+        return _site_list(lib, detail, version, [])  # never frozen: no copy was made with it
+    found = find_sites(detail.text, extra, spans=paragraph_spans(detail))
+    sites = [s for s in found if s.start not in vetoed]
     if not freeze:
-        return sites
+        return _site_list(lib, detail, version, sites)
     with lib.db.write() as conn:  # another process may have frozen it first: theirs is kept
-        kept = sites_from_json(traces.freeze_sites(conn, detail.revision_id, sites_to_json(sites)))
-    return lib.caches.get(lib.caches.revisions, key, lambda: kept)
+        json_kept = traces.freeze_sites(conn, detail.revision_id, version, sites_to_json(sites))
+    kept = _site_list(lib, detail, version, sites_from_json(json_kept))
+    return lib.caches.get(lib.caches.revisions, cache_key, lambda: kept)
 
 
-def biases_of(lib: Library, revision_id: int, sites: list[Site]) -> list[float]:
-    """The sites' biases (keyed by their offsets), kept per process with the frozen list."""
-    secret = key(lib)
-    return lib.caches.get(
-        lib.caches.revisions,
-        ("trace-biases", revision_id, hash(tuple(s.start for s in sites))),
-        lambda: code.biases(secret, revision_id, [s.start for s in sites]),
+def _site_list(lib: Library, detail: MaterialDetail, version: str, sites: list[Site]) -> SiteList:
+    marking = code.Marking.of(
+        key(lib),
+        detail.summary.id,
+        detail.revision_id,
+        [s.start for s in sites],
+        [] if is_legacy(version) else [s.anchor for s in sites],
     )
+    return SiteList(version, sites, marking)
 
 
-def _paragraph_sites(detail: MaterialDetail, extra: tuple[tuple[str, str], ...]) -> list[Site]:
-    spans = sorted(
-        (int(p["start"]), int(p["start"]) + len(str(p["text"]))) for p in detail.paragraphs
-    )
-    found = []
-    k = 0
-    for s in find_sites(detail.text, extra):
-        while k < len(spans) and spans[k][1] <= s.start:
-            k += 1
-        if k < len(spans) and spans[k][0] <= s.start and s.end <= spans[k][1]:
-            found.append(s)
-    return found
-
-
-def member_copy(lib: Library, member: Member, detail: MaterialDetail) -> MaterialDetail:
+def member_copy(lib: Library, member: Member, detail: MaterialDetail) -> MemberCopy:
     """`detail` as `member`'s copy: their wording at every site, the visible notice, the copy id."""
-    secret = key(lib)
-    sites = sites_for(lib, detail, freeze=True)
-    chosen = code.symbols(
-        secret, detail.revision_id, member.id, biases_of(lib, detail.revision_id, sites)
-    )
-    return mark.marked_detail(
+    listed = sites_for(lib, detail, freeze=True)
+    chosen = listed.marking.symbols(member.id)
+    marked = mark.marked_detail(
         detail,
-        sites,
-        [s.forms[c] for s, c in zip(sites, chosen, strict=True)],
+        listed.sites,
+        [s.forms[c] for s, c in zip(listed.sites, chosen, strict=True)],
         mark.notice(member.email, member.id, now()),
-        code.copy_id(secret, detail.revision_id, member.id),
+        code.copy_id(key(lib), detail.revision_id, member.id),
     )
+    return MemberCopy(marked, member.id, listed.version)
+
+
+def member_words(lib: Library, member_id: int, listed: SiteList) -> tuple[str, ...]:
+    """A member's wording at each site of a list (a page fills its slots with them)."""
+    chosen = listed.marking.symbols(member_id)
+    return tuple(s.forms[c] for s, c in zip(listed.sites, chosen, strict=True))
 
 
 @dataclass(slots=True)
@@ -166,29 +201,40 @@ def trace(
         found = _by_copy_id(secret, data, copies)
         if found is not None:
             return _certain(lib, found, "docx-property")
-    by_revision: dict[int, set[int]] = defaultdict(set)
-    material_of: dict[int, int] = {}
-    for member, mid, rev in copies:
-        by_revision[rev].add(member)
-        material_of[rev] = mid
-    # Per material, the revision whose sites read best.
-    best: dict[int, tuple[int, accuse.Evidence]] = {}
-    for rev in by_revision:
-        detail = _revision(lib, material_of[rev], rev)
-        if detail is None:
-            continue
-        sites = sites_for(lib, detail)
-        reader: reading.Reader = lib.caches.get(
-            lib.caches.revisions, ("trace-reader", rev), partial(reading.Reader, detail.text, sites)
-        )
-        reads = reader.read(suspect)
-        evidence = accuse.Evidence(rev, biases_of(lib, rev, sites), reads)
-        mid = material_of[rev]
-        if len(reads) > best.get(mid, (-1, evidence))[0]:
-            best[mid] = (len(reads), evidence)
-    evidence_list = [e for _, e in best.values() if e.reads]
-    recipients = {m for e in evidence_list for m in by_revision[e.revision_id]}
-    verdict = accuse.accuse(secret, evidence_list, recipients)
+    by_material: dict[int, set[int]] = defaultdict(set)
+    lists: dict[tuple[int, int], set[str]] = defaultdict(set)  # (material, revision) -> versions
+    for member, mid, rev, version in copies:
+        by_material[mid].add(member)
+        lists[(mid, rev)].add(version)
+    # Per material, the revision and site list whose reading accuses most strongly: a copy is
+    # read with the list it was made with, but which copy leaked is what we are asking.
+    best: dict[int, tuple[float, int, accuse.Evidence]] = {}
+    tries = 1
+    for mid in by_material:
+        groups = [(rev, v) for (m, rev), versions in lists.items() if m == mid for v in versions]
+        tries *= len(groups)
+        for rev, version in sorted(groups):
+            detail = _revision(lib, mid, rev)
+            if detail is None:
+                continue
+            listed = sites_for(lib, detail, version=version)
+            reader: reading.Reader = lib.caches.get(
+                lib.caches.revisions,
+                ("trace-reader", rev, version),
+                partial(reading.Reader, detail.text, listed.sites),
+            )
+            evidence = accuse.Evidence(listed.marking, reader.read(suspect))
+            if not evidence.reads:
+                continue
+            alone = accuse.accuse([evidence], by_material[mid], limit=1)
+            strength = alone.suspects[0].bound if alone.suspects else 1.0
+            if (strength, -len(evidence.reads)) < best.get(mid, (2.0, 0, evidence))[:2]:
+                best[mid] = (strength, -len(evidence.reads), evidence)
+    evidence_list = [e for _, _, e in best.values()]
+    # Everyone who received a copy of a material read: a member whose copy was of another
+    # revision still has their wording at the sites the revisions share.
+    recipients = {m for e in evidence_list for m in by_material[e.marking.material_id]}
+    verdict = accuse.accuse(evidence_list, recipients, tries=tries)
     with lib.db.read() as conn:
         emails = traces.emails(conn, [s.member_id for s in verdict.suspects] + invisible)
         titles = {mid: materials.title(conn, mid) for mid in best}
@@ -202,8 +248,8 @@ def trace(
             for s in verdict.suspects
         ],
         [
-            {"id": mid, "title": titles.get(mid), "revision": e.revision_id, "sites": n}
-            for mid, (n, e) in best.items()
+            {"id": mid, "title": titles.get(mid), "revision": e.revision_id, "sites": len(e.reads)}
+            for mid, (_, _, e) in best.items()
         ],
         verdict.sites_read,
         layers,
@@ -228,9 +274,16 @@ def _certain(lib: Library, served: tuple[int, int, int], layer: str) -> TraceRep
 
 
 def _text_of(data: bytes, filename: str) -> str:
+    """The text of a leaked file, read no further than `LIMITS` (a .txt/.md/.docx is refused
+    while reading as soon as it is over; a PDF is bounded by its bytes)."""
     from gongwen.ingest.readers import read_source
 
-    suffix = Path(filename).suffix.lower() or ".txt"
+    name = filename or "upload.txt"
+    if Path(name).suffix.lower() in (*TEXT_SUFFIXES, DOCX_SUFFIX):
+        return upload_text(data, name, LIMITS)
+    if len(data) > LIMITS.max_bytes:
+        raise InvalidInput("file", f"{name}：文件超过 {LIMITS.max_bytes // 2**20} MB")
+    suffix = Path(name).suffix.lower()
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / f"suspect{suffix}"
         path.write_bytes(data)
@@ -238,7 +291,7 @@ def _text_of(data: bytes, filename: str) -> str:
 
 
 def _by_copy_id(
-    secret: bytes, data: bytes, copies: list[tuple[int, int, int]]
+    secret: bytes, data: bytes, copies: list[tuple[int, int, int, str]]
 ) -> tuple[int, int, int] | None:
     import io
 
@@ -248,7 +301,7 @@ def _by_copy_id(
         found = docx.Document(io.BytesIO(data)).core_properties.identifier
     except Exception:  # not a readable .docx: the text layer decides
         return None
-    for member, mid, rev in copies:
+    for member, mid, rev, _ in copies:
         if found and found == code.copy_id(secret, rev, member):
             return member, mid, rev
     return None
@@ -303,11 +356,15 @@ def variants(lib: Library, editor: Member, material_id: int) -> Variants:
     require_editor(editor)
     with lib.db.read() as conn:
         detail = materials.detail(conn, material_id)
-        frozen = traces.frozen_sites(conn, detail.revision_id) is not None
+        frozen = traces.frozen_sites(conn, detail.revision_id, sites_version()) is not None
         vetoed = traces.vetoes(conn, detail.revision_id)
         pairs = traces.additions(conn)
     # Unfrozen: every candidate, vetoed ones included (shown unticked-able).
-    sites = sites_for(lib, detail) if frozen else _paragraph_sites(detail, tuple(pairs))
+    sites = (
+        sites_for(lib, detail).sites
+        if frozen
+        else find_sites(detail.text, tuple(pairs), spans=paragraph_spans(detail))
+    )
     text = detail.text
     return Variants(
         material_id,
@@ -338,7 +395,7 @@ def set_vetoes(lib: Library, editor: Member, material_id: int, starts: set[int])
         revision_id = materials.current_revision(conn, material_id)
         if revision_id is None:
             raise NotFound(f"没有编号为 {material_id} 的材料")
-        if traces.frozen_sites(conn, revision_id) is not None:
+        if traces.frozen_sites(conn, revision_id, sites_version()) is not None:
             raise InvalidInput("veto", "已有会员取得这一版本的副本，标记已固定，不能再改")
         traces.set_vetoes(conn, revision_id, starts, editor.id)
         audit.record(
@@ -369,12 +426,13 @@ def add_pair(lib: Library, editor: Member, form_a: str, form_b: str) -> None:
 
 
 def prepare(lib: Library, actor: Member, progress: Callable[[int, int], None] | None = None) -> int:
-    """Find and freeze the variant sites of every current revision that has none yet, so that
-    no reader's first view of a material pays for it (a long report takes ~0.1 s). Returns the
-    revisions prepared."""
+    """Find and freeze the variant sites of every current revision that has none under
+    today's catalogue version yet (lists of older versions stay, for the copies made with
+    them), so that no reader's first view of a material pays for it (a long report takes
+    about a second: every site is vetted). Returns the revisions prepared."""
     require_editor(actor)
     with lib.db.read() as conn:
-        todo = traces.unprepared_revisions(conn)
+        todo = traces.unprepared_revisions(conn, sites_version())
     for done, (material_id, number) in enumerate(todo, 1):
         with lib.db.read() as conn:
             detail = materials.detail(conn, material_id, number)

@@ -141,17 +141,19 @@ def top_level_sections(
     ]
 
 
-def paragraph_sources(conn: Any, paragraph_ids: list[int]) -> dict[int, tuple[str, int, str, Any]]:
-    """paragraph id -> (text, material id, material title, published_at) for current
-    revisions' body paragraphs."""
+def paragraph_sources(
+    conn: Any, paragraph_ids: list[int]
+) -> dict[int, tuple[str, int, str, Any, int, int]]:
+    """paragraph id -> (text, material id, material title, published_at, revision id, ord)
+    for current revisions' body paragraphs."""
     if not paragraph_ids:
         return {}
     return {
-        r[0]: (r[1], r[2], r[3], sql.when(r[4]))
+        r[0]: (r[1], r[2], r[3], sql.when(r[4]), int(r[5]), int(r[6]))
         for r in sql.rows(
             conn,
-            "SELECT p.id, p.text, m.id, m.title, m.published_at FROM paragraphs p"
-            " JOIN materials m ON m.current_revision_id = p.revision_id"
+            "SELECT p.id, p.text, m.id, m.title, m.published_at, p.revision_id, p.ord"
+            " FROM paragraphs p JOIN materials m ON m.current_revision_id = p.revision_id"
             " WHERE p.id IN (:ids) AND p.kind = 'body'",
             {"ids": sql.in_list(paragraph_ids)},
         )

@@ -21,7 +21,13 @@ def count_since(conn: Any, user_id: int, since: datetime) -> int:
 
 
 def insert(
-    conn: Any, user_id: int, material_id: int, revision_id: int, fmt: str, sha256: str | None = None
+    conn: Any,
+    user_id: int,
+    material_id: int,
+    revision_id: int,
+    fmt: str,
+    sha256: str | None = None,
+    sites_version: str | None = None,
 ) -> None:
     from sqlalchemy import insert as insert_
 
@@ -35,6 +41,7 @@ def insert(
             format=fmt,
             at=now(),
             sha256=sha256,
+            sites_version=sites_version,
         )
     )
 

@@ -741,6 +741,18 @@ def revision_texts(conn: Any, material_id: int, numbers: list[int]) -> dict[int,
     }
 
 
+def revision_numbers(conn: Any, material_id: int, numbers: list[int]) -> set[int]:
+    """Which of these revision numbers the material has."""
+    return {
+        int(n)
+        for (n,) in sql.rows(
+            conn,
+            "SELECT number FROM revisions WHERE material_id = :m AND number IN (:numbers)",
+            {"m": material_id, "numbers": sql.in_list(numbers)},
+        )
+    }
+
+
 def title(conn: Any, material_id: int) -> str | None:
     return sql.scalar(conn, "SELECT title FROM materials WHERE id = :m", {"m": material_id})  # type: ignore[no-any-return]
 

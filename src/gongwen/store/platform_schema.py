@@ -111,6 +111,8 @@ downloads = Table(
     Column("at", UTCDateTime(), nullable=False),
     # Migration 0007: the SHA-256 of the file served (leak tracing's file layer).
     Column("sha256", String(64), index=True),
+    # Migration 0010: the catalogue version of the site list the copy was marked with.
+    Column("sites_version", String(24)),
 )
 
 # Migration 0007: the key every copy's marks are derived from (trace/code.py).
@@ -234,13 +236,16 @@ membership_days = Table(
 )
 
 # Migration 0009: a revision's variant sites, frozen at its first copy; editors' vetoes and
-# the word pairs they add to the catalogue (trace/sites.py).
+# the word pairs they add to the catalogue (trace/sites.py). Migration 0010: one list per
+# catalogue version (`version`), so copies marked under an older catalogue stay traceable.
 revision_sites = Table(
-    "revision_sites",
+    "revision_site_lists",
     metadata,
-    Column("revision_id", Integer, ForeignKey("revisions.id"), primary_key=True),
-    Column("sites", Text, nullable=False),  # JSON [[start, end, kind, form0, form1, base], …]
+    Column("revision_id", Integer, ForeignKey("revisions.id"), nullable=False),
+    Column("version", String(24), nullable=False),  # trace/sites.py CATALOGUE_VERSION
+    Column("sites", Text, nullable=False),  # JSON, trace/sites.py to_json
     Column("frozen_at", UTCDateTime(), nullable=False),
+    PrimaryKeyConstraint("revision_id", "version"),
 )
 site_vetoes = Table(
     "site_vetoes",

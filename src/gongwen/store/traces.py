@@ -8,6 +8,8 @@ from typing import Any
 from gongwen.store import sql
 from gongwen.util.clock import now
 
+LEGACY_VERSION = "2026.12-2"  # the site lists and copies from before lists were versioned
+
 
 def key(conn: Any) -> bytes:
     """The server's marking key, made on first use (a backup carries it: copies stay
@@ -39,15 +41,16 @@ def served_file(conn: Any, sha256: str) -> tuple[int, int, int] | None:
     return (int(row[0]), int(row[1]), int(row[2])) if row else None
 
 
-def recipients(conn: Any, material_ids: list[int]) -> list[tuple[int, int, int]]:
-    """(member, material, revision) of every copy of these materials ever served."""
+def recipients(conn: Any, material_ids: list[int]) -> list[tuple[int, int, int, str]]:
+    """(member, material, revision, site list version) of every copy of these materials ever
+    served (copies logged before versions were recorded: the legacy version)."""
     if not material_ids:
         return []
     return [
-        (int(u), int(m), int(r))
-        for u, m, r in sql.rows(
+        (int(u), int(m), int(r), str(v or LEGACY_VERSION))
+        for u, m, r, v in sql.rows(
             conn,
-            "SELECT DISTINCT user_id, material_id, revision_id FROM downloads"
+            "SELECT DISTINCT user_id, material_id, revision_id, sites_version FROM downloads"
             " WHERE material_id IN (:ids)",
             {"ids": sql.in_list(material_ids)},
         )
@@ -71,16 +74,31 @@ def revision_number(conn: Any, revision_id: int) -> int | None:
     )
 
 
-def frozen_sites(conn: Any, revision_id: int) -> str | None:
-    """The JSON site list a revision's copies were made with, once the first was made."""
+def frozen_sites(conn: Any, revision_id: int, version: str) -> str | None:
+    """The JSON site list a revision's copies under catalogue `version` were made with, once
+    the first was made."""
     return sql.scalar(  # type: ignore[no-any-return]
-        conn, "SELECT sites FROM revision_sites WHERE revision_id = :r", {"r": revision_id}
+        conn,
+        "SELECT sites FROM revision_site_lists WHERE revision_id = :r AND version = :v",
+        {"r": revision_id, "v": version},
     )
 
 
-def freeze_sites(conn: Any, revision_id: int, sites_json: str) -> str:
-    """Keep the site list of a revision; the first process to do so wins (on either database
-    a concurrent second insert does nothing). Returns the list kept."""
+def frozen_versions(conn: Any, revision_id: int) -> list[str]:
+    """The catalogue versions a revision has a frozen site list for, oldest first."""
+    return [
+        str(v)
+        for (v,) in sql.rows(
+            conn,
+            "SELECT version FROM revision_site_lists WHERE revision_id = :r ORDER BY frozen_at",
+            {"r": revision_id},
+        )
+    ]
+
+
+def freeze_sites(conn: Any, revision_id: int, version: str, sites_json: str) -> str:
+    """Keep the site list of a revision under a catalogue version; the first process to do so
+    wins (on either database a concurrent second insert does nothing). Returns the list kept."""
     from sqlalchemy.dialects import postgresql, sqlite
 
     from gongwen.store.platform_schema import revision_sites
@@ -88,10 +106,10 @@ def freeze_sites(conn: Any, revision_id: int, sites_json: str) -> str:
     insert = sqlite.insert if conn.dialect.name == "sqlite" else postgresql.insert
     conn.execute(
         insert(revision_sites)
-        .values(revision_id=revision_id, sites=sites_json, frozen_at=now())
-        .on_conflict_do_nothing(index_elements=["revision_id"])
+        .values(revision_id=revision_id, version=version, sites=sites_json, frozen_at=now())
+        .on_conflict_do_nothing(index_elements=["revision_id", "version"])
     )
-    return frozen_sites(conn, revision_id) or sites_json
+    return frozen_sites(conn, revision_id, version) or sites_json
 
 
 def vetoes(conn: Any, revision_id: int) -> set[int]:
@@ -143,14 +161,16 @@ def add_pair(conn: Any, form_a: str, form_b: str, editor_id: int) -> None:
     )
 
 
-def unprepared_revisions(conn: Any) -> list[tuple[int, int]]:
-    """(material, revision number) of current revisions whose sites are not frozen yet."""
+def unprepared_revisions(conn: Any, version: str) -> list[tuple[int, int]]:
+    """(material, revision number) of current revisions with no site list frozen under
+    catalogue `version` yet."""
     return [
         (int(m), int(n))
         for m, n in sql.rows(
             conn,
             "SELECT m.id, r.number FROM materials m JOIN revisions r ON r.id = m.current_revision_id"
-            " LEFT JOIN revision_sites s ON s.revision_id = r.id WHERE s.revision_id IS NULL"
-            " ORDER BY m.id",
+            " LEFT JOIN revision_site_lists s ON s.revision_id = r.id AND s.version = :v"
+            " WHERE s.revision_id IS NULL ORDER BY m.id",
+            {"v": version},
         )
     ]

@@ -16,11 +16,14 @@ POLICY_BOUND = 1e-6  # `identified` only below this chance of accusing an innoce
 
 @dataclass(frozen=True, slots=True)
 class Evidence:
-    """The sites read from one revision's text."""
+    """The sites read from one revision's text, and how that revision's copies were marked."""
 
-    revision_id: int
-    biases: Sequence[float]  # every site of the revision
+    marking: code.Marking  # every site of the list the copies were made with
     reads: Sequence[tuple[int, int]]  # (site index, symbol read)
+
+    @property
+    def revision_id(self) -> int:
+        return self.marking.revision_id
 
 
 @dataclass(frozen=True, slots=True)
@@ -39,23 +42,27 @@ class Verdict:
 
 
 def accuse(
-    key: bytes, evidence: Sequence[Evidence], recipients: Iterable[int], limit: int = 5
+    evidence: Sequence[Evidence], recipients: Iterable[int], limit: int = 5, tries: int = 1
 ) -> Verdict:
-    """Score every member who received one of the revisions; the best `limit`, with bounds."""
+    """Score every member who received one of the revisions; the best `limit`, with bounds.
+
+    `tries`: how many ways of reading the text were tried before this one was chosen (a
+    revision copied under two site lists is read with both and the better kept): the bound
+    is a union over them too."""
     members = sorted(set(recipients))
-    reads = [code.Read(e.biases[i], y) for e in evidence for i, y in e.reads]
+    reads = [code.Read(e.marking.biases[i], y) for e in evidence for i, y in e.reads]
     if not reads or not members:
         return Verdict("inconclusive", [], len(reads), len(members))
     scores = []
     for member in members:
         total = 0.0
         for e in evidence:
-            mine = code.symbols(key, e.revision_id, member, e.biases)
-            total += code.score((e.biases[i], y, mine[i]) for i, y in e.reads)
+            mine = e.marking.symbols(member)
+            total += code.score((e.marking.biases[i], y, mine[i]) for i, y in e.reads)
         scores.append((total, member))
     scores.sort(reverse=True)
     suspects = [
-        Suspect(member, total, min(1.0, len(members) * code.innocent_tail(reads, total)))
+        Suspect(member, total, min(1.0, tries * len(members) * code.innocent_tail(reads, total)))
         for total, member in scores[:limit]
     ]
     identified = [s for s in suspects if s.bound <= POLICY_BOUND]

@@ -2,10 +2,17 @@
 
 Everything per copy is derived from a server key with HMAC-SHA256 (a keyed PRF), so nothing is
 stored per copy:
-- each site of a revision has a bias p = sin²(r), r uniform in [r₀, π/2 − r₀] (Tardos' arcsine
-  density, cut off at p ∈ [CUTOFF, 1 − CUTOFF]), keyed by the site's offset in the text;
-- a member's symbol at a site is 1 with probability p (forms[1]), else 0 (forms[0]), from a
-  keyed SHAKE-256 stream per (revision, member) over the revision's frozen site list.
+- each site has a bias p = sin²(r), r uniform in [r₀, π/2 − r₀] (Tardos' arcsine density, cut
+  off at p ∈ [CUTOFF, 1 − CUTOFF]);
+- a member's symbol at a site is 1 with probability p (forms[1]), else 0 (forms[0]).
+
+Two schemes, chosen by the site list a copy was made with (`Marking`):
+- anchored (every list frozen since catalogue 2026.12-3): bias and symbol are keyed by the
+  material and the site's anchor (trace/sites.py), so a site an edit leaves alone reads the
+  same in every revision of the material, and a diff of two revisions shows no mark; the
+  symbol is one keyed BLAKE2b per site under a per-(material, member) key;
+- legacy (lists of catalogue 2026.12-2): bias keyed by the site's offset in the revision, the
+  symbols a keyed SHAKE-256 stream per (revision, member) over the frozen list.
 
 A read copy gives symbols y at some sites. A member's score is Tardos' symmetric score
 (Škorić et al.): +√((1−p)/p) for agreeing on a 1, +√(p/(1−p)) for agreeing on a 0, and the
@@ -26,7 +33,7 @@ import hashlib
 import hmac
 import math
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 # Biases stay in [0.3, 0.7]: short excerpts need sites that say something (bench: 1,200
 # characters identified 82 % at 0.3, 70 % at 0.15; three colluders voting caught either way).
@@ -55,8 +62,8 @@ def bias(key: bytes, revision_id: int, site: int) -> float:
     return math.sin(r) ** 2
 
 
-def biases(key: bytes, revision_id: int, sites: Sequence[int]) -> list[float]:
-    """`bias` of every site offset of a revision (a page's first view computes a few hundred)."""
+def biases_of_offsets(key: bytes, revision_id: int, sites: Sequence[int]) -> list[float]:
+    """`bias` of every site offset of a revision (legacy lists)."""
     mac = _keyed(key)
     prefix = f"bias\x1f{revision_id}\x1f".encode()
     span = math.pi / 2 - 2 * _R0
@@ -82,6 +89,83 @@ def symbols(key: bytes, revision_id: int, member_id: int, biases: Sequence[float
     units = (np.frombuffer(stream, dtype=">u8") >> np.uint64(11)).astype(np.float64) / 2.0**53
     chosen: list[int] = (units < np.asarray(biases, dtype=np.float64)).astype(np.int8).tolist()
     return chosen
+
+
+def anchored_biases(key: bytes, material_id: int, anchors: Sequence[str]) -> list[float]:
+    """The bias of each site of a material, keyed by its anchor (the same in every revision)."""
+    mac = _keyed(key)
+    prefix = f"bias2\x1f{material_id}\x1f".encode()
+    span = math.pi / 2 - 2 * _R0
+    out = []
+    for anchor in anchors:
+        h = mac.copy()
+        h.update(prefix + anchor.encode())
+        u = (int.from_bytes(h.digest()[:8], "big") >> 11) / float(1 << 53)
+        out.append(math.sin(_R0 + span * u) ** 2)
+    return out
+
+
+def anchored_symbols(
+    key: bytes, material_id: int, member_id: int, anchors: Sequence[str], biases: Sequence[float]
+) -> list[int]:
+    """A member's symbol at each anchored site: one keyed BLAKE2b per site under the member's
+    key for the material (an HMAC of the server key), so a site keeps its symbol across
+    revisions and lists."""
+    member_key = hmac.new(
+        key, f"member2\x1f{material_id}\x1f{member_id}".encode(), hashlib.sha256
+    ).digest()
+    blake = hashlib.blake2b
+    out = []
+    for anchor, p in zip(anchors, biases, strict=True):
+        digest = blake(anchor.encode(), key=member_key, digest_size=8).digest()
+        out.append(1 if (int.from_bytes(digest, "big") >> 11) / float(1 << 53) < p else 0)
+    return out
+
+
+@dataclass(frozen=True, slots=True)
+class Marking:
+    """How the copies made with one frozen site list are marked: each site's bias, and any
+    member's symbols. `anchors` empty: a legacy list (keyed by revision and offset)."""
+
+    key: bytes = field(repr=False)
+    material_id: int
+    revision_id: int
+    offsets: tuple[int, ...]
+    anchors: tuple[str, ...]
+    biases: tuple[float, ...] = ()
+
+    @classmethod
+    def of(
+        cls,
+        key: bytes,
+        material_id: int,
+        revision_id: int,
+        offsets: Sequence[int],
+        anchors: Sequence[str],
+    ) -> Marking:
+        legacy = not anchors or not all(anchors)
+        biases = (
+            biases_of_offsets(key, revision_id, offsets)
+            if legacy
+            else anchored_biases(key, material_id, anchors)
+        )
+        return cls(
+            key,
+            material_id,
+            revision_id,
+            tuple(offsets),
+            () if legacy else tuple(anchors),
+            tuple(biases),
+        )
+
+    @property
+    def legacy(self) -> bool:
+        return not self.anchors
+
+    def symbols(self, member_id: int) -> list[int]:
+        if self.legacy:
+            return symbols(self.key, self.revision_id, member_id, self.biases)
+        return anchored_symbols(self.key, self.material_id, member_id, self.anchors, self.biases)
 
 
 def copy_id(key: bytes, revision_id: int, member_id: int) -> str:

@@ -32,12 +32,9 @@ def put(text: str, sites: Sequence[Site], words: Sequence[str]) -> str:
     return "".join(parts)
 
 
-def member_copy(
-    text: str, sites: Sequence[Site], key: bytes, revision_id: int, member_id: int
-) -> str:
-    """The text as `member_id`'s copy of `revision_id` has it."""
-    biases = code.biases(key, revision_id, [s.start for s in sites])
-    return apply(text, sites, code.symbols(key, revision_id, member_id, biases))
+def member_copy(text: str, sites: Sequence[Site], marking: code.Marking, member_id: int) -> str:
+    """The text as `member_id`'s copy has it, marked as `marking` marks the list's copies."""
+    return apply(text, sites, marking.symbols(member_id))
 
 
 def mask_name(name: str) -> str:

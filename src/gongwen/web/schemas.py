@@ -337,7 +337,7 @@ class ComposeSectionIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     heading: str = Field(min_length=1, max_length=100, pattern=_TITLE)
-    paragraphs: list[Annotated[int, Field(ge=1, le=2**31 - 1)]] = Field(max_length=200)
+    paragraphs: list[Annotated[int, Field(ge=1, le=2**31 - 1)]] = Field(max_length=12)
 
 
 class ComposeIn(BaseModel):
@@ -347,4 +347,5 @@ class ComposeIn(BaseModel):
 
     title: str = Field(default="", max_length=100, pattern=_PLAIN)
     doc_type: str = Field(default="", max_length=20, pattern=_PLAIN)
-    sections: list[ComposeSectionIn] = Field(min_length=1, max_length=20)
+    # A draft's budget (platform/compose.py): 12 sections of at most 12 borrowed paragraphs.
+    sections: list[ComposeSectionIn] = Field(min_length=1, max_length=12)

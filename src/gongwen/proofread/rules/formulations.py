@@ -1,48 +1,20 @@
 """GW5xx: standard political formulations and fixed slogans, word for word.
 
-The list is data (proofread/data/formulations.yaml: version, canonical wording, source, known
-misquotations, fixed lists), curated by hand; docs/rules.md prints it with its sources."""
+The list is data (proofread/data/formulations.yaml, read by proofread/formulary.py: version,
+canonical wording, source, known misquotations, fixed lists), curated by hand and shared with
+leak tracing, which never varies wording inside it; docs/rules.md prints it with its sources."""
 
 from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass
 from functools import lru_cache
-from importlib import resources
 
 from gongwen.proofread.catalogue import Draft, Rule, register
 from gongwen.proofread.diagnostic import Category, Diagnostic
+from gongwen.proofread.formulary import Formulation, formulations
 
-
-@dataclass(frozen=True, slots=True)
-class Formulation:
-    canonical: str
-    source: str
-    name: str = ""
-    wrong: tuple[str, ...] = ()
-    items: tuple[str, ...] = ()
-
-
-@lru_cache(maxsize=1)
-def formulations() -> tuple[str, tuple[Formulation, ...]]:
-    """(version, entries) of the shipped list."""
-    import yaml
-
-    raw = yaml.safe_load(
-        resources.files("gongwen.proofread").joinpath("data/formulations.yaml").read_text("utf-8")
-    )
-    entries = tuple(
-        Formulation(
-            e["canonical"],
-            e["source"],
-            e.get("name", ""),
-            tuple(e.get("wrong", ())),
-            tuple(e.get("items", ())),
-        )
-        for e in raw["entries"]
-    )
-    return str(raw["version"]), entries
+__all__ = ["Formulation", "FixedList", "Misquoted", "formulations"]
 
 
 @lru_cache(maxsize=1)
