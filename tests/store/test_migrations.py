@@ -119,3 +119,85 @@ def test_a_database_of_the_first_release_is_upgraded_and_reindexed(tmp_path) -> 
             assert tables.all() == []
     finally:
         lib.close()
+
+
+def test_reports_paid_twice_before_0011_are_kept_and_flagged(lib: Library) -> None:
+    """A database that ran the racy reward code holds two ledger rows for one report: the
+    upgrade to one-reward-per-leak neither fails on them nor drops them; it records the paid
+    report once, marks the stored reports traced, and flags the duplicates for the operator."""
+    import json
+
+    import sqlalchemy as sa
+    from alembic import command
+    from alembic.config import Config
+
+    from gongwen.store.db import MIGRATIONS
+    from gongwen.store.types import UTCDateTime
+    from gongwen.util.clock import now
+
+    cfg = Config()
+    cfg.set_main_option("script_location", str(MIGRATIONS))
+    with lib.engine.begin() as conn:
+        cfg.attributes["connection"] = conn
+        command.downgrade(cfg, "0010")
+    when = now()
+    users = sa.table(
+        "users", *map(sa.column, ("id", "email", "password_hash", "role", "suspended_reason"))
+    )
+    reports = sa.table(
+        "leak_reports",
+        *map(sa.column, ("id", "token_hash", "contact", "status", "leaker_id")),
+        sa.column("rewarded", sa.Boolean()),
+        sa.column("created_at", UTCDateTime()),
+    )
+    days = sa.table(
+        "membership_days",
+        *map(sa.column, ("email", "days", "reason", "report_id")),
+        sa.column("created_at", UTCDateTime()),
+    )
+    with lib.engine.begin() as conn:
+        conn.execute(
+            sa.insert(users).values(
+                id=41, email="l@example.cn", password_hash="x", role="member", suspended_reason=""
+            )
+        )
+        for report_id, status, leaker in ((7, "confirmed", 41), (8, "received", None)):
+            conn.execute(
+                sa.insert(reports).values(
+                    id=report_id,
+                    token_hash=str(report_id) * 64,
+                    contact="t@example.org",
+                    status=status,
+                    leaker_id=leaker,
+                    rewarded=leaker is not None,
+                    created_at=when,
+                )
+            )
+        for _ in range(2):  # the same report paid twice by two racing confirmations
+            conn.execute(
+                sa.insert(days).values(
+                    email="t@example.org",
+                    days=365,
+                    reason="举报 #7 属实",
+                    report_id=7,
+                    created_at=when,
+                )
+            )
+    lib.db.migrate()
+    assert lib.db.schema_version() == SCHEMA_VERSION
+    with lib.engine.connect() as conn:
+        ledger = conn.execute(
+            sa.text("SELECT COUNT(*) FROM membership_days WHERE report_id = 7")
+        ).scalar_one()
+        rewards = conn.execute(sa.text("SELECT report_id, leaker_id FROM leak_rewards")).all()
+        untraced = conn.execute(
+            sa.text("SELECT COUNT(*) FROM leak_reports WHERE traced_at IS NULL")
+        ).scalar_one()
+        flagged = conn.execute(
+            sa.text("SELECT detail, flagged FROM audit_log WHERE action = 'reward.duplicates'")
+        ).all()
+    assert ledger == 2
+    assert [tuple(r) for r in rewards] == [(7, 41)]
+    assert untraced == 0
+    [(detail, is_flagged)] = flagged
+    assert is_flagged and json.loads(detail)["reports"] == [{"report": 7, "rows": 2, "days": 730}]

@@ -1,16 +1,38 @@
-"""Reseller reports through HTTP: a visitor reports a leaked file, an editor confirms, the leaker
-is suspended and may appeal, the reporter is rewarded once; self-reports and repeats of the same
-leak earn nothing; every step is in the audit log; the reporter never sees how it was traced."""
+"""Reseller reports through HTTP: a visitor reports a leaked file and is answered at once, the
+report is traced in the background, an editor confirms, the leaker is suspended and may appeal,
+the reporter is rewarded once per leaker: parallel confirmations, repeats of the same leaker,
+other reporters of the same leaker and self-reports (linked by any address the accounts were
+registered, used or reported from) earn nothing; hostile files are refused before anything is
+stored; every step is in the audit log; the reporter never sees how it was traced."""
 
 from __future__ import annotations
 
+import io
+import os
 import re
+import threading
+import zipfile
+from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 
+import pytest
+from fastapi.testclient import TestClient
 from sqlalchemy import text
 
-from gongwen.platform.subscriptions import active_subscription
+from gongwen.model.member import OPERATOR, Role
+from gongwen.platform import reports as service
+from gongwen.platform.accounts import create_user
+from gongwen.platform.subscriptions import active_subscription, grant
 
 from .conftest import PASSWORD, World, csrf_of
+
+
+@pytest.fixture(scope="module", autouse=True)
+def _traced_when_the_test_says() -> Iterator[None]:
+    """The background tracer waits: each test traces (`service.trace_pending`) when it means
+    to, so what it sees before that is what a reporter and an editor see while it is pending."""
+    with service.TRACER.held():
+        yield
 
 
 def _report(client, **fields) -> str:  # type: ignore[no-untyped-def]
@@ -38,6 +60,31 @@ def _confirm(world: World, report_id: int, **extra: str) -> None:
     assert response.status_code == 303, response.text[:500]
 
 
+def _subscriber(world: World, name: str) -> int:
+    member = create_user(world.lib, OPERATOR, f"{name}@example.cn", PASSWORD, Role.MEMBER)
+    grant(world.lib, OPERATOR, member.id, "year")
+    return member.id
+
+
+def _paid(world: World, report_ids: list[int]) -> tuple[int, int]:
+    """(membership-day rows, reward rows) of these reports."""
+    ids = ", ".join(str(int(i)) for i in report_ids)
+    with world.lib.engine.connect() as conn:
+        days = conn.execute(
+            text(f"SELECT COUNT(*) FROM membership_days WHERE report_id IN ({ids})")
+        ).scalar_one()
+        rewards = conn.execute(
+            text(f"SELECT COUNT(*) FROM leak_rewards WHERE report_id IN ({ids})")
+        ).scalar_one()
+    return int(days), int(rewards)
+
+
+def _ends(world: World, user_id: int):  # type: ignore[no-untyped-def]
+    sub = active_subscription(world.lib, user_id)
+    assert sub is not None
+    return sub.ends_at
+
+
 def test_report_confirm_suspend_appeal_and_reward_once(world: World) -> None:
     leaker = world.client("covered")
     leaked = leaker.get("/materials/3/download?fmt=txt").content
@@ -51,6 +98,7 @@ def test_report_confirm_suspend_appeal_and_reward_once(world: World) -> None:
     page = tipster.get(status_url).text
     assert "已受理" in page
     report_id = _pending_report_id(world)
+    service.trace_pending(world.lib)
     detail = world.client("editor").get(f"/admin/reports/{report_id}").text
     assert "covered@example.cn" in detail and "identified" in detail
 
@@ -109,7 +157,7 @@ def test_report_confirm_suspend_appeal_and_reward_once(world: World) -> None:
     second_id = _pending_report_id(world)
     _confirm(world, second_id, leaker_email="covered@example.cn")
     page = world.client("editor").get(f"/admin/reports/{second_id}").text
-    assert "未发放" in page and "认定在先" in page
+    assert "未发放" in page and f"同一泄露者 365 天内已由举报 #{report_id} 奖励" in page
 
     # A member reporting their own copy gets nothing either.
     own = world.client("other").get("/materials/4/download?fmt=docx").content
@@ -120,6 +168,7 @@ def test_report_confirm_suspend_appeal_and_reward_once(world: World) -> None:
         files={"file": ("mine.docx", own, "application/octet-stream")},
     )
     self_id = _pending_report_id(world)
+    service.trace_pending(world.lib)
     _confirm(world, self_id)
     page = world.client("editor").get(f"/admin/reports/{self_id}").text
     assert "未发放" in page and "本人" in page
@@ -159,6 +208,7 @@ def test_no_reward_between_linked_accounts(world: World) -> None:
         reporter, contact="reseller@example.cn", files={"file": ("x.txt", leaked, "text/plain")}
     )
     report_id = _pending_report_id(world)
+    service.trace_pending(world.lib)
     _confirm(world, report_id)
     page = world.client("editor").get(f"/admin/reports/{report_id}").text
     assert "未发放" in page and "关联账号" in page and home in page
@@ -186,6 +236,13 @@ def test_a_report_needs_contact_evidence_and_a_csrf_token(world: World) -> None:
     assert response.status_code == 400 and "联系方式" in response.text
     response = visitor.post("/report", data={"contact": "a@example.org", "text": "一段文字"})
     assert response.status_code in (400, 403)
+    response = visitor.post(
+        "/report",
+        data={"csrf": visitor.cookies["gw_csrf"], "contact": "a@example.org"},
+        files={"file": ("旧文件.doc", b"\xd0\xcf\x11\xe0 legacy", "application/msword")},
+    )
+    assert response.status_code == 400 and "旧文件.doc" in response.text
+    assert "另存为 .docx" in response.text
     assert visitor.get("/report/status/not-a-token").status_code == 404
 
 
@@ -247,13 +304,264 @@ def test_editors_review_and_veto_variants_until_the_first_copy(world: World) -> 
 
 
 def test_an_unreadable_evidence_file_is_kept_for_the_editor(world: World) -> None:
-    visitor = world.client()
+    """A file that passes the upload checks but cannot be read: the report is kept, the error
+    of its trace shown to the editor."""
+    broken = io.BytesIO()
+    with zipfile.ZipFile(broken, "w") as zf:
+        zf.writestr("word/document.xml", "这不是 Word 的内容")
+    visitor = world.client(address="192.0.2.40")
     status = _report(
         visitor,
         contact="someone@example.org",
-        files={"file": ("broken.docx", b"PK\x03\x04 not a zip", "application/octet-stream")},
+        files={"file": ("broken.docx", broken.getvalue(), "application/octet-stream")},
     )
     assert "已受理" in visitor.get(status).text
     report_id = _pending_report_id(world)
+    service.trace_pending(world.lib)
     page = world.client("editor").get(f"/admin/reports/{report_id}").text
-    assert "broken.docx" in page
+    assert "broken.docx" in page and "溯源中" not in page
+    assert "不是有效的 .docx" in page or "损坏" in page
+
+
+def test_a_hostile_upload_is_refused_at_once_and_nothing_is_stored(world: World) -> None:
+    """The reseller's .docx: 5 MB inflating to 151 MB (30:1, under the zip-bomb ratio, far over
+    what one upload may cost): 400 naming the file, no report, no audit entry."""
+    units = (b"<w:r><w:t>%s</w:t></w:r>" % b"ab"[b & 1 : (b & 1) + 1] for b in os.urandom(2**16))
+    block = b"".join(units)
+    bomb = io.BytesIO()
+    with zipfile.ZipFile(bomb, "w", zipfile.ZIP_DEFLATED, compresslevel=1) as zf:
+        zf.writestr("[Content_Types].xml", "<Types/>")
+        with zf.open("word/document.xml", "w", force_zip64=True) as fh:
+            for _ in range(151 * 2**20 // len(block)):
+                fh.write(block)
+    assert len(bomb.getvalue()) < service.MAX_FILE_BYTES
+
+    def stored() -> tuple[int, int]:
+        with world.lib.engine.connect() as conn:
+            reports = conn.execute(text("SELECT COUNT(*) FROM leak_reports")).scalar_one()
+            submits = conn.execute(
+                text("SELECT COUNT(*) FROM audit_log WHERE action = 'report.submit'")
+            ).scalar_one()
+        return int(reports), int(submits)
+
+    before = stored()
+    visitor = world.client(address="192.0.2.41")
+    response = visitor.post(
+        "/report",
+        data={"csrf": csrf_of(visitor, "/report"), "contact": "bomber@example.org"},
+        files={"file": ("合同.docx", bomb.getvalue(), "application/octet-stream")},
+    )
+    assert response.status_code == 400
+    assert "合同.docx" in response.text and "超过上限" in response.text
+    assert stored() == before
+
+
+def test_a_report_is_answered_before_it_is_traced(world: World) -> None:
+    _subscriber(world, "slow-leak")
+    leaked = world.client("slow-leak", address="192.0.2.50").get("/materials/6/download?fmt=txt")
+    tipster = world.client(address="192.0.2.51")
+    status_url = _report(
+        tipster, contact="slow-tip@example.org", files={"file": ("转发.txt", leaked.content)}
+    )
+    # Answered while the trace is still pending.
+    assert "已受理" in tipster.get(status_url).text
+    report_id = _pending_report_id(world)
+    editor = world.client("editor")
+    row = re.search(
+        rf'href="/admin/reports/{report_id}".*?</tr>', editor.get("/admin/reports").text, re.S
+    )
+    assert row and "溯源中" in row.group(0)
+    page = editor.get(f"/admin/reports/{report_id}").text
+    assert "溯源中" in page and "slow-leak@example.cn" not in page
+    response = editor.post(
+        f"/admin/reports/{report_id}/confirm",
+        data={"csrf": csrf_of(editor, f"/admin/reports/{report_id}"), "reason": "先认定"},
+    )
+    assert response.status_code == 400 and "溯源尚未完成" in response.text
+
+    assert service.trace_pending(world.lib) >= 1
+    page = editor.get(f"/admin/reports/{report_id}").text
+    assert "溯源中" not in page
+    assert "identified" in page and "slow-leak@example.cn" in page
+
+
+def test_six_parallel_confirms_of_one_report_pay_once(world: World) -> None:
+    _subscriber(world, "race-leak")
+    tipster_id = _subscriber(world, "race-tip")
+    leaked = world.client("race-leak", address="192.0.2.60").get("/materials/4/download?fmt=txt")
+    tipster = world.client("race-tip", address="192.0.2.61")
+    _report(tipster, contact="race-tip@example.cn", files={"file": ("x.txt", leaked.content)})
+    report_id = _pending_report_id(world)
+    service.trace_pending(world.lib)
+    ends = _ends(world, tipster_id)
+
+    editors = [world.client("editor") for _ in range(6)]
+    tokens = [csrf_of(e, f"/admin/reports/{report_id}") for e in editors]
+    together = threading.Barrier(len(editors))
+
+    def confirm(i: int):  # type: ignore[no-untyped-def]
+        together.wait()
+        return editors[i].post(
+            f"/admin/reports/{report_id}/confirm",
+            data={"csrf": tokens[i], "reason": "文件与该会员的下载副本一致"},
+        )
+
+    with ThreadPoolExecutor(len(editors)) as pool:
+        responses = list(pool.map(confirm, range(len(editors))))
+    assert sorted(r.status_code for r in responses) == [303] + [400] * 5
+    assert all("这份举报已处理" in r.text for r in responses if r.status_code == 400)
+    assert _paid(world, [report_id]) == (1, 1)
+    assert (_ends(world, tipster_id) - ends).days == service.REWARD_DAYS
+    with world.lib.engine.connect() as conn:
+        extensions = conn.execute(
+            text(
+                "SELECT COUNT(*) FROM audit_log WHERE target = :u AND action IN"
+                " ('subscription.extend', 'subscription.grant') AND detail LIKE '%reward%'"
+            ),
+            {"u": str(tipster_id)},
+        ).scalar_one()
+    assert extensions == 1
+
+
+def test_a_register_only_self_report_is_refused(world: World) -> None:
+    """A reseller signs up twice from home, leaks from one account and reports it from the
+    other, sent from elsewhere: neither account ever logged in, the sign-ups link them."""
+    home = "192.0.2.70"
+
+    def sign_up(email: str) -> TestClient:
+        client = world.client(address=home)
+        response = client.post(
+            "/register",
+            data={
+                "email": email,
+                "password": PASSWORD,
+                "password2": PASSWORD,
+                "csrf": client.cookies["gw_csrf"],
+            },
+        )
+        assert response.status_code == 303, response.text[:300]
+        return client
+
+    puppet = sign_up("puppet-signup@example.org")
+    reseller = sign_up("reseller-signup@example.org")
+    with world.lib.engine.connect() as conn:
+        ids = dict(
+            conn.execute(
+                text("SELECT email, id FROM users WHERE email LIKE '%-signup@example.org'")
+            ).all()
+        )
+    grant(world.lib, OPERATOR, ids["puppet-signup@example.org"], "year")
+    leaked = puppet.get("/materials/5/download?fmt=txt")
+    assert leaked.status_code == 200
+    elsewhere = TestClient(  # type: ignore[arg-type]
+        world.app,
+        follow_redirects=False,
+        client=("192.0.2.71", 50000),
+        cookies=dict(reseller.cookies),
+    )
+    _report(
+        elsewhere,
+        contact="reseller-signup@example.org",
+        files={"file": ("x.txt", leaked.content)},
+    )
+    report_id = _pending_report_id(world)
+    service.trace_pending(world.lib)
+    _confirm(world, report_id)
+    page = world.client("editor").get(f"/admin/reports/{report_id}").text
+    assert "未发放" in page and "关联账号" in page and home in page
+    assert _paid(world, [report_id]) == (0, 0)
+    assert active_subscription(world.lib, ids["reseller-signup@example.org"]) is None
+
+
+def test_one_leaker_reported_three_times_pays_once(world: World) -> None:
+    """One leak of three materials, reported file by file: the first confirmed is paid; the
+    other two are confirmed and recorded, the editor told why, the reporter thanked."""
+    _subscriber(world, "triple-leak")
+    tipster_id = _subscriber(world, "triple-tip")
+    leaker = world.client("triple-leak", address="192.0.2.80")
+    files = [leaker.get(f"/materials/{m}/download?fmt=txt").content for m in (3, 4, 5)]
+    tipster = world.client("triple-tip", address="192.0.2.81")
+    reported = []
+    for n, data in enumerate(files):
+        status_url = _report(
+            tipster, contact="triple-tip@example.cn", files={"file": (f"{n}.txt", data)}
+        )
+        reported.append((_pending_report_id(world), status_url))
+    service.trace_pending(world.lib)
+    ends = _ends(world, tipster_id)
+    for report_id, _ in reported:
+        _confirm(world, report_id)
+
+    (first, first_status), *later = reported
+    editor = world.client("editor")
+    assert "奖励：已发放" in editor.get(f"/admin/reports/{first}").text
+    assert "一年会员已发放" in tipster.get(first_status).text
+    for report_id, status_url in later:
+        page = editor.get(f"/admin/reports/{report_id}").text
+        assert "confirmed" in page and "奖励：未发放" in page
+        assert f"同一泄露者 365 天内已由举报 #{first} 奖励" in page
+        thanks = tipster.get(status_url).text
+        assert "举报属实" in thanks and "此前已有举报获得奖励" in thanks
+        assert "一年会员已发放" not in thanks
+    assert _paid(world, [r for r, _ in reported]) == (1, 1)
+    assert (_ends(world, tipster_id) - ends).days == service.REWARD_DAYS
+
+
+def test_a_second_reporter_of_the_same_leaker_is_not_paid(world: World) -> None:
+    _subscriber(world, "twice-leak")
+    second_id = _subscriber(world, "twice-second")
+    leaker = world.client("twice-leak", address="192.0.2.90")
+    first_copy = leaker.get("/materials/3/download?fmt=txt").content
+    second_copy = leaker.get("/materials/6/download?fmt=docx").content
+    _report(
+        world.client(address="192.0.2.91"),
+        contact="twice-first@example.org",
+        files={"file": ("a.txt", first_copy)},
+    )
+    first = _pending_report_id(world)
+    second_tipster = world.client("twice-second", address="192.0.2.92")
+    second_status = _report(
+        second_tipster,
+        contact="twice-second@example.cn",
+        files={"file": ("b.docx", second_copy)},
+    )
+    second = _pending_report_id(world)
+    service.trace_pending(world.lib)
+    ends = _ends(world, second_id)
+    _confirm(world, first)
+    _confirm(world, second)
+    page = world.client("editor").get(f"/admin/reports/{second}").text
+    assert "奖励：未发放" in page and f"同一泄露者 365 天内已由举报 #{first} 奖励" in page
+    assert "此前已有举报获得奖励" in second_tipster.get(second_status).text
+    assert _paid(world, [first]) == (1, 1) and _paid(world, [second]) == (0, 0)
+    assert _ends(world, second_id) == ends
+
+
+def test_reports_of_one_leaker_confirmed_at_once_pay_once(world: World) -> None:
+    """Three people report the same leaker; three editors confirm the three reports at the
+    same moment: one reporter is paid, the other two are told the leaker was rewarded for."""
+    _subscriber(world, "crowd-leak")
+    leaked = world.client("crowd-leak", address="192.0.2.100").get("/materials/3/download?fmt=txt")
+    report_ids = []
+    for n in range(3):
+        tipster = world.client(address=f"192.0.2.{101 + n}")
+        _report(tipster, contact=f"crowd{n}@example.org", files={"file": ("x.txt", leaked.content)})
+        report_ids.append(_pending_report_id(world))
+    service.trace_pending(world.lib)
+    editors = [world.client("editor") for _ in report_ids]
+    tokens = [csrf_of(e, f"/admin/reports/{r}") for e, r in zip(editors, report_ids, strict=True)]
+    together = threading.Barrier(len(editors))
+
+    def confirm(i: int):  # type: ignore[no-untyped-def]
+        together.wait()
+        return editors[i].post(
+            f"/admin/reports/{report_ids[i]}/confirm",
+            data={"csrf": tokens[i], "reason": "文件与该会员的下载副本一致"},
+        )
+
+    with ThreadPoolExecutor(len(editors)) as pool:
+        assert [r.status_code for r in pool.map(confirm, range(len(editors)))] == [303] * 3
+    assert _paid(world, report_ids) == (1, 1)
+    pages = [world.client("editor").get(f"/admin/reports/{r}").text for r in report_ids]
+    assert sum("奖励：已发放" in p for p in pages) == 1
+    assert sum("365 天内已由举报 #" in p for p in pages) == 2

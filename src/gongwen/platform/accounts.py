@@ -26,6 +26,9 @@ MIN_PASSWORD = 8
 RATE_WINDOW = timedelta(minutes=15)
 IP_ATTEMPTS = 30
 VISIT_GAP = timedelta(minutes=30)
+# The audit entries that record where an account was used from ("ip" in their detail): signing
+# up and signing in. Reports use them to tell a reseller from the puppet account they report.
+ACCOUNT_ADDRESS_ACTIONS = ("register", "login")
 
 
 @cache
@@ -83,7 +86,7 @@ def register(lib: Library, email: str, password: str, client: Client) -> Member:
                     conn, None, "register.rate_limited", email, {"ip": client.address}, True
                 )
         raise RateLimited("该网络地址注册过于频繁，请一小时后再试")
-    return _create(lib, email, password, Role.MEMBER, None)
+    return _create(lib, email, password, Role.MEMBER, None, client)
 
 
 def create_user(lib: Library, actor: Member, email: str, password: str, role: Role) -> Member:
@@ -94,13 +97,22 @@ def create_user(lib: Library, actor: Member, email: str, password: str, role: Ro
     return _create(lib, email, password, role, actor.id)
 
 
-def _create(lib: Library, email: str, password: str, role: Role, actor_id: int | None) -> Member:
+def _create(
+    lib: Library,
+    email: str,
+    password: str,
+    role: Role,
+    actor_id: int | None,
+    client: Client | None = None,
+) -> Member:
     hashed = _hash(password)
     with lib.db.write() as conn:
         user_id = store.insert(conn, email, hashed, role)
         if user_id is None:
             raise InvalidInput("email", "该邮箱已注册")
         audit.record(conn, actor_id or user_id, "user.create", email, {"role": str(role)})
+        if client is not None:  # signing up is using the account from an address, like a login
+            audit.record(conn, user_id, "register", email, {"ip": client.address})
         from gongwen.platform.reports import apply_pending  # reports imports this module
 
         apply_pending(conn, user_id, email)

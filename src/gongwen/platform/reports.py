@@ -2,11 +2,14 @@
 rewarded and the leaker suspended.
 
 "举报倒卖会员资料的人，举报成功免费赠送一年会员": a report (contact + a leaked file, pasted text or
-a link) is traced at once (platform/tracing.py) and waits for an editor. Confirming it suspends
+a link) is stored and answered at once, after cheap checks (sizes; `check_upload` refuses zip
+bombs and the like), and traced in the background (`Tracer`, one thread per process;
+`trace_pending` does the same work synchronously). It waits for an editor. Confirming it suspends
 the leaker (who may appeal) and credits the reporter 365 days of membership in the ledger of
-membership days: only for the first report of that leak to be confirmed (same leaker, a
-material in common), never when the reporter is the leaker or the same person (same account or address).
-A reporter without an account yet gets the days when they register with that address. The
+membership days: one reward per leak, to the first report of that leaker confirmed (a leaker
+rewarded for in the last 365 days earns no other report a year), never when the reporter is the
+leaker or the same person (same account, or an address both signed up, signed in or reported
+from). A reporter without an account yet gets the days when they register with that address. The
 reporter sees the status of their report and never the trace: which marks or which member.
 Every step is in the audit log.
 """
@@ -15,18 +18,24 @@ from __future__ import annotations
 
 import hashlib
 import json
+import logging
 import re
 import secrets
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
+from pathlib import Path
 
 from gongwen.errors import AccessError, GongwenError, InvalidInput, NotFound, RateLimited
+from gongwen.ingest import uploads
 from gongwen.library import Library
 from gongwen.model.member import OPERATOR, Member
 from gongwen.platform.access import NOWHERE, Client, require_editor
-from gongwen.platform.accounts import normalise_email
+from gongwen.platform.accounts import ACCOUNT_ADDRESS_ACTIONS, normalise_email
 from gongwen.platform.subscriptions import extend_days
-from gongwen.platform.tracing import trace
+from gongwen.platform.tracing import LIMITS, MAX_FILE_BYTES, MAX_TEXT, trace
 from gongwen.store import accounts as users
 from gongwen.store import audit
 from gongwen.store import reports as store
@@ -34,22 +43,31 @@ from gongwen.store.reports import ReportRow
 from gongwen.util.clock import now
 from gongwen.util.text import plain_text
 
+log = logging.getLogger(__name__)
+
 REWARD_DAYS = 365
-MAX_FILE_BYTES = 20 * 2**20
-MAX_TEXT = 200_000
 REPORTS_PER_HOUR_PER_ADDRESS = 5
+# What one evidence file may cost: the tracer's budget (`gongwen trace` reads within it too).
+UPLOAD_LIMITS = LIMITS
 STATUS_NAMES = {"received": "已受理，等待审核", "confirmed": "举报属实", "rejected": "未能认定"}
 _LINK = re.compile(r"^https?://\S{1,500}$")
+# What a confirmed report's reporter is told when it earns no reward (never who or how).
+_NOT_PAID = {
+    "repeat": "感谢举报！同一泄露者此前已有举报获得奖励，本次举报已记录，不再赠送会员。",
+    "": "感谢举报！本次举报不符合赠送会员的条件，如有疑问请联系管理员。",
+}
 
 
 @dataclass(frozen=True, slots=True)
 class PublicStatus:
-    """What the reporter may know: the status, the reason given, whether they were rewarded."""
+    """What the reporter may know: the status, the reason given, whether they were rewarded
+    (and if not, a word of thanks that says why in general terms)."""
 
     status: str
     status_name: str
     reason: str
     rewarded: bool
+    thanks: str = ""
 
 
 def submit(
@@ -63,10 +81,12 @@ def submit(
     reporter: Member | None = None,
     client: Client = NOWHERE,
 ) -> tuple[int, str]:
-    """Store a report and trace its evidence; (report id, the reporter's status token)."""
+    """Store a report and queue its trace; (report id, the reporter's status token)."""
     contact = plain_text("contact", contact).strip()
     text = plain_text("text", text, multiline=True).strip()
     link = plain_text("link", link).strip()
+    filename = plain_text("file", filename).strip()
+    data = data or None  # an empty file is no file
     if not contact or len(contact) > 200:
         raise InvalidInput("contact", "请留下联系方式（邮箱或电话，200 字以内）")
     if len(text) > MAX_TEXT:
@@ -74,22 +94,16 @@ def submit(
     if link and not _LINK.match(link):
         raise InvalidInput("link", "链接须以 http:// 或 https:// 开头")
     if data is not None and len(data) > MAX_FILE_BYTES:
-        raise InvalidInput("file", f"{filename}: 文件超过 {MAX_FILE_BYTES // 2**20} MB")
+        raise InvalidInput("file", f"{filename}：文件超过 {MAX_FILE_BYTES // 2**20} MB")
     if not text and not link and not data:
         raise InvalidInput("text", "请上传文件、粘贴文字或给出链接")
     if client.address and not lib.limiter.hit(
         "leak-report", client.address, REPORTS_PER_HOUR_PER_ADDRESS, "hour"
     ):
         raise RateLimited("举报提交过于频繁，请稍后再试")
-    try:
-        result = (
-            trace(lib, OPERATOR, data=data, filename=filename, text=text)
-            if (data or text)
-            else None
-        )
-        traced = result.as_json() if result else {}
-    except GongwenError as err:  # an unreadable file: kept as evidence, traced by hand
-        traced = {"error": getattr(err, "reason", "") or str(err)}
+    if data is not None:
+        _check_file(data, filename)
+    pending = bool(data or text)
     token = secrets.token_urlsafe(24)
     with lib.db.write() as conn:
         report_id = store.insert(
@@ -101,7 +115,8 @@ def submit(
             evidence_link=link,
             evidence_file=data,
             evidence_filename=filename,
-            trace_json=json.dumps(traced, ensure_ascii=False),
+            trace_json="{}",
+            traced_at=None if pending else now(),  # a link alone has nothing to trace
         )
         audit.record(
             conn,
@@ -109,28 +124,57 @@ def submit(
             "report.submit",
             str(report_id),
             {
-                "verdict": traced.get("verdict", ""),
                 "file": filename,
                 "link": link,
                 "ip": client.address,  # a reporter sending from the leaker's address is linked
             },
         )
+    if pending:
+        TRACER.wake(lib)
     return report_id, token
+
+
+def _check_file(data: bytes, filename: str) -> None:
+    """Refuse, before anything is stored, a file the tracer cannot read or whose reading would
+    cost more than one upload may (a zip bomb, billion laughs, an oversized expansion): the
+    cheap checks only; the text is counted while the worker reads it."""
+    if _readable_within_limits(filename):
+        uploads.check_upload(data, filename, UPLOAD_LIMITS)
+    elif Path(filename).suffix.lower() != ".pdf":
+        # A PDF is served as such, so leaked as such: its SHA-256 alone may name the copy.
+        hint = "；旧版 .doc 请另存为 .docx" if filename.lower().endswith(".doc") else ""
+        raise InvalidInput("file", f"{filename}：只能提交 .txt、.md、.docx 或 .pdf 文件{hint}")
+
+
+def _readable_within_limits(filename: str) -> bool:
+    return Path(filename).suffix.lower() in (*uploads.TEXT_SUFFIXES, uploads.DOCX_SUFFIX)
 
 
 def public_status(lib: Library, token: str) -> PublicStatus:
     with lib.db.read() as conn:
         row = store.by_token(conn, hashlib.sha256(token.encode()).hexdigest())
+        refused = (
+            audit.details(conn, "reward.refused", str(row.id))
+            if row is not None and row.status == "confirmed" and not row.rewarded
+            else []
+        )
     if row is None:
         raise NotFound("没有这份举报")
     reason = row.reason if row.status == "rejected" else ""
-    return PublicStatus(row.status, STATUS_NAMES[row.status], reason, row.rewarded)
+    thanks = ""
+    if refused:
+        kind = str(refused[-1].get("kind", ""))
+        thanks = _NOT_PAID.get(kind, _NOT_PAID[""])
+    return PublicStatus(row.status, STATUS_NAMES[row.status], reason, row.rewarded, thanks)
 
 
 def listing(lib: Library, editor: Member) -> list[ReportRow]:
     require_editor(editor)
     with lib.db.read() as conn:
-        return store.listing(conn)
+        rows = store.listing(conn)
+    if any(r.tracing for r in rows):
+        TRACER.wake(lib)  # left pending by an earlier process: picked up again
+    return rows
 
 
 @dataclass(frozen=True, slots=True)
@@ -151,6 +195,8 @@ def detail(lib: Library, editor: Member, report_id: int) -> ReportView:
         appeals = store.appeals(conn, [row.leaker_id] if row.leaker_id else [])
         leaker = users.by_id(conn, row.leaker_id) if row.leaker_id else None
         refused = audit.details(conn, "reward.refused", str(report_id))
+    if row.tracing:
+        TRACER.wake(lib)
     return ReportView(
         row,
         json.loads(row.trace_json or "{}"),
@@ -160,34 +206,151 @@ def detail(lib: Library, editor: Member, report_id: int) -> ReportView:
     )
 
 
+# Tracing in the background ---------------------------------------------------------------------
+
+
+def trace_pending(lib: Library) -> int:
+    """Trace every report whose trace is pending, oldest first; how many were traced here.
+
+    The background worker's loop, and what tests and the command line call to do the same
+    work synchronously."""
+    traced = 0
+    tried: set[int] = set()
+    while True:
+        with lib.db.read() as conn:
+            waiting = [i for i in store.untraced(conn) if i not in tried]
+        if not waiting:
+            return traced
+        for report_id in waiting:
+            tried.add(report_id)
+            traced += _trace_report(lib, report_id)
+
+
+def _trace_report(lib: Library, report_id: int) -> bool:
+    with lib.db.read() as conn:
+        found = store.evidence(conn, report_id)
+    if found is None:
+        return False
+    text, data, filename = found
+    try:
+        if data is not None and _readable_within_limits(filename):
+            uploads.upload_text(data, filename, UPLOAD_LIMITS)  # stops at the budget
+        result = trace(lib, OPERATOR, data=data, filename=filename, text=text)
+        traced: dict[str, object] = dict(result.as_json())
+    except GongwenError as err:  # an unreadable file: kept as evidence, traced by hand
+        traced = {"error": getattr(err, "reason", "") or str(err)}
+    except Exception as err:  # a crash must not leave the report pending for ever
+        log.exception("tracing report #%s failed", report_id)
+        traced = {"error": f"自动溯源出错（{type(err).__name__}），请在溯源页面手动核查"}
+    with lib.db.write() as conn:
+        if not store.set_trace(conn, report_id, json.dumps(traced, ensure_ascii=False)):
+            return False  # traced meanwhile by another worker
+        audit.record(
+            conn, None, "report.trace", str(report_id), {"verdict": traced.get("verdict", "")}
+        )
+    return True
+
+
+class Tracer:
+    """The process's one background tracer: a daemon thread that traces the pending reports of
+    each library it is woken for, one report at a time. Wake-ups wait in an ordered set (one
+    entry per library), so a burst of reports costs one queue entry and never a thread each;
+    what is pending lives in the database, so a report whose process died is traced after the
+    restart (`resume_traces`, or the editor's list)."""
+
+    def __init__(self) -> None:
+        self._cond = threading.Condition()
+        self._waiting: dict[int, Library] = {}
+        self._thread: threading.Thread | None = None
+        self._busy = False
+        self._holds = 0
+
+    def wake(self, lib: Library) -> None:
+        with self._cond:
+            if self._holds:
+                return  # see `held`
+            self._waiting.setdefault(id(lib), lib)
+            if self._thread is None or not self._thread.is_alive():
+                self._thread = threading.Thread(
+                    target=self._run, name="gongwen-report-tracer", daemon=True
+                )
+                self._thread.start()
+            self._cond.notify_all()
+
+    def _run(self) -> None:
+        while True:
+            with self._cond:
+                self._cond.wait_for(lambda: bool(self._waiting) and not self._holds)
+                lib = self._waiting.pop(next(iter(self._waiting)))
+                self._busy = True
+            try:
+                trace_pending(lib)
+            except Exception as err:  # a database hiccup (or a closed library) ends one round
+                log.warning("tracing pending reports failed: %s", err)
+            finally:
+                with self._cond:
+                    self._busy = False
+                    self._cond.notify_all()
+
+    def wait_idle(self, timeout: float | None = None) -> bool:
+        """Until nothing is queued or being traced; False on timeout."""
+        with self._cond:
+            return self._cond.wait_for(lambda: not self._waiting and not self._busy, timeout)
+
+    @contextmanager
+    def held(self) -> Iterator[None]:
+        """No background tracing inside the block (once the round under way, if any, ends):
+        wake-ups are ignored, so what is submitted meanwhile stays pending until the next one
+        after it (`trace_pending` traces it at once)."""
+        with self._cond:
+            self._holds += 1
+            self._cond.wait_for(lambda: not self._busy)
+        try:
+            yield
+        finally:
+            with self._cond:
+                self._holds -= 1
+                self._cond.notify_all()
+
+
+TRACER = Tracer()
+
+
+def resume_traces(lib: Library) -> None:
+    """Trace, in the background, the reports an earlier process left pending (the web app's
+    lifespan calls this at start)."""
+    TRACER.wake(lib)
+
+
 def confirm(
     lib: Library, editor: Member, report_id: int, reason: str, leaker_email: str = ""
 ) -> bool:
-    """Confirm a report: suspend the leaker, reward the reporter if this is the first valid
-    report of the leak. The leaker is the member the trace identified, or the one the editor
-    names. Returns whether a reward was granted."""
+    """Confirm a report: suspend the leaker; reward the reporter if no report of this leaker was
+    rewarded in the last 365 days. The leaker is the member the trace identified, or the one the
+    editor names. Returns whether a reward was granted."""
     require_editor(editor)
     reason = _reason(reason, "请写明认定理由")
     with lib.db.write() as conn:
-        row = _pending(conn, report_id)
+        row = _decide(conn, report_id, "confirmed", editor)
         traced = json.loads(row.trace_json or "{}")
-        leaker = _leaker(conn, traced, leaker_email)
+        leaker = _leaker(conn, row, traced, leaker_email)
+        reporter_id, email = _reporter_account(conn, row)
+        # The per-leaker decision and the payment under the leaker's (and the reporter's) row
+        # lock: two reports of one leaker confirmed at once are decided one after the other.
+        users.lock(conn, [leaker.id] + ([reporter_id] if reporter_id is not None else []))
         materials = sorted({int(m["id"]) for m in traced.get("materials", []) if m.get("id")})
         users.suspend(conn, leaker.id, f"经核实倒卖会员资料（举报 #{report_id}）；可申诉")
         audit.record(
             conn, editor.id, "user.suspend", str(leaker.id), {"report": report_id, "reason": reason}
         )
-        reward, why = _reward_decision(conn, row, leaker, materials)
+        refusal = _refusal(conn, row, reporter_id, email, leaker)
         store.update(
             conn,
             report_id,
-            status="confirmed",
             leaker_id=leaker.id,
             material_ids=",".join(map(str, materials)),
             reason=reason,
-            rewarded=reward,
-            decided_by=editor.id,
-            decided_at=now(),
+            rewarded=refusal is None,
         )
         audit.record(
             conn,
@@ -196,26 +359,22 @@ def confirm(
             str(report_id),
             {"leaker": leaker.id, "materials": materials, "reason": reason},
         )
-        if reward:
-            _pay(conn, row, editor)
+        if refusal is None:
+            _pay(conn, row, reporter_id, email, leaker, editor)
         else:
-            audit.record(conn, editor.id, "reward.refused", str(report_id), {"why": why})
-    return reward
+            kind, why = refusal
+            audit.record(
+                conn, editor.id, "reward.refused", str(report_id), {"why": why, "kind": kind}
+            )
+    return refusal is None
 
 
 def reject(lib: Library, editor: Member, report_id: int, reason: str) -> None:
     require_editor(editor)
     reason = _reason(reason, "请写明不予认定的理由")
     with lib.db.write() as conn:
-        _pending(conn, report_id)
-        store.update(
-            conn,
-            report_id,
-            status="rejected",
-            reason=reason,
-            decided_by=editor.id,
-            decided_at=now(),
-        )
+        _decide(conn, report_id, "rejected", editor)
+        store.update(conn, report_id, reason=reason)
         audit.record(conn, editor.id, "report.reject", str(report_id), {"reason": reason})
 
 
@@ -226,13 +385,18 @@ def _reason(reason: str, missing: str) -> str:
     return reason
 
 
-def _pending(conn: object, report_id: int) -> ReportRow:
-    """The report, if it exists and has not been decided yet."""
-    row = store.by_id(conn, report_id)
-    if row is None:
-        raise NotFound(f"没有编号为 {report_id} 的举报")
-    if row.status != "received":
+def _decide(conn: object, report_id: int, status: str, editor: Member) -> ReportRow:
+    """Decide a received report, as the transaction's first statement.
+
+    The compare-and-set comes first so that on SQLite it takes the write lock before anything is
+    read (later reads see every decision committed before it), and on PostgreSQL the report's
+    row lock: of concurrent decisions on one report exactly one proceeds."""
+    if not store.decide(conn, report_id, status, editor.id):
+        if store.by_id(conn, report_id) is None:
+            raise NotFound(f"没有编号为 {report_id} 的举报")
         raise InvalidInput("status", "这份举报已处理")
+    row = store.by_id(conn, report_id)
+    assert row is not None  # decided just now, in this transaction
     return row
 
 
@@ -259,12 +423,14 @@ def apply_pending(conn: object, user_id: int, email: str) -> None:
         store.mark_applied(conn, ledger_id, user_id)
 
 
-def _leaker(conn: object, traced: dict[str, object], leaker_email: str) -> Member:
+def _leaker(conn: object, row: ReportRow, traced: dict[str, object], leaker_email: str) -> Member:
     if leaker_email:
         found = users.by_email(conn, normalise_email(leaker_email))
         if found is None:
             raise InvalidInput("leaker_email", f"没有用户 {leaker_email}")
         return found.member
+    if row.tracing:
+        raise InvalidInput("leaker_email", "自动溯源尚未完成：请稍后再认定，或填写泄露者的邮箱")
     named = traced.get("members") or []
     if traced.get("verdict") != "identified" or not isinstance(named, list) or len(named) != 1:
         raise InvalidInput("leaker_email", "自动溯源未能认定唯一的会员：请核实后填写泄露者的邮箱")
@@ -288,44 +454,52 @@ def _reporter_account(conn: object, row: ReportRow) -> tuple[int | None, str]:
     return None, email
 
 
-def _reward_decision(
-    conn: object, row: ReportRow, leaker: Member, materials: list[int]
-) -> tuple[bool, str]:
-    reporter_id, email = _reporter_account(conn, row)
+def _refusal(
+    conn: object, row: ReportRow, reporter_id: int | None, email: str, leaker: Member
+) -> tuple[str, str] | None:
+    """Why this confirmed report earns no reward, as (kind, the editor's explanation); None
+    when it does. Called under the leaker's row lock."""
     if reporter_id == leaker.id or (email and email == leaker.email):
-        return False, "举报人即泄露者本人"
+        return "self", "举报人即泄露者本人"
     if reporter_id is None and not email:
-        return False, "联系方式不是邮箱，无法发放会员（请联系管理员）"
+        return "contact", "联系方式不是邮箱，无法发放会员（请联系管理员）"
     shared = _linked(conn, row, reporter_id, leaker)
     if shared:
-        return False, (
-            f"举报人与泄露者为关联账号（共用登录地址 {'、'.join(sorted(shared))}）；"
+        return "linked", (
+            f"举报人与泄露者为关联账号（共用注册、登录或举报地址 {'、'.join(sorted(shared))}）；"
             "如确属不同的人，管理员可手动赠送"
         )
-    # The first report confirmed wins (editors review in order of arrival).
-    for earlier in store.confirmed_for(conn, leaker.id, row.id):
-        shared = set(earlier.material_ids.split(",")) & {str(m) for m in materials}
-        if shared or not materials:
-            return False, f"同一泄露已由举报 #{earlier.id} 认定在先"
-    return True, ""
+    # One reward per leak: a reseller reported by several people, or once per material, pays
+    # one year, to the first report confirmed.
+    earlier = store.reward_since(conn, leaker.id, now() - timedelta(days=REWARD_DAYS))
+    if earlier is not None:
+        return "repeat", f"同一泄露者 {REWARD_DAYS} 天内已由举报 #{earlier} 奖励"
+    return None
 
 
 def _linked(conn: object, row: ReportRow, reporter_id: int | None, leaker: Member) -> set[str]:
-    """Addresses that tie the reporter to the leaker: the leaker signed in from where the
-    reporter signs in, or from where the report was sent (a reseller reporting a puppet
+    """Addresses that tie the reporter to the leaker: the leaker signed up or signed in from
+    where the reporter did, or from where the report was sent (a reseller reporting a puppet
     account to earn a free year)."""
     actors = (leaker.id,) + ((reporter_id,) if reporter_id is not None else ())
-    logins = audit.addresses(conn, ("login",), actors=actors)
-    leaker_addresses = logins.get(leaker.id, set())
+    seen = audit.addresses(conn, ACCOUNT_ADDRESS_ACTIONS, actors=actors)
+    leaker_addresses = seen.get(leaker.id, set())
     sent_from = audit.addresses(conn, ("report.submit",), target=str(row.id))
     reporter_addresses = set().union(*sent_from.values()) if sent_from else set()
     if reporter_id is not None:
-        reporter_addresses |= logins.get(reporter_id, set())
+        reporter_addresses |= seen.get(reporter_id, set())
     return leaker_addresses & reporter_addresses
 
 
-def _pay(conn: object, row: ReportRow, editor: Member) -> None:
-    reporter_id, email = _reporter_account(conn, row)
+def _pay(
+    conn: object,
+    row: ReportRow,
+    reporter_id: int | None,
+    email: str,
+    leaker: Member,
+    editor: Member,
+) -> None:
+    store.insert_reward(conn, row.id, leaker.id)  # first: a second payment of it fails here
     ledger_id = store.credit_days(
         conn, reporter_id, email, REWARD_DAYS, f"举报 #{row.id} 属实", row.id
     )

@@ -78,6 +78,20 @@ def update_user(conn: Any, user_id: int, **values: Any) -> bool:
     return bool(conn.execute(update(users).where(users.c.id == user_id).values(**values)).rowcount)
 
 
+def lock(conn: Any, user_ids: list[int]) -> None:
+    """Hold these users' rows until the transaction ends (PostgreSQL: in id order, so two
+    transactions locking overlapping sets cannot deadlock; NO KEY UPDATE, so rows that merely
+    refer to a user, like a new session, are not held up). SQLite has one writer: a write
+    transaction holds the database's write lock once it has written."""
+    if not user_ids or sql.is_sqlite(conn):
+        return
+    sql.rows(
+        conn,
+        "SELECT id FROM users WHERE id IN (:ids) ORDER BY id FOR NO KEY UPDATE",
+        {"ids": sql.in_list(sorted(set(user_ids)))},
+    )
+
+
 def suspend(conn: Any, user_id: int, reason: str) -> bool:
     """Suspend an account and end its sessions at once."""
     done = update_user(conn, user_id, suspended_at=now(), suspended_reason=reason)

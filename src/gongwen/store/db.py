@@ -21,7 +21,7 @@ if TYPE_CHECKING:
     from sqlalchemy import Connection, Engine
 
 MIGRATIONS = Path(__file__).parent / "migrations"
-SCHEMA_VERSION = "0010"  # the newest migration; tests check it against Alembic's head
+SCHEMA_VERSION = "0011"  # the newest migration; tests check it against Alembic's head
 _POOL_SIZE = 8  # idle SQLite read connections kept per process
 
 
@@ -122,9 +122,23 @@ class Database:
 
     @contextmanager
     def write(self) -> Iterator[Connection]:
-        """A transaction: committed when the block ends, rolled back if it raises."""
-        with self.engine.begin() as conn:
-            yield conn
+        """A transaction: committed when the block ends, rolled back if it raises.
+
+        On SQLite it takes the write lock at its start (BEGIN IMMEDIATE): otherwise the reads
+        before its first write run on a snapshot another writer may change meanwhile, and a
+        check-then-write (a limit, a report's decision) loses updates."""
+        if self.dialect != "sqlite":
+            with self.engine.begin() as conn:
+                yield conn
+            return
+        with self.engine.connect() as conn:
+            conn.exec_driver_sql("BEGIN IMMEDIATE")
+            try:
+                yield conn
+            except BaseException:
+                conn.rollback()
+                raise
+            conn.commit()
 
     def schema_version(self) -> str | None:
         """The migration the database is at, or None for an empty database."""

@@ -213,6 +213,8 @@ leak_reports = Table(
     Column("created_at", UTCDateTime(), nullable=False),
     Column("decided_by", Integer),
     Column("decided_at", UTCDateTime()),
+    # Migration 0011: when the evidence was traced; NULL while the background trace is pending.
+    Column("traced_at", UTCDateTime()),
 )
 leak_appeals = Table(
     "leak_appeals",
@@ -233,6 +235,15 @@ membership_days = Table(
     Column("report_id", Integer, ForeignKey("leak_reports.id")),
     Column("created_at", UTCDateTime(), nullable=False),
     Column("applied_at", UTCDateTime()),
+)
+# Migration 0011: the reports whose reporter was paid, one row each (a report is paid at most
+# once); a leaker with a row here in the last 365 days earns no other report a reward.
+leak_rewards = Table(
+    "leak_rewards",
+    metadata,
+    Column("report_id", Integer, ForeignKey("leak_reports.id"), primary_key=True),
+    Column("leaker_id", Integer, ForeignKey("users.id"), nullable=False, index=True),
+    Column("paid_at", UTCDateTime(), nullable=False),
 )
 
 # Migration 0009: a revision's variant sites, frozen at its first copy; editors' vetoes and

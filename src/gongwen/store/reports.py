@@ -26,11 +26,16 @@ class ReportRow:
     rewarded: bool
     created_at: datetime
     decided_at: datetime | None
+    traced_at: datetime | None  # None while the background trace is pending
+
+    @property
+    def tracing(self) -> bool:
+        return self.traced_at is None
 
 
 _COLUMNS = (
     "id, contact, reporter_id, evidence_text, evidence_link, evidence_filename, trace_json,"
-    " status, leaker_id, material_ids, reason, rewarded, created_at, decided_at"
+    " status, leaker_id, material_ids, reason, rewarded, created_at, decided_at, traced_at"
 )
 
 
@@ -50,6 +55,7 @@ def _row(r: Any) -> ReportRow:
         bool(r[11]),
         sql.at(r[12]),
         sql.when(r[13]),
+        sql.when(r[14]),
     )
 
 
@@ -78,6 +84,84 @@ def update(conn: Any, report_id: int, **values: Any) -> bool:
     return bool(done)
 
 
+def decide(conn: Any, report_id: int, status: str, editor_id: int | None) -> bool:
+    """Move a received report to `status`; False when it was not (or no longer) received.
+
+    A compare-and-set: of concurrent decisions on one report exactly one changes the row (on
+    PostgreSQL the others wait for its row lock, then find the status changed)."""
+    from sqlalchemy import update as update_
+
+    from gongwen.store.platform_schema import leak_reports
+
+    done = conn.execute(
+        update_(leak_reports)
+        .where(leak_reports.c.id == report_id, leak_reports.c.status == "received")
+        .values(status=status, decided_by=editor_id, decided_at=now())
+    ).rowcount
+    return bool(done)
+
+
+def set_trace(conn: Any, report_id: int, trace_json: str) -> bool:
+    """Store a pending report's trace; False when it was traced already (by another process)."""
+    from sqlalchemy import update as update_
+
+    from gongwen.store.platform_schema import leak_reports
+
+    done = conn.execute(
+        update_(leak_reports)
+        .where(leak_reports.c.id == report_id, leak_reports.c.traced_at.is_(None))
+        .values(trace_json=trace_json, traced_at=now())
+    ).rowcount
+    return bool(done)
+
+
+def untraced(conn: Any, limit: int = 100) -> list[int]:
+    """The reports whose trace is pending, oldest first."""
+    return [
+        int(r[0])
+        for r in sql.rows(
+            conn,
+            "SELECT id FROM leak_reports WHERE traced_at IS NULL ORDER BY id LIMIT :n",
+            {"n": limit},
+        )
+    ]
+
+
+def evidence(conn: Any, report_id: int) -> tuple[str, bytes | None, str] | None:
+    """(pasted text, file, file name) of a report."""
+    found = sql.row(
+        conn,
+        "SELECT evidence_text, evidence_file, evidence_filename FROM leak_reports WHERE id = :id",
+        {"id": report_id},
+    )
+    if found is None:
+        return None
+    text, data, filename = found
+    return text, None if data is None else bytes(data), filename
+
+
+def reward_since(conn: Any, leaker_id: int, since: datetime) -> int | None:
+    """The report whose reporter was paid for this leaker since `since`, if any."""
+    found = sql.scalar(
+        conn,
+        "SELECT report_id FROM leak_rewards WHERE leaker_id = :l AND paid_at >= :since"
+        " ORDER BY paid_at LIMIT 1",
+        {"l": leaker_id, "since": since},
+    )
+    return None if found is None else int(found)
+
+
+def insert_reward(conn: Any, report_id: int, leaker_id: int) -> None:
+    """Record that this report was paid: its primary key refuses a second payment."""
+    from sqlalchemy import insert as insert_
+
+    from gongwen.store.platform_schema import leak_rewards
+
+    conn.execute(
+        insert_(leak_rewards).values(report_id=report_id, leaker_id=leaker_id, paid_at=now())
+    )
+
+
 def by_id(conn: Any, report_id: int) -> ReportRow | None:
     found = sql.row(conn, f"SELECT {_COLUMNS} FROM leak_reports WHERE id = :id", {"id": report_id})
     return None if found is None else _row(found)
@@ -102,19 +186,6 @@ def listing(conn: Any, limit: int = 200) -> list[ReportRow]:
         _row(r)
         for r in sql.rows(
             conn, f"SELECT {_COLUMNS} FROM leak_reports ORDER BY id DESC LIMIT :n", {"n": limit}
-        )
-    ]
-
-
-def confirmed_for(conn: Any, leaker_id: int, other_than: int) -> list[ReportRow]:
-    """Confirmed reports naming this leaker, other than `other_than`."""
-    return [
-        _row(r)
-        for r in sql.rows(
-            conn,
-            f"SELECT {_COLUMNS} FROM leak_reports WHERE leaker_id = :l AND status = 'confirmed'"
-            " AND id <> :r ORDER BY id",
-            {"l": leaker_id, "r": other_than},
         )
     ]
 

@@ -13,6 +13,7 @@ from fastapi.templating import Jinja2Templates
 
 from gongwen.config import Settings
 from gongwen.library import Library
+from gongwen.platform import reports as leak_reports
 from gongwen.platform import webhook
 from gongwen.platform.scheduler import Scheduler
 from gongwen.web import errors
@@ -67,6 +68,8 @@ def create_app(lib: Library, *, live_updates: bool = True) -> FastAPI:
         if live_updates:
             await hub.start()
             scheduler.start()
+        # Leak reports an earlier process left untraced are traced in the background.
+        leak_reports.resume_traces(lib)
         # Everything built so far lives as long as the process: keep it out of every future
         # collection, and collect less often (full collections of the page caches stalled
         # the event loop for 100+ ms).

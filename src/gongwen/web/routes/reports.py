@@ -8,7 +8,7 @@ from typing import Annotated
 from fastapi import APIRouter, File, Form, Response, UploadFile
 from fastapi.responses import HTMLResponse, RedirectResponse
 
-from gongwen.errors import GongwenError
+from gongwen.errors import GongwenError, RateLimited
 from gongwen.model.member import Member
 from gongwen.platform import reports as service
 from gongwen.platform import tracing
@@ -52,7 +52,7 @@ def submit(
         return render(
             ctx,
             "report.html",
-            status_code=400,
+            status_code=429 if isinstance(err, RateLimited) else 400,
             error=getattr(err, "reason", str(err)),
             values=values,
         )
