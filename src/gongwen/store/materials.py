@@ -357,9 +357,9 @@ def set_metadata(conn: Any, material_id: int, **fields: object) -> bool:
     return True
 
 
-def rebuild_passages(conn: Any, preview_chars: int, *, layouts: bool = True) -> int:
+def rebuild_passages(conn: Any, preview_chars: int) -> int:
     """Rebuild every current revision's public passages (after a change of the preview length
-    or of what they are) and, with `layouts`, their passage layouts. Returns revisions done;
+    or of what they are) and their passage layouts. Returns revisions done;
     the caller queues them for the search index (or gives the library a new identity)."""
     from sqlalchemy import delete
 
@@ -404,8 +404,7 @@ def rebuild_passages(conn: Any, preview_chars: int, *, layouts: bool = True) -> 
                     for i, ps in enumerate(passages)
                 ],
             )
-        if layouts:
-            write_layout(conn, revision_id, text)
+        write_layout(conn, revision_id, text)
     return len(current)
 
 

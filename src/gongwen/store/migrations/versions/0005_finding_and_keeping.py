@@ -8,8 +8,6 @@ Revises: 0004
 import sqlalchemy as sa
 from alembic import op
 
-from gongwen.store.types import UTCDateTime
-
 revision = "0005"
 down_revision = "0004"
 branch_labels = None
@@ -21,7 +19,7 @@ def upgrade() -> None:
         "favourites",
         sa.Column("user_id", sa.Integer(), sa.ForeignKey("users.id"), nullable=False),
         sa.Column("material_id", sa.Integer(), nullable=False),
-        sa.Column("created_at", UTCDateTime(), nullable=False),
+        sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
         sa.PrimaryKeyConstraint("user_id", "material_id"),
     )
     # Related materials: the same organisation's, then the same kind's, of one document type.
@@ -31,7 +29,7 @@ def upgrade() -> None:
         "site_settings",
         sa.Column("key", sa.String(32), primary_key=True),
         sa.Column("value", sa.Text(), nullable=False),
-        sa.Column("updated_at", UTCDateTime(), nullable=False),
+        sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False),
         sa.Column("updated_by", sa.Integer()),
     )
 

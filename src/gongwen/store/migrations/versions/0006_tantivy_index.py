@@ -9,8 +9,13 @@ applies them. `search_identity` names this library's index: an index directory b
 another identity is rebuilt from the database (the first search after this upgrade does it).
 `passage_layouts` holds each revision's passages as offsets into its text (store/index/layout.py):
 what a result shows is chosen from it; it is filled here for every revision.
+
+Frozen: the layout is written here as store/index/layout.py's `encode` wrote it in this release
+(the format that module's `decode` reads), so a later change to that code cannot change what
+this upgrade does.
 """
 
+import json
 import uuid
 
 import sqlalchemy as sa
@@ -45,13 +50,46 @@ def upgrade() -> None:
     # Heading paths of results look sections up by (revision, ord); the old index was its prefix.
     op.create_index("ix_sections_revision_ord", "sections", ["revision_id", "ord"])
     op.drop_index("ix_sections_revision_id", "sections")
-    from gongwen.store import sql
-    from gongwen.store.materials import write_layout
+    revision_ids = list(conn.execute(sa.text("SELECT id FROM revisions ORDER BY id")).scalars())
+    for revision_id in revision_ids:  # one text at a time: a large library does not fit in memory
+        params = {"r": revision_id}
+        text = conn.execute(sa.text("SELECT text FROM revisions WHERE id = :r"), params).scalar()
+        passages = conn.execute(
+            sa.text(
+                'SELECT id, kind, section_ord, "start", "text" FROM paragraphs'
+                " WHERE revision_id = :r ORDER BY ord"
+            ),
+            params,
+        ).all()
+        conn.execute(
+            sa.text("INSERT INTO passage_layouts (revision_id, layout) VALUES (:r, :layout)"),
+            {"r": revision_id, "layout": _layout(text or "", [tuple(p) for p in passages])},
+        )
 
-    ids = [r for (r,) in sql.rows(conn, "SELECT id FROM revisions ORDER BY id")]
-    for revision_id in ids:  # one text at a time: a large library does not fit in memory
-        text = sql.scalar(conn, "SELECT text FROM revisions WHERE id = :r", {"r": revision_id})
-        write_layout(conn, revision_id, text)
+
+def _layout(revision_text: str, passages: list[tuple[int, str, int | None, int, str]]) -> str:
+    """A revision's passages, (paragraph id, kind, section, start, text) each, as one JSON
+    value: {"<kind>": [[ids], [start0, end0, start1, end1, …], [sections]], "inline": [[id,
+    kind, section, text], …]}. A passage that is a slice of the text is stored as where it lies,
+    one that is not (a heading: label + heading) with its text; title passages are left out."""
+    slices: dict[str, list[tuple[int, int, int, int | None]]] = {}
+    inline: list[list[object]] = []
+    for pid, kind, section, start, text in passages:
+        if kind == "title":
+            continue
+        if start >= 0 and text and revision_text[start : start + len(text)] == text:
+            slices.setdefault(str(kind), []).append((start, start + len(text), pid, section))
+        else:
+            inline.append([pid, str(kind), section, text])
+    out: dict[str, object] = {"inline": inline}
+    for kind, rows in slices.items():
+        rows.sort()
+        out[kind] = [
+            [r[2] for r in rows],
+            [x for r in rows for x in (r[0], r[1])],
+            [r[3] for r in rows],
+        ]
+    return json.dumps(out, ensure_ascii=False, separators=(",", ":"))
 
 
 def downgrade() -> None:

@@ -7,8 +7,6 @@ Revises: 0006
 import sqlalchemy as sa
 from alembic import op
 
-from gongwen.store.types import UTCDateTime
-
 revision = "0007"
 down_revision = "0006"
 branch_labels = None
@@ -20,7 +18,7 @@ def upgrade() -> None:
         "trace_keys",
         sa.Column("id", sa.Integer(), primary_key=True),
         sa.Column("secret", sa.String(64), nullable=False),
-        sa.Column("created_at", UTCDateTime(), nullable=False),
+        sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
     )
     with op.batch_alter_table("downloads") as batch:
         batch.add_column(sa.Column("sha256", sa.String(64)))

@@ -7,8 +7,6 @@ Revises: 0007
 import sqlalchemy as sa
 from alembic import op
 
-from gongwen.store.types import UTCDateTime
-
 revision = "0008"
 down_revision = "0007"
 branch_labels = None
@@ -32,9 +30,9 @@ def upgrade() -> None:
         sa.Column("material_ids", sa.Text(), nullable=False, server_default=""),
         sa.Column("reason", sa.Text(), nullable=False, server_default=""),
         sa.Column("rewarded", sa.Boolean(), nullable=False, server_default=sa.false()),
-        sa.Column("created_at", UTCDateTime(), nullable=False),
+        sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
         sa.Column("decided_by", sa.Integer()),
-        sa.Column("decided_at", UTCDateTime()),
+        sa.Column("decided_at", sa.DateTime(timezone=True)),
     )
     op.create_index("ix_leak_reports_leaker_id", "leak_reports", ["leaker_id"])
     op.create_table(
@@ -42,7 +40,7 @@ def upgrade() -> None:
         sa.Column("id", sa.Integer(), primary_key=True),
         sa.Column("user_id", sa.Integer(), sa.ForeignKey("users.id"), nullable=False),
         sa.Column("text", sa.Text(), nullable=False),
-        sa.Column("created_at", UTCDateTime(), nullable=False),
+        sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
     )
     op.create_table(
         "membership_days",
@@ -52,8 +50,8 @@ def upgrade() -> None:
         sa.Column("days", sa.Integer(), nullable=False),
         sa.Column("reason", sa.Text(), nullable=False),
         sa.Column("report_id", sa.Integer(), sa.ForeignKey("leak_reports.id")),
-        sa.Column("created_at", UTCDateTime(), nullable=False),
-        sa.Column("applied_at", UTCDateTime()),
+        sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("applied_at", sa.DateTime(timezone=True)),
     )
     op.create_index("ix_membership_days_email", "membership_days", ["email"])
 

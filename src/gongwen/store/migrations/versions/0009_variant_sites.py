@@ -8,8 +8,6 @@ Revises: 0008
 import sqlalchemy as sa
 from alembic import op
 
-from gongwen.store.types import UTCDateTime
-
 revision = "0009"
 down_revision = "0008"
 branch_labels = None
@@ -21,14 +19,14 @@ def upgrade() -> None:
         "revision_sites",
         sa.Column("revision_id", sa.Integer(), sa.ForeignKey("revisions.id"), primary_key=True),
         sa.Column("sites", sa.Text(), nullable=False),
-        sa.Column("frozen_at", UTCDateTime(), nullable=False),
+        sa.Column("frozen_at", sa.DateTime(timezone=True), nullable=False),
     )
     op.create_table(
         "site_vetoes",
         sa.Column("revision_id", sa.Integer(), sa.ForeignKey("revisions.id"), nullable=False),
         sa.Column("start", sa.Integer(), nullable=False),
         sa.Column("vetoed_by", sa.Integer()),
-        sa.Column("created_at", UTCDateTime(), nullable=False),
+        sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
         sa.PrimaryKeyConstraint("revision_id", "start"),
     )
     op.create_table(
@@ -37,7 +35,7 @@ def upgrade() -> None:
         sa.Column("form_a", sa.String(8), nullable=False),
         sa.Column("form_b", sa.String(8), nullable=False),
         sa.Column("approved_by", sa.Integer()),
-        sa.Column("created_at", UTCDateTime(), nullable=False),
+        sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
     )
 
 

@@ -22,8 +22,6 @@ from datetime import UTC, datetime
 import sqlalchemy as sa
 from alembic import op
 
-from gongwen.store.types import UTCDateTime
-
 revision = "0011"
 down_revision = "0010"
 branch_labels = None
@@ -35,7 +33,7 @@ def upgrade() -> None:
         "leak_rewards",
         sa.Column("report_id", sa.Integer(), sa.ForeignKey("leak_reports.id"), primary_key=True),
         sa.Column("leaker_id", sa.Integer(), sa.ForeignKey("users.id"), nullable=False),
-        sa.Column("paid_at", UTCDateTime(), nullable=False),
+        sa.Column("paid_at", sa.DateTime(timezone=True), nullable=False),
     )
     op.create_index("ix_leak_rewards_leaker_id", "leak_rewards", ["leaker_id"])
     # One row per report (its primary key): duplicates in membership_days cannot make it fail.
@@ -45,7 +43,7 @@ def upgrade() -> None:
         " WHERE status = 'confirmed' AND rewarded AND leaker_id IS NOT NULL"
     )
     with op.batch_alter_table("leak_reports") as batch:
-        batch.add_column(sa.Column("traced_at", UTCDateTime()))
+        batch.add_column(sa.Column("traced_at", sa.DateTime(timezone=True)))
     op.execute("UPDATE leak_reports SET traced_at = created_at")
     _flag_duplicate_rewards()
 
@@ -68,7 +66,7 @@ def _flag_duplicate_rewards() -> None:
         return
     audit_log = sa.table(
         "audit_log",
-        sa.column("at", UTCDateTime()),
+        sa.column("at", sa.DateTime(timezone=True)),
         sa.column("actor_id", sa.Integer()),
         sa.column("action", sa.String()),
         sa.column("target", sa.Text()),
@@ -83,6 +81,7 @@ def _flag_duplicate_rewards() -> None:
         audit_log,
         [
             {
+                # In UTC: SQLite keeps a time's wall-clock fields, as the code reads them.
                 "at": datetime.now(UTC),
                 "actor_id": None,
                 "action": "reward.duplicates",
