@@ -2,34 +2,34 @@
 
 Materials: #1 published 5 years ago (older than any back catalogue here), #2 published 2 years
 ago (inside a new subscription's 3-year back catalogue), #3–#6 published now.
+
+The world is made once per session and per database (a template, tests/conftest.py); each test
+module gets its own copy.
 """
 
 from __future__ import annotations
 
 import re
-import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import timedelta
+from typing import TYPE_CHECKING
 
 import pytest
-from fastapi.testclient import TestClient
-from sqlalchemy import create_engine, text, update
 
-from gongwen.config import Settings
-from gongwen.ingest.service import ingest
-from gongwen.library import Library
-from gongwen.model.member import OPERATOR, Role
-from gongwen.platform.accounts import create_user
-from gongwen.platform.plans import add_months
-from gongwen.platform.subscriptions import grant
-from gongwen.store.schema import materials
-from gongwen.util.clock import now
-from gongwen.web.app import create_app
+from gongwen.model.member import Role
 
-from ..conftest import PG_URL, REQUIRE_PG, SEED, _pg_available
+from ..conftest import SEED
+
+if TYPE_CHECKING:
+    from fastapi.testclient import TestClient
+
+    from gongwen.library import Library
+
+    from ..conftest import PostgresTemplates, SqliteTemplates
 
 PASSWORD = "正确的密码-correct-horse"
+TEMPLATE_FIXTURES = {"sqlite": "sqlite_templates", "postgres": "pg_templates"}  # tests/conftest.py
 USERS = {
     "nosub": Role.MEMBER,
     "covered": Role.MEMBER,
@@ -48,6 +48,8 @@ class World:
     deep: dict[int, str]  # material id -> a sentence far beyond its preview
 
     def client(self, who: str | None = None, address: str = "testclient") -> TestClient:
+        from fastapi.testclient import TestClient
+
         client = TestClient(  # type: ignore[arg-type]
             self.app, follow_redirects=False, client=(address, 50000)
         )
@@ -72,7 +74,19 @@ def csrf_of(client: TestClient, page: str = "/account") -> str:
     return match.group(1)
 
 
-def _build(lib: Library) -> World:
+def _fill(lib: Library) -> tuple[dict[str, int], dict[int, str]]:
+    """The world's data in a migrated library: its users' ids, and a deep sentence of each
+    material."""
+    from sqlalchemy import text, update
+
+    from gongwen.ingest.service import ingest
+    from gongwen.model.member import OPERATOR
+    from gongwen.platform.accounts import create_user
+    from gongwen.platform.plans import add_months
+    from gongwen.platform.subscriptions import grant
+    from gongwen.store.schema import materials
+    from gongwen.util.clock import now
+
     assert all(r.ok for r in ingest(lib, [SEED]))
     with lib.engine.begin() as conn:
         conn.execute(
@@ -103,8 +117,18 @@ def _build(lib: Library) -> World:
                 .all()
             )
             deep[mid] = next(t for t in texts if len(t) > 40)[:30]
-    app = create_app(lib, live_updates=False)
-    return World(lib, app, ids, deep)
+    return ids, deep
+
+
+def _world(lib: Library, ids: dict[str, int], deep: dict[int, str]) -> World:
+    from gongwen.web.app import create_app
+
+    return World(lib, create_app(lib, live_updates=False), dict(ids), dict(deep))
+
+
+def _build(lib: Library) -> World:
+    """The world in a migrated library of the caller's."""
+    return _world(lib, *_fill(lib))
 
 
 @pytest.fixture(
@@ -113,33 +137,15 @@ def _build(lib: Library) -> World:
 def world(
     request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
 ) -> Iterator[World]:
-    if request.param == "sqlite":
-        lib = Library.open(
-            Settings(db_url=f"sqlite:///{tmp_path_factory.mktemp('web') / 'web.sqlite3'}")
-        )
-        yield _build(lib)
-        lib.close()
-        return
-    problem = _pg_available()
-    if problem:
-        if REQUIRE_PG:
-            pytest.fail(f"PostgreSQL is required but: {problem}")
-        pytest.skip(f"no PostgreSQL server: {problem}")
-    schema = f"gw_{uuid.uuid4().hex[:12]}"
-    admin = create_engine(PG_URL)
-    with admin.begin() as conn:
-        conn.execute(text(f"CREATE SCHEMA {schema}"))
-    lib = Library.open(
-        Settings(
-            db_url=f"{PG_URL}?options=-csearch_path%3D{schema}",
-            index_dir=tmp_path_factory.mktemp("pg-index"),
-        )
+    """A copy of the world's template (tests/conftest.py) for this module."""
+    templates: SqliteTemplates | PostgresTemplates = request.getfixturevalue(
+        TEMPLATE_FIXTURES[request.param]
     )
-    yield _build(lib)
-    lib.close()
-    with admin.begin() as conn:
-        conn.execute(text(f"DROP SCHEMA {schema} CASCADE"))
-    admin.dispose()
+    lib, (ids, deep) = templates.open("world", _fill, tmp_path_factory.mktemp("web"))
+    try:
+        yield _world(lib, ids, deep)
+    finally:
+        templates.close(lib)
 
 
 __all__ = ["World", "csrf_of", "timedelta"]
