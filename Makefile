@@ -42,7 +42,8 @@ lint: sync
 	  src/gongwen/store/sql.py src/gongwen/store/index src/gongwen/trace \
 	  src/gongwen/proofread/catalogue.py src/gongwen/proofread/diagnostic.py \
 	  src/gongwen/proofread/rules src/gongwen/proofread/docs.py src/gongwen/proofread/charlm.py \
-	  src/gongwen/proofread/formulary.py src/gongwen/proofread/fluency.py src/gongwen/ingest/uploads.py
+	  src/gongwen/proofread/formulary.py src/gongwen/proofread/fluency.py src/gongwen/ingest/uploads.py \
+	  src/gongwen/cli
 
 bench-search: sync
 	.venv/bin/python bench/search.py

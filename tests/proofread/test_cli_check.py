@@ -5,29 +5,25 @@ from __future__ import annotations
 
 import io
 import json
-import subprocess
-import sys
 from pathlib import Path
 
 import docx
+from click.testing import Result
+
+from .. import gw as cli
 
 DRAFT = "截止2020年6月底,全市完成了了投资XX亿元。\n一是加强领导；二是完善制度；四是强化考核。\n"
 
 
-def gw(*args: str, stdin: bytes | None = None) -> subprocess.CompletedProcess[bytes]:
-    return subprocess.run(
-        [sys.executable, "-m", "gongwen", "check", *args],
-        input=stdin,
-        capture_output=True,
-        timeout=300,
-    )
+def gw(*args: str, stdin: bytes | None = None) -> Result:
+    return cli.gw(None, "check", *args, input=stdin, check=False)
 
 
 def test_json_offsets_are_characters_of_the_decoded_gb18030_file(tmp_path: Path) -> None:
     path = tmp_path / "草稿.txt"
     path.write_bytes(DRAFT.encode("gb18030"))
     proc = gw(str(path), "--json", "--ignore", "GW110")
-    assert proc.returncode == 1
+    assert proc.exit_code == 1
     report = json.loads(proc.stdout)
     by_code = {d["code"]: d for d in report["diagnostics"]}
     assert set(by_code) == {"GW101", "GW602", "GW201", "GW701", "GW303"}
@@ -41,8 +37,8 @@ def test_fix_writes_safe_fixes_back_in_the_files_encoding(tmp_path: Path) -> Non
     path = tmp_path / "draft.txt"
     path.write_bytes(DRAFT.encode("gb18030"))
     proc = gw(str(path), "--fix", "--ignore", "GW110")
-    assert proc.returncode == 1  # the placeholder and the numbering still need a person
-    assert "已修正 3 处" in proc.stdout.decode()
+    assert proc.exit_code == 1  # the placeholder and the numbering still need a person
+    assert "已修正 3 处" in proc.stdout
     text = path.read_bytes().decode("gb18030")
     assert text.startswith("截至2020年6月底，全市完成了投资XX亿元。") and "四是" in text
     again = json.loads(gw(str(path), "--json", "--ignore", "GW110").stdout)
@@ -52,9 +48,9 @@ def test_fix_writes_safe_fixes_back_in_the_files_encoding(tmp_path: Path) -> Non
 def test_clean_text_exits_zero_and_stdin_works() -> None:
     clean = "2020年上半年，我局认真贯彻落实各项决策部署，圆满完成各项任务。\n".encode()
     proc = gw("-", stdin=clean)
-    assert proc.returncode == 0 and "未发现问题" in proc.stdout.decode()
+    assert proc.exit_code == 0 and "未发现问题" in proc.stdout
     fixed = gw("-", "--fix", "--ignore", "GW110", stdin="完成了了任务".encode())
-    assert fixed.stdout.decode() == "完成了任务"
+    assert fixed.stdout == "完成了任务"
 
 
 def test_lines_checks_each_line_alone() -> None:
@@ -73,7 +69,7 @@ def test_docx_fix_keeps_the_documents_formatting(tmp_path: Path) -> None:
     path = tmp_path / "d.docx"
     document.save(str(path))
     proc = gw(str(path), "--fix", "--ignore", "GW110")
-    assert proc.returncode == 0, proc.stdout.decode()
+    assert proc.exit_code == 0, proc.stdout
     again = docx.Document(io.BytesIO(path.read_bytes()))
     assert again.paragraphs[0].text == "截至6月底完成了任务。"
     assert again.paragraphs[0].runs[0].italic
@@ -83,10 +79,10 @@ def test_bad_input_names_the_file_and_exits_2(tmp_path: Path) -> None:
     broken = tmp_path / "broken.docx"
     broken.write_bytes(b"PK\x03\x04 not a zip")
     proc = gw(str(broken))
-    assert proc.returncode == 2 and "broken.docx" in proc.stderr.decode()
+    assert proc.exit_code == 2 and "broken.docx" in proc.stderr
     pdf = tmp_path / "a.pdf"
     pdf.write_bytes(b"%PDF-1.4")
     proc = gw(str(pdf))
-    assert proc.returncode == 2 and "a.pdf" in proc.stderr.decode()
-    assert gw(str(tmp_path / "missing.txt")).returncode == 2
-    assert gw("-", "--select", "GW999", stdin="文字".encode()).returncode == 2
+    assert proc.exit_code == 2 and "a.pdf" in proc.stderr
+    assert gw(str(tmp_path / "missing.txt")).exit_code == 2
+    assert gw("-", "--select", "GW999", stdin="文字".encode()).exit_code == 2

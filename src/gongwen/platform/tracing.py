@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
 
-from gongwen.errors import InvalidInput, NotFound
+from gongwen.errors import InvalidInput, NotFound, ReadError
 from gongwen.ingest.uploads import DOCX_SUFFIX, TEXT_SUFFIXES, UploadLimits, upload_text
 from gongwen.library import Library
 from gongwen.model.material import MaterialDetail
@@ -287,7 +287,10 @@ def _text_of(data: bytes, filename: str) -> str:
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / f"suspect{suffix}"
         path.write_bytes(data)
-        return "\n".join(s.text for s in read_source(path))
+        try:
+            return "\n".join(s.text for s in read_source(path))
+        except ReadError as err:  # it names the temporary copy: name the user's file instead
+            raise InvalidInput("file", f"{name}：{err.reason}") from err
 
 
 def _by_copy_id(

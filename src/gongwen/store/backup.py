@@ -38,11 +38,16 @@ def backup(db: Database, path: Path) -> Done:
         tmp = path.with_name(path.name + ".partial")
         tmp.unlink(missing_ok=True)
         source = sqlite3.connect(db.path or "")
-        target = sqlite3.connect(tmp)
         try:
-            source.backup(target, pages=4096)  # other connections keep writing meanwhile
+            target = sqlite3.connect(tmp)
+            try:
+                source.backup(target, pages=4096)  # other connections keep writing meanwhile
+            finally:
+                target.close()
+        except sqlite3.OperationalError as err:  # the file cannot be written (the database opened)
+            tmp.unlink(missing_ok=True)
+            raise InvalidInput("path", f"{path}: 无法写入备份（{err}）") from None
         finally:
-            target.close()
             source.close()
         os.replace(tmp, path)
     else:
@@ -50,7 +55,7 @@ def backup(db: Database, path: Path) -> Done:
         command = ["pg_dump", "--format=custom", "--no-owner", f"--file={path}", url]
         if schema:
             command.insert(1, f"--schema={schema}")
-        _run(command, "pg_dump")
+        _run(command, "pg_dump", path)
     return Done(path, path.stat().st_size, time.perf_counter() - started)
 
 
@@ -58,10 +63,14 @@ def restore(db: Database, path: Path, *, force: bool = False) -> Done:
     started = time.perf_counter()
     if not path.is_file():
         raise InvalidInput("path", f"{path}: 备份文件不存在")
+    # The file first: a wrong file is the mistake to report, whatever the target holds.
+    if db.dialect == "sqlite":
+        _check_sqlite_backup(path)
+    else:
+        _run(["pg_restore", "--list", str(path)], "pg_restore", path)  # a readable dump
     if _has_data(db) and not force:
         raise InvalidInput("db", "目标数据库已有材料或用户；确认覆盖请加 --force")
     if db.dialect == "sqlite":
-        _check_sqlite_backup(path)
         db.close()
         target = Path(db.path or "")
         target.parent.mkdir(parents=True, exist_ok=True)
@@ -73,10 +82,10 @@ def restore(db: Database, path: Path, *, force: bool = False) -> Done:
         os.replace(tmp.name, target)
     else:
         url, _ = libpq_url(db.url)
-        _run(["pg_restore", "--list", str(path)], "pg_restore")  # a readable dump, or a clear error
         _run(
             ["pg_restore", "--clean", "--if-exists", "--no-owner", f"--dbname={url}", str(path)],
             "pg_restore",
+            path,
         )
     _forget_search_index(db)
     return Done(path, path.stat().st_size, time.perf_counter() - started)
@@ -106,13 +115,15 @@ def libpq_url(url: str) -> tuple[str, str | None]:
     return urlunsplit((scheme, parts.netloc, parts.path, parts.query, "")), schema
 
 
-def _run(command: list[str], tool: str) -> None:
+def _run(command: list[str], tool: str, path: Path) -> None:
     if shutil.which(command[0]) is None:
         raise ConfigError(f"找不到 {tool}：请安装 PostgreSQL 客户端（Debian: postgresql-client）")
     done = subprocess.run(command, capture_output=True, text=True)
     if done.returncode != 0:
         reason = (done.stderr or done.stdout).strip().splitlines()
-        raise InvalidInput("path", f"{tool} 失败：{reason[-1] if reason else done.returncode}")
+        raise InvalidInput(
+            "path", f"{path}: {tool} 失败：{reason[-1] if reason else done.returncode}"
+        )
 
 
 def _check_sqlite_backup(path: Path) -> None:

@@ -1,24 +1,28 @@
 """`gongwen check`: the proofreader on the command line, like a linter.
 
-Registered on gongwen.cli's `app` when that module loads. Exit status 0 when nothing is found,
-1 when something is, 2 on bad input.
+Exit status 0 when nothing is found, 1 when something is, 2 on bad input.
 """
 
 from __future__ import annotations
 
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
-from gongwen.cli import app, emit_json, json_option
+from gongwen.cli.output import emit_json, write_file
+from gongwen.cli.params import json_option
+
+if TYPE_CHECKING:
+    from gongwen.proofread.documents import Checked
 
 
 def _codes(values: tuple[str, ...]) -> list[str]:
     return [c.strip().upper() for v in values for c in v.split(",") if c.strip()]
 
 
-@app.command()
+@click.command()
 @click.argument("source", type=click.Path(allow_dash=True, dir_okay=False, path_type=Path))
 @json_option
 @click.option("--select", multiple=True, help="只运行这些代码前缀的规则（可逗号分隔，如 GW1,GW6）")
@@ -41,25 +45,17 @@ def check(
     一次最多审校 60,000 字（.docx 不超过 10 MB、解压后不超过 40 MB），超过时只读到上限
     为止，报错并以退出码 2 结束，请分段审校。
     """
-    from gongwen.errors import GongwenError
     from gongwen.ingest.uploads import read_limited
     from gongwen.proofread.diagnostic import apply_fixes
     from gongwen.proofread.documents import LIMITS, check_input, fixed_docx
 
     name = str(source)
-    try:
-        if name == "-":
-            data = read_limited(sys.stdin.buffer, name, LIMITS)
-        else:
-            with source.open("rb") as fh:
-                data = read_limited(fh, name, LIMITS)
-        checked = check_input(data, name, _codes(select), _codes(ignore), per_line)
-    except OSError as err:
-        click.echo(f"错误：{name}: {err.strerror}", err=True)
-        sys.exit(2)
-    except GongwenError as err:
-        click.echo(f"错误：{_one_line(err)}", err=True)
-        sys.exit(2)
+    if name == "-":
+        data = read_limited(sys.stdin.buffer, name, LIMITS)
+    else:
+        with source.open("rb") as fh:
+            data = read_limited(fh, name, LIMITS)
+    checked = check_input(data, name, _codes(select), _codes(ignore), per_line)
     checked.name = name
     fixed = 0
     if fix:
@@ -69,10 +65,10 @@ def check(
             sys.exit(1 if len(safe) < len(checked.diagnostics) else 0)
         if checked.kind == "docx":
             out, fixed = fixed_docx(data, name, safe)
-            source.write_bytes(out)
+            write_file(source, out)
         else:
             encoding = checked.encoding or "utf-8"
-            source.write_bytes(apply_fixes(checked.text, safe).encode(encoding))
+            write_file(source, apply_fixes(checked.text, safe).encode(encoding))
             fixed = len(safe)
         checked.diagnostics = [d for d in checked.diagnostics if d not in safe]
     if as_json:
@@ -84,14 +80,7 @@ def check(
     sys.exit(1 if checked.diagnostics else 0)
 
 
-def _one_line(err: Exception) -> str:
-    """The error for the terminal: a file's reason already names the file."""
-    from gongwen.errors import InvalidInput
-
-    return err.reason if isinstance(err, InvalidInput) and err.field == "file" else str(err)
-
-
-def _print(checked, fixed: int) -> None:  # type: ignore[no-untyped-def]
+def _print(checked: Checked, fixed: int) -> None:
     text = checked.text
     for d in checked.diagnostics:
         line, column = checked.lines.position(d.start)

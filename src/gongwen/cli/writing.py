@@ -1,7 +1,7 @@
-"""The writing tools on the command line: template, fill, redate, compose, export.
+"""The writing tools: template, fill, redate, compose, export.
 
-Registered on gongwen.cli's `app` when that module loads; each command parses its arguments,
-calls one service (compose/, export/, platform/) and prints or writes --json.
+Each command parses its arguments, calls one service (compose/, export/, platform/) and prints
+or writes --json; the data files it reads go through files.py.
 """
 
 from __future__ import annotations
@@ -11,11 +11,16 @@ from typing import Any
 
 import click
 
-from gongwen.cli import app, emit_json, json_option, library
+from gongwen.cli.output import emit_json, library, write_file
+from gongwen.cli.params import ID, INT32_MAX, OutputFile, json_option, require_folder
+from gongwen.errors import GongwenError, InvalidInput
+
+# One document of `fill`: who it is for, their values (or what is wrong with them), the file.
+Job = tuple[str, dict[str, object] | GongwenError, Path]
 
 
-@app.command()
-@click.argument("material_id", type=int)
+@click.command()
+@click.argument("material_id", type=ID)
 @json_option
 def template(material_id: int, as_json: bool) -> None:
     """列出材料作为模板的待填字段：名称、单位、类型，以及每处出现的上下文。"""
@@ -47,8 +52,8 @@ def template(material_id: int, as_json: bool) -> None:
             click.echo(f"    …{p.before}" + click.style(p.text, reverse=True) + f"{p.after}…")
 
 
-@app.command()
-@click.argument("material_id", type=int)
+@click.command()
+@click.argument("material_id", type=ID)
 @click.option(
     "--data",
     type=click.Path(exists=True, dir_okay=False, path_type=Path),
@@ -68,41 +73,38 @@ def template(material_id: int, as_json: bool) -> None:
     help="--data 时为 .docx 文件；--csv 时为目录",
 )
 @json_option
+@click.pass_context
 def fill(
-    material_id: int, data: Path | None, csv_path: Path | None, output: Path, as_json: bool
+    ctx: click.Context,
+    material_id: int,
+    data: Path | None,
+    csv_path: Path | None,
+    output: Path,
+    as_json: bool,
 ) -> None:
     """用自己的数据填写材料中的字段，检查互相关联的数字，导出 GB/T 9704 排版的 .docx。
 
     未填写的字段保留 XX（黄色标出）并报告剩余个数；发现问题时退出码为 1。
     """
+    from gongwen.cli.files import load_mapping
     from gongwen.compose.fill import fill as fill_in
-    from gongwen.errors import GongwenError, InvalidInput
     from gongwen.export import gbt9704
     from gongwen.materials import material_detail
+    from gongwen.platform.site import info
 
     if (data is None) == (csv_path is None):
         raise click.UsageError("请给出 --data 或 --csv 之一")
-    from gongwen.platform.site import info
-
+    jobs: list[Job]
+    if data is not None:
+        require_folder(output, ctx, param_hint="'-o' / '--output'")
+        jobs = [(str(data), load_mapping(data), output)]
+    else:
+        assert csv_path is not None
+        jobs = _rows(csv_path, output)
+        output.mkdir(parents=True, exist_ok=True)
     lib = library()
     detail = material_detail(lib, material_id)
     site_name = info(lib).name
-    jobs: list[tuple[str, dict[str, object] | GongwenError, Path]] = []
-    if data is not None:
-        jobs.append((str(data), _load_values(data), output))
-    else:
-        import csv
-
-        output.mkdir(parents=True, exist_ok=True)
-        with csv_path.open(encoding="utf-8-sig", newline="") as handle:  # type: ignore[union-attr]
-            for n, row in enumerate(csv.DictReader(handle), start=2):
-                who = (row.pop("单位", None) or row.pop("name", None) or f"第{n}行").strip()
-                if None in row:
-                    jobs.append((who, InvalidInput(f"第{n}行", "列数多于表头"), output))
-                    continue
-                values: dict[str, object] = {k: v for k, v in row.items() if k and v is not None}
-                safe = "".join(ch for ch in who if ch not in '\\/:*?"<>|') or f"row{n}"
-                jobs.append((who, values, output / f"{safe}.docx"))
     report: list[dict[str, Any]] = []
     failed = False
     for who, given, target in jobs:
@@ -116,7 +118,7 @@ def fill(
             report.append({"source": who, "error": str(err)})
             failed = True
             continue
-        target.write_bytes(gbt9704.document(result.detail, site_name))
+        write_file(target, gbt9704.document(result.detail, site_name))
         report.append({"source": who, "output": str(target), **result.as_json()})
         failed = failed or bool(result.problems)
     if as_json:
@@ -126,42 +128,40 @@ def fill(
             if "error" in r:
                 click.secho(f"✗ {r['source']}：{r['error']}", fg="red")
                 continue
-            remaining = len(r["unfilled"])  # type: ignore[arg-type]
+            remaining = len(r["unfilled"])
             click.echo(
-                f"{r['output']}：已填 {len(r['filled'])} 个字段"  # type: ignore[arg-type]
+                f"{r['output']}：已填 {len(r['filled'])} 个字段"
                 + (f"，还有 {remaining} 个未填（保留 XX 并标黄）" if remaining else "，全部填完")
             )
-            for p in r["problems"]:  # type: ignore[attr-defined]
+            for p in r["problems"]:
                 click.secho(f"  {p['code']} {p['message']}", fg="yellow")
     if failed:
         raise SystemExit(1)
 
 
-def _load_values(path: Path) -> dict[str, object]:
-    """A YAML or JSON object of field values, or an error naming the file."""
-    import json
+def _rows(path: Path, folder: Path) -> list[Job]:
+    """One job per CSV row: (who, its values or the row's error, the file to write)."""
+    from gongwen.cli.files import read_csv
 
-    import yaml
-
-    from gongwen.errors import InvalidInput
-
-    text = path.read_text(encoding="utf-8-sig")
-    try:
-        loaded = json.loads(text) if path.suffix.lower() == ".json" else yaml.safe_load(text)
-    except (ValueError, yaml.YAMLError) as err:
-        raise InvalidInput(
-            str(path), f"不是有效的 {path.suffix.lstrip('.') or 'YAML'}：{err}"
-        ) from None
-    if not isinstance(loaded, dict):
-        raise InvalidInput(str(path), "应为对象：字段名 → 值")
-    return {str(k): v for k, v in loaded.items()}
+    header, rows = read_csv(path)
+    jobs: list[Job] = []
+    for n, cells in rows:
+        row = dict(zip(header, cells, strict=False))
+        who = (row.pop("单位", None) or row.pop("name", None) or f"第{n}行").strip()
+        if len(cells) > len(header):
+            jobs.append((who, InvalidInput(f"第{n}行", "列数多于表头"), folder))
+            continue
+        values: dict[str, object] = {k: v for k, v in row.items() if k}
+        safe = "".join(ch for ch in who if ch not in '\\/:*?"<>|') or f"row{n}"
+        jobs.append((who, values, folder / f"{safe}.docx"))
+    return jobs
 
 
-@app.command()
-@click.argument("material_id", type=int)
+@click.command()
+@click.argument("material_id", type=ID)
 @click.option("--year", type=click.IntRange(1949, 2100), required=True, help="新稿的年份")
 @click.option("--period", type=click.Choice(["上半年", "下半年", "全年"]), help="新稿的时段")
-@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), required=True)
+@click.option("-o", "--output", type=OutputFile(), required=True)
 @json_option
 def redate(material_id: int, year: int, period: str | None, output: Path, as_json: bool) -> None:
     """把去年的材料改成今年的草稿：年份顺延，数字变成待填字段（提示原值），列出需要复核的时间性表述。"""
@@ -173,7 +173,7 @@ def redate(material_id: int, year: int, period: str | None, output: Path, as_jso
     lib = library()
     detail = material_detail(lib, material_id)
     result = redate_report(detail, year, period)
-    output.write_bytes(gbt9704.document(result.detail, info(lib).name))
+    write_file(output, gbt9704.document(result.detail, info(lib).name))
     if as_json:
         emit_json({"id": material_id, "output": str(output), **result.as_json()})
         return
@@ -183,7 +183,7 @@ def redate(material_id: int, year: int, period: str | None, output: Path, as_jso
         click.secho(f"  复核 {r.words}：{r.reason} …{r.context}…", fg="yellow")
 
 
-@app.command()
+@click.command()
 @click.option("--type", "doc_type", default="工作总结", show_default=True, help="文种")
 @click.option("--kind", help="机构类别")
 @click.option("--period", help="时段")
@@ -192,7 +192,7 @@ def redate(material_id: int, year: int, period: str | None, output: Path, as_jso
     type=click.Path(exists=True, dir_okay=False, path_type=Path),
     help="YAML/JSON：title 与 sections（每节 heading 与 paragraphs 段落编号）",
 )
-@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("-o", "--output", type=OutputFile())
 @json_option
 def compose(
     doc_type: str,
@@ -214,10 +214,9 @@ def compose(
     from gongwen.platform.access import Viewer
     from gongwen.platform.site import info
 
-    lib = library()
     operator = Viewer(OPERATOR)
     if plan is None:
-        outline = composing.propose_outline(lib, operator, doc_type, kind, period)
+        outline = composing.propose_outline(library(), operator, doc_type, kind, period)
         if as_json:
             emit_json(
                 {
@@ -241,16 +240,11 @@ def compose(
         return
     if output is None:
         raise click.UsageError("--plan 需要 -o 输出文件")
-    spec = _load_values(plan)
-    sections = spec.get("sections")
-    if not isinstance(sections, list) or not all(isinstance(x, dict) for x in sections):
-        raise click.UsageError(f"{plan}：sections 应为列表，每项含 heading 与 paragraphs")
-    steps = [
-        (str(x.get("heading", "")), [int(p) for p in x.get("paragraphs") or []]) for x in sections
-    ]
-    draft = composing.compose(lib, operator, str(spec.get("title", "")), steps)
+    title, steps = _plan(plan)
+    lib = library()
+    draft = composing.compose(lib, operator, title, steps)
     summary = MaterialSummary(0, draft.title, "", kind or "", None, period or "", doc_type, 0)
-    output.write_bytes(gbt9704.document(draft_detail(draft, summary), info(lib).name))  # type: ignore[arg-type]
+    write_file(output, gbt9704.document(draft_detail(draft, summary), info(lib).name))  # type: ignore[arg-type]
     if as_json:
         emit_json(
             {
@@ -274,8 +268,37 @@ def compose(
         )
 
 
-@app.command("export")
-@click.argument("material_id", type=int)
+def _plan(path: Path) -> tuple[str, list[tuple[str, list[int]]]]:
+    """A plan's title and its sections (heading, paragraph ids), or an error naming the file
+    and the place in it."""
+    from gongwen.cli.files import load_mapping
+
+    spec = load_mapping(path)
+    sections = spec.get("sections")
+    if not isinstance(sections, list) or not all(isinstance(x, dict) for x in sections):
+        raise InvalidInput(str(path), "sections 应为列表，每项含 heading 与 paragraphs")
+    steps = []
+    for i, section in enumerate(sections, start=1):
+        ids = section.get("paragraphs") or []
+        if not isinstance(ids, list):
+            raise InvalidInput(str(path), f"第 {i} 节的 paragraphs 应为段落编号的列表")
+        steps.append((str(section.get("heading", "")), [_paragraph_id(path, i, p) for p in ids]))
+    return str(spec.get("title", "")), steps
+
+
+def _paragraph_id(path: Path, section: int, value: object) -> int:
+    # A quoted number ("98") reads as well as 98; True, 1.5 or "abc" is no paragraph.
+    if isinstance(value, str) and value.strip().isascii() and value.strip().isdigit():
+        value = int(value)
+    if isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= INT32_MAX:
+        raise InvalidInput(
+            str(path), f"第 {section} 节的段落编号应为 1 到 {INT32_MAX} 的整数，收到 {value!r}"
+        )
+    return value
+
+
+@click.command("export")
+@click.argument("material_id", type=ID)
 @click.option(
     "--format",
     "fmt",
@@ -284,7 +307,7 @@ def compose(
     show_default=True,
     help="docx 按 GB/T 9704-2012 排版；pdf 需要 LibreOffice",
 )
-@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), required=True)
+@click.option("-o", "--output", type=OutputFile(), required=True)
 @click.option(
     "--member",
     "member_email",
@@ -308,7 +331,7 @@ def export_cmd(material_id: int, fmt: str, output: Path, member_email: str | Non
         member = find_member(lib, OPERATOR, member_email)
         viewer = Viewer(member, active_subscription(lib, member.id))
         copy = download(lib, viewer, material_id, Format(fmt))
-        output.write_bytes(copy.data)
+        write_file(output, copy.data)
         click.echo(f"{output}：{member.email} 的副本（{len(copy.data):,} 字节）")
         return
     detail = material_detail(library(), material_id)
@@ -316,5 +339,5 @@ def export_cmd(material_id: int, fmt: str, output: Path, member_email: str | Non
         data = to_pdf(render(detail, Format.DOCX).data)
     else:
         data = render(detail, Format(fmt)).data
-    output.write_bytes(data)
+    write_file(output, data)
     click.echo(f"{output}：{detail.summary.title}（{len(data):,} 字节）")

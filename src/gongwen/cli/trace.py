@@ -1,4 +1,4 @@
-"""Leak tracing's commands (registered on cli.app): trace."""
+"""Leak tracing's commands: trace, prepare-marks."""
 
 from __future__ import annotations
 
@@ -8,10 +8,11 @@ from typing import Any
 
 import click
 
-from gongwen.cli import app, consoles, counted, emit_json, json_option, library
+from gongwen.cli.output import consoles, counted, emit_json, library
+from gongwen.cli.params import json_option
 
 
-@app.command()
+@click.command()
 @click.argument("source", type=click.Path(dir_okay=False, allow_dash=True, path_type=Path))
 @json_option
 def trace(source: Path, as_json: bool) -> None:
@@ -52,29 +53,22 @@ def trace(source: Path, as_json: bool) -> None:
 
 def _evidence(source: Path) -> dict[str, Any]:
     """The tracer's arguments for a file or stdin, read no further than a leak report's
-    evidence may be (platform/tracing.py LIMITS); one line and exit status 2 for what is over that or
-    unreadable."""
-    from gongwen.errors import InvalidInput
+    evidence may be (platform/tracing.py LIMITS): what is over that is an InvalidInput naming
+    the file."""
     from gongwen.ingest.uploads import DOCX_SUFFIX, TEXT_SUFFIXES, read_limited, upload_text
     from gongwen.platform.tracing import LIMITS as bounds
 
     name = str(source)
-    try:
-        if name == "-":
-            return {"text": upload_text(read_limited(sys.stdin.buffer, name, bounds), name, bounds)}
-        with source.open("rb") as fh:
-            data = read_limited(fh, source.name, bounds)
-        if source.suffix.lower() in (*TEXT_SUFFIXES, DOCX_SUFFIX):
-            upload_text(data, source.name, bounds)  # refuses a bomb or an over-long text
-        return {"data": data, "filename": source.name}
-    except InvalidInput as err:
-        click.echo(f"错误：{err.reason}", err=True)
-    except OSError as err:
-        click.echo(f"错误：{name}: {err.strerror}", err=True)
-    sys.exit(2)
+    if name == "-":
+        return {"text": upload_text(read_limited(sys.stdin.buffer, name, bounds), name, bounds)}
+    with source.open("rb") as fh:
+        data = read_limited(fh, name, bounds)
+    if source.suffix.lower() in (*TEXT_SUFFIXES, DOCX_SUFFIX):
+        upload_text(data, name, bounds)  # refuses a bomb or an over-long text
+    return {"data": data, "filename": name}
 
 
-@app.command("prepare-marks")
+@click.command("prepare-marks")
 @json_option
 def prepare_marks(as_json: bool) -> None:
     """为所有尚未准备的材料找出并固定副本标记位置（否则由每份材料的第一位读者承担，长报告约 0.1 秒）。"""
