@@ -5,8 +5,10 @@ and adds no proofreading finding."""
 from __future__ import annotations
 
 import re
+from collections import Counter
 
 from gongwen.proofread.catalogue import check
+from gongwen.proofread.diagnostic import Diagnostic
 from gongwen.trace.mark import apply
 from gongwen.trace.sites import find_sites, protected_spans, with_anchors
 
@@ -35,6 +37,11 @@ BROKEN = {
     "关心支持首都建设": "衷心感谢关心支持首都建设的香港同胞、澳门同胞和台湾同胞。",
     "我省": "过去一年，我省经济运行稳中向好，我省人民生活持续改善。",
 }
+
+
+def finding(d: Diagnostic) -> tuple[str, str]:
+    """A finding as the proofreader words it; the two placeholder forms (XX, ××) are one."""
+    return d.code, d.message.replace("××", "XX")
 
 
 def test_sites_are_words_outside_quotations_and_formulations() -> None:
@@ -92,9 +99,9 @@ def test_the_other_wording_adds_no_proofreading_finding(seed_text: str) -> None:
         )
         published = text[lo : hi + 1]
         other = text[lo : s.start] + s.forms[1 - s.base] + text[s.end : hi + 1]
-        before = sorted(d.code for d in check(published))
-        after = sorted(d.code for d in check(other))
-        assert after == before or set(after) <= set(before), (published, other)
+        before = Counter(finding(d) for d in check(published))
+        after = Counter(finding(d) for d in check(other))
+        assert not after - before, (published, other)
 
 
 def test_a_word_is_a_site_only_with_its_part_of_speech() -> None:
@@ -127,10 +134,9 @@ def test_anchors_survive_edits_elsewhere_and_tell_repeats_apart() -> None:
 def test_a_copy_with_every_other_wording_draws_the_same_findings(seed_text: str) -> None:
     """The most different copy (every site turned) reads as the published text does to the
     proofreader: the same findings, code by code."""
-    from collections import Counter
-
     text = seed_text[:12000]
     sites = find_sites(text)
     turned = apply(text, sites, [1 - s.base for s in sites])
     assert turned != text
-    assert Counter(d.code for d in check(turned)) == Counter(d.code for d in check(text))
+    found = Counter(finding(d) for d in check(turned))
+    assert found == Counter(finding(d) for d in check(text))

@@ -440,16 +440,16 @@ def _jointly_vetted(
     sentences: list[tuple[int, int]],
     sentence_starts: list[int],
 ) -> list[Site]:
-    """Sites of one sentence also turned together (a copy may take several other wordings in
-    one sentence, and the character model reads them together): while the sentence with every
-    other wording draws a finding the published one does not, its last site goes."""
+    """Each sentence with every other wording (a copy may take several in one sentence, and
+    the character model reads the whole sentence, not the window a site was vetted in): while
+    it draws a finding the published sentence does not, its last site goes."""
     by_sentence: dict[int, list[Site]] = {}
     for s in sites:
         by_sentence.setdefault(bisect.bisect_right(sentence_starts, s.start) - 1, []).append(s)
     dropped: set[int] = set()
     for i, group in by_sentence.items():
         lo, hi = sentences[i] if i >= 0 else (0, len(text))
-        while len(group) > 1:
+        while group:
             other = _turned(text, lo, hi, group)
             if not _new_findings(text[lo:hi], other):
                 break
@@ -470,10 +470,11 @@ def _new_findings(published: str, other: str) -> bool:
     other wordings have no finding at all: the published sentence is checked only then)."""
     from gongwen.proofread.catalogue import check
 
-    after = Counter(d.code for d in check(other))
+    # By code and message (which quotes the characters): a finding that moves is a new one.
+    after = Counter((d.code, d.message) for d in check(other))
     if not after:
         return False
-    return bool(after - Counter(d.code for d in check(published)))
+    return bool(after - Counter((d.code, d.message) for d in check(published)))
 
 
 def with_anchors(text: str, sites: list[Site]) -> list[Site]:
