@@ -29,8 +29,11 @@ class Settings:
     # else var/index/<hash of the URL>.
     index_dir: Path | None = None
     base_url: str = ""  # how members reach the site (links in feeds and the group bot)
-    redis_url: str = ""  # set: live events and rate limits are shared across workers via Redis
+    # Set: live events reach every worker at once, and per-minute limits are counted in Redis
+    # (else in the database; limits are always shared across workers: platform/limits.py).
+    redis_url: str = ""
     webhook_url: str = ""  # members' group bot (WeCom/DingTalk style JSON POST)
+    # This and the other limits below (platform/limits.py reads them): 0 means no limit.
     daily_download_limit: int = 30  # per member; more is bulk downloading, refused and flagged
     preview_chars: int = 300  # what visitors see of a material
     session_days: int = 14

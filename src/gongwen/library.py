@@ -1,12 +1,13 @@
 """Library: settings, database, search index, and the state that lives as long as they do.
 
 Opened once and passed explicitly to every service. What it owns, nothing else keeps in module
-globals: event listeners, caches, the rate limiter. Nothing here starts a thread or a loop; the
-server (and the tests) start the scheduler and the live hub themselves.
+globals: event listeners, caches, the limits' Redis connection. Nothing here starts a thread or
+a loop; the server (and the tests) start the scheduler and the live hub themselves.
 """
 
 from __future__ import annotations
 
+import hashlib
 import logging
 import threading
 from collections.abc import Callable, Hashable
@@ -18,7 +19,7 @@ from cachetools import LRUCache, TTLCache
 from gongwen.config import Settings
 from gongwen.store.db import Database
 from gongwen.store.index import SearchIndex, index_path
-from gongwen.util.ratelimit import RateLimiter
+from gongwen.store.limits import Limiter
 
 if TYPE_CHECKING:
     from sqlalchemy import Engine
@@ -81,7 +82,7 @@ class Library:
     index: SearchIndex
     listeners: list[Listener] = field(default_factory=list)
     caches: Caches = field(default_factory=Caches)
-    limiter: RateLimiter = field(default_factory=RateLimiter)
+    limiter: Limiter = field(default_factory=Limiter)  # per-minute limits in Redis, if set
 
     @classmethod
     def open(cls, settings: Settings | None = None) -> Library:
@@ -90,7 +91,9 @@ class Library:
         db = Database(settings.db_url)
         db.migrate(preview_chars=settings.preview_chars)
         index = SearchIndex(settings.index_dir or index_path(db.url, db.path, settings.var_dir))
-        return cls(settings, db, index, limiter=RateLimiter(settings.redis_url))
+        # Libraries sharing one Redis count apart unless they share the database.
+        namespace = "gongwen:" + hashlib.sha256(db.url.encode()).hexdigest()[:12]
+        return cls(settings, db, index, limiter=Limiter(settings.redis_url, namespace))
 
     @property
     def engine(self) -> Engine:
@@ -117,5 +120,6 @@ class Library:
                     log.exception("event listener failed for event %s", event.id)
 
     def close(self) -> None:
+        self.limiter.close()
         self.index.close()
         self.db.close()

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from gongwen.errors import NotAuthenticated, NotEntitled, NotFound
+from gongwen.errors import NotAuthenticated, NotFound
 from gongwen.library import Library
 from gongwen.model.member import OPERATOR, Member, Role
 from gongwen.platform import compose, publishing
@@ -48,9 +48,9 @@ def test_a_draft_from_borrowed_paragraphs_remembers_its_sources(
     assert [b.paragraph_id for b in draft.sources] == [h.paragraph_id for h in picked]
     assert {b.material_title for b in draft.sources} <= {h.title for h in picked}
     assert draft.text.startswith("2021年上半年工作总结（档案局）\n一、存在的问题\n")
-    # Not readable, hidden, or unknown: refused as the pages refuse them.
+    # Not readable, hidden, or unknown: all refused alike, as paragraphs that do not exist.
     other = create_user(seeded, OPERATOR, "other@example.cn", PASSWORD, Role.MEMBER)
-    with pytest.raises(NotEntitled):  # another member, without a subscription
+    with pytest.raises(NotFound, match="没有这些段落"):  # another member, without a subscription
         compose.compose(seeded, Viewer(other), "x", plan)
     publishing.publish_upload(
         seeded,

@@ -12,9 +12,10 @@ from functools import cache
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
 
-from gongwen.errors import AccountSuspended, InvalidInput, NotAuthenticated, NotFound, RateLimited
+from gongwen.errors import AccountSuspended, InvalidInput, NotAuthenticated, NotFound
 from gongwen.library import Library
 from gongwen.model.member import Member, Role
+from gongwen.platform import limits
 from gongwen.platform.access import NOWHERE, Client, Viewer, require_admin, require_member
 from gongwen.store import accounts as store
 from gongwen.store import audit
@@ -23,8 +24,6 @@ from gongwen.util.text import plain_text, printable
 
 _EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")
 MIN_PASSWORD = 8
-RATE_WINDOW = timedelta(minutes=15)
-IP_ATTEMPTS = 30
 VISIT_GAP = timedelta(minutes=30)
 # The audit entries that record where an account was used from ("ip" in their detail): signing
 # up and signing in. Reports use them to tell a reseller from the puppet account they report.
@@ -78,14 +77,15 @@ def register(lib: Library, email: str, password: str, client: Client) -> Member:
     """A visitor signs up as a member; sign-ups are limited per address."""
     email = _check_email(email)
     _check_password(password)
-    limit = lib.settings.registrations_per_hour_per_address
-    if client.address and not lib.limiter.hit("register", client.address, limit, "hour"):
-        if lib.limiter.first_refusal("register", client.address):
+    try:
+        limits.take(lib, "register.address", client.address)
+    except limits.Refused as refused:
+        if refused.first:
             with lib.db.write() as conn:
                 audit.record(
                     conn, None, "register.rate_limited", email, {"ip": client.address}, True
                 )
-        raise RateLimited("该网络地址注册过于频繁，请一小时后再试")
+        raise
     return _create(lib, email, password, Role.MEMBER, None, client)
 
 
@@ -141,23 +141,18 @@ def first_admin(lib: Library) -> Member | None:
         return store.has_admin(conn)
 
 
-def _too_many(conn: object, key: str, limit: int) -> bool:
-    return store.failures_since(conn, key, now() - RATE_WINDOW) >= limit
-
-
 def authenticate(lib: Library, email: str, password: str, client: Client = NOWHERE) -> Member:
     """The member with these credentials; failures are counted per email and per address."""
     email = normalise_email(email)
     found = _checked(lib, email, password, client)
-    keys = [f"email:{email}"]
     member = found.member
     if member.suspended:
         raise AccountSuspended(
             "账号已被停用" + (f"：{found.suspended_reason}" if found.suspended_reason else "")
         )
     rehash = _hash(password) if _hasher().check_needs_rehash(found.password_hash) else None
+    limits.forget(lib, "login.email", email)  # the member is back: earlier failures are forgiven
     with lib.db.write() as conn:
-        store.clear_failures(conn, keys[0])
         if rehash:
             store.update_user(conn, member.id, password_hash=rehash)
         audit.record(conn, member.id, "login", email, {"ip": client.address})
@@ -172,15 +167,15 @@ def check_password(lib: Library, email: str, password: str, client: Client = NOW
 
 def _checked(lib: Library, email: str, password: str, client: Client) -> store.UserRow:
     ip = client.address
-    keys = [f"email:{email}"] + ([f"ip:{ip}"] if ip else [])
-    with lib.db.write() as conn:
-        limited = _too_many(conn, keys[0], lib.settings.login_attempts) or bool(
-            ip and _too_many(conn, keys[1], IP_ATTEMPTS)
-        )
-        if limited:
-            audit.record(conn, None, "login.rate_limited", email, {"ip": ip}, flagged=True)
-    if limited:  # raised after the commit, so the audit entry stays
-        raise RateLimited("登录尝试过于频繁，请 15 分钟后再试")
+    # Each attempt is counted before its password is hashed, and stays counted if it fails:
+    # however many arrive at once, no more than the limit are ever checked.
+    try:
+        attempt = limits.take_all(lib, ("login.email", email), ("login.ip", ip))
+    except limits.Refused as refused:
+        if refused.first:  # once per window, not once per refused attempt
+            with lib.db.write() as conn:
+                audit.record(conn, None, "login.rate_limited", email, {"ip": ip}, flagged=True)
+        raise
     with lib.db.read() as conn:
         found = store.by_email(conn, email)
     if found is not None:
@@ -190,11 +185,11 @@ def _checked(lib: Library, email: str, password: str, client: Client) -> store.U
         ok = False
     if not ok or found is None:
         with lib.db.write() as conn:
-            store.add_failures(conn, keys)
             audit.record(
                 conn, found.member.id if found else None, "login.failed", email, {"ip": ip}
             )
         raise NotAuthenticated("邮箱或密码错误")
+    limits.give_back(lib, attempt)  # a right password is no failure
     return found
 
 

@@ -2,13 +2,15 @@
 to borrow for each section, and the draft (each paragraph remembers its source).
 
 Only what the viewer may read can be borrowed: suggestions are body passages of materials the
-viewer reads, and a paragraph id of any other material is refused as the page would refuse it.
+viewer reads, and a paragraph id of any other material is refused exactly as an id that does
+not exist.
 """
 
 from __future__ import annotations
 
 import hashlib
 from dataclasses import replace
+from typing import Any
 
 from gongwen.compose.outline import (
     Borrowed,
@@ -18,16 +20,17 @@ from gongwen.compose.outline import (
     numbered,
     usual_outline,
 )
-from gongwen.errors import InvalidInput, NotEntitled, NotFound
+from gongwen.errors import InvalidInput, NotFound
 from gongwen.export import gbt9704
 from gongwen.export.render import MEDIA_TYPES, Format, Rendered, file_stem
 from gongwen.library import Library
 from gongwen.model.material import MaterialSummary
+from gongwen.model.member import Member
 from gongwen.model.search import Filters, Hit
 from gongwen.platform import site, tracing
 from gongwen.platform.access import Client, Viewer, require_member
-from gongwen.platform.copies import check_daily_limit, log_copies
-from gongwen.platform.reading import NOT_ENTITLED, material_row
+from gongwen.platform.copies import allowance, log_copies
+from gongwen.platform.reading import material_row
 from gongwen.platform.search import throttle
 from gongwen.search.service import search
 from gongwen.store import audit, catalogue, materials
@@ -94,10 +97,11 @@ def compose(lib: Library, viewer: Viewer, title: str, plan: list[tuple[str, list
     return _compose(lib, viewer, title, plan)[0]
 
 
-def _compose(
-    lib: Library, viewer: Viewer, title: str, plan: list[tuple[str, list[int]]]
-) -> tuple[Draft, list[tracing.MemberCopy]]:
-    member = require_member(viewer.member)
+def _sources(
+    lib: Library, viewer: Viewer, plan: list[tuple[str, list[int]]]
+) -> dict[int, tuple[str, int, str, Any, int, int]]:
+    """The borrowed paragraphs, once the plan is within its budget and every id is one the
+    viewer may borrow: checked before anything is counted or copied."""
     wanted = [pid for _, ids in plan for pid in ids]
     if len(plan) > MAX_SECTIONS:
         raise InvalidInput("sections", f"一份草稿最多 {MAX_SECTIONS} 个部分（收到 {len(plan)} 个）")
@@ -109,19 +113,41 @@ def _compose(
         )
     with lib.db.read() as conn:
         found = catalogue.paragraph_sources(conn, wanted)
-    missing = [pid for pid in wanted if pid not in found]
-    if missing:
-        raise NotFound(f"没有这些段落：{'、'.join(map(str, missing))}")
-    for pid in wanted:
-        material_id, published_at = found[pid][1], found[pid][3]
-        material_row(lib, viewer, material_id)  # NotFound for what the viewer may not see
-        if not viewer.can_read(published_at):
-            raise NotEntitled(NOT_ENTITLED)
+    # A paragraph the viewer may not borrow (its material unpublished, or not covered by their
+    # subscription) is answered exactly as one that does not exist: one 404 naming every such
+    # id, so that no answer tells which ids exist.
+    readable: dict[int, bool] = {}
+    for material_id, published_at in {(s[1], s[3]) for s in found.values()}:
+        try:
+            material_row(lib, viewer, material_id)
+        except NotFound:
+            readable[material_id] = False
+        else:
+            readable[material_id] = viewer.can_read(published_at)
+    unusable = [
+        pid for pid in dict.fromkeys(wanted) if pid not in found or not readable[found[pid][1]]
+    ]
+    if unusable:
+        raise NotFound(f"没有这些段落：{'、'.join(map(str, unusable))}")
     characters = sum(len(found[pid][0]) for pid in wanted)
     if characters > MAX_CHARACTERS:
         raise InvalidInput(
             "sections", f"借用的段落共 {characters:,} 字，一份草稿最多 {MAX_CHARACTERS:,} 字"
         )
+    return found
+
+
+def _compose(
+    lib: Library,
+    viewer: Viewer,
+    title: str,
+    plan: list[tuple[str, list[int]]],
+    found: dict[int, tuple[str, int, str, Any, int, int]] | None = None,
+) -> tuple[Draft, list[tracing.MemberCopy]]:
+    member = require_member(viewer.member)
+    wanted = [pid for _, ids in plan for pid in ids]
+    if found is None:
+        found = _sources(lib, viewer, plan)
     texts = {pid: found[pid][0] for pid in wanted}
     copies: list[tracing.MemberCopy] = []
     if not viewer.is_editor:
@@ -155,12 +181,24 @@ def draft_copy(
     paragraphs, their notice and copy id; each material it draws from is a copy counted
     against the daily limit and logged with the file's SHA-256."""
     member = require_member(viewer.member)
-    if not viewer.is_editor:
-        with lib.db.read() as conn:
-            found = catalogue.paragraph_sources(conn, [pid for _, ids in plan for pid in ids])
-        drawn = len({source[1] for source in found.values()})
-        check_daily_limit(lib, member.id, "composed", title[:40], max(drawn, 1))
-    draft, copies = _compose(lib, viewer, title, plan)
+    # Refused before anything is counted: an unusable id answers 404 whatever the allowance.
+    found = _sources(lib, viewer, plan)
+    drawn = 0 if viewer.is_editor else max(len({source[1] for source in found.values()}), 1)
+    counted = member.id if drawn else None
+    with allowance(lib, counted, "composed", title[:40], drawn):
+        return _draft_copy(lib, viewer, member, title, plan, doc_type, found)
+
+
+def _draft_copy(
+    lib: Library,
+    viewer: Viewer,
+    member: Member,
+    title: str,
+    plan: list[tuple[str, list[int]]],
+    doc_type: str,
+    found: dict[int, tuple[str, int, str, Any, int, int]],
+) -> tuple[Draft, Rendered]:
+    draft, copies = _compose(lib, viewer, title, plan, found)
     summary = MaterialSummary(0, draft.title, "", "", None, "", doc_type, 0)
     detail = draft_detail(draft, summary)
     if copies:

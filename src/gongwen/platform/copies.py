@@ -1,46 +1,56 @@
-"""Copies served to members: the daily allowance they count against, and the log every copy
-leaves (who, which revision, which site list marked it, the SHA-256 of what was served).
+"""Copies served to members: the daily allowance they count against (taken before a copy is
+made, so none past it is ever made), and the log every copy leaves (who, which revision, which
+site list marked it, the SHA-256 of what was served).
 
 Downloads, drafts composed from borrowed paragraphs and the pages that show a whole revision
 (diffs) all count and log here, so a copy never leaves unmarked or unrecorded."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from datetime import timedelta
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 
 from gongwen.errors import RateLimited
 from gongwen.library import Library
 from gongwen.model.member import Member
+from gongwen.platform import limits
 from gongwen.platform.tracing import MemberCopy
 from gongwen.store import audit
 from gongwen.store import downloads as store
-from gongwen.util.clock import now
 
 
-def check_daily_limit(
-    lib: Library, member_id: int, kind: str, target: str = "", count: int = 1
-) -> None:
-    """RateLimited (and a flagged audit entry) when `count` more copies would take the
-    member past their day's allowance."""
-    limit = lib.settings.daily_download_limit
-    with lib.db.read() as conn:
-        today = store.count_since(conn, member_id, now() - timedelta(days=1))
-    if today + count > limit:
-        with lib.db.write() as conn:
-            audit.record(
-                conn,
-                member_id,
-                "download.refused_bulk",
-                target,
-                {"format": kind, "last_24h": today, "asked": count},
-                flagged=True,
-            )
-        left = max(0, limit - today)
-        more = f"；本次需要 {count} 份，今天还可取 {left} 份" if count > 1 else ""
+@contextmanager
+def allowance(
+    lib: Library, member_id: int | None, kind: str, target: str = "", count: int = 1
+) -> Iterator[None]:
+    """Take `count` copies from the member's day before they are made, and give them back if
+    making them fails; RateLimited (and a flagged audit entry, once a day) when they would
+    take the member past it. No member id (an editor): nothing is counted."""
+    if member_id is None:
+        yield
+        return
+    try:
+        taken = limits.take(lib, "copies.day", str(member_id), count)
+    except limits.Refused as refused:
+        if refused.first:
+            with lib.db.write() as conn:
+                audit.record(
+                    conn,
+                    member_id,
+                    "download.refused_bulk",
+                    target,
+                    {"format": kind, "last_24h": refused.used, "asked": count},
+                    flagged=True,
+                )
+        more = f"；本次需要 {count} 份，今天还可取 {refused.left} 份" if count > 1 else ""
         raise RateLimited(
-            f"24 小时内下载已达上限（{limit} 份）{more}，请明天再试；如有需要请联系管理员"
-        )
+            f"24 小时内下载已达上限（{refused.amount} 份）{more}，请明天再试；如有需要请联系管理员"
+        ) from None
+    try:
+        yield
+    except BaseException:
+        limits.give_back(lib, taken)
+        raise
 
 
 def log_copies(

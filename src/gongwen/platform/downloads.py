@@ -12,7 +12,7 @@ from gongwen.model.material import MaterialDetail
 from gongwen.model.platform import DownloadRecord
 from gongwen.platform import site, tracing
 from gongwen.platform.access import Viewer, require_member
-from gongwen.platform.copies import check_daily_limit, log_copies
+from gongwen.platform.copies import allowance, log_copies
 from gongwen.platform.reading import NOT_ENTITLED, material_row
 from gongwen.store import audit, materials
 from gongwen.store import downloads as store
@@ -52,14 +52,14 @@ def deliver(
     row = material_row(lib, viewer, material_id)
     if not viewer.can_read(row.published_at):
         raise NotEntitled(NOT_ENTITLED)
-    if not viewer.is_editor:
-        check_daily_limit(lib, member.id, kind, str(material_id))
-    with lib.db.read() as conn:
-        detail = materials.detail(conn, row.id, row.number)
-    # The member's own copy: their wording at every variant site, their notice, their copy id.
-    copy = tracing.member_copy(lib, member, detail)
-    rendered = make(copy.detail)
-    log_copies(lib, member, [copy], kind, hashlib.sha256(rendered.data).hexdigest())
+    counted = None if viewer.is_editor else member.id
+    with allowance(lib, counted, kind, str(material_id)):
+        with lib.db.read() as conn:
+            detail = materials.detail(conn, row.id, row.number)
+        # The member's own copy: their wording at every variant site, their notice, copy id.
+        copy = tracing.member_copy(lib, member, detail)
+        rendered = make(copy.detail)
+        log_copies(lib, member, [copy], kind, hashlib.sha256(rendered.data).hexdigest())
     with lib.db.write() as conn:
         audit.record(
             conn,

@@ -4,17 +4,19 @@ copy with the fixes the member accepted. Nothing checked is stored.
 The budget: a text of at most `MAX_CHARACTERS` (60,000) characters, a file of at most 10 MB
 that inflates to at most 40 MB, both read no further than that (ingest/uploads.py); a check at
 the limit costs ~1.5 s of a core and a few MB above the loaded rules (~375 MB a worker, once).
-A member may ask `PER_MINUTE` checks a minute and have `CHARACTERS_PER_MINUTE` characters
-checked a minute, ~5 s of a core: no member can keep a worker busy (bench/resources.py).
+A member may ask 30 checks a minute and have 200,000 characters checked a minute, ~5 s of a
+core: no member can keep a worker busy (bench/resources.py; "proofread.checks" and
+"proofread.chars" in platform/limits.py).
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable
 
-from gongwen.errors import InvalidInput, RateLimited
+from gongwen.errors import InvalidInput
 from gongwen.library import Library
 from gongwen.model.member import Member
+from gongwen.platform import limits
 from gongwen.platform.access import Viewer, require_member
 from gongwen.proofread.diagnostic import apply_fixes
 from gongwen.proofread.documents import (
@@ -25,29 +27,16 @@ from gongwen.proofread.documents import (
     read_input,
 )
 
-PER_MINUTE = 30
-CHARACTERS_PER_MINUTE = 200_000
-# The budget is counted in blocks (one hit of the rate limiter each): at most 12 for a text at
-# the limit, and a short text costs one block.
-_BLOCK = 5_000
-
 
 def _allow(lib: Library, viewer: Viewer) -> Member:
     member = require_member(viewer.member)
-    if not lib.limiter.hit("proofread.member", str(member.id), PER_MINUTE):
-        raise RateLimited(f"审校过于频繁（每分钟最多 {PER_MINUTE} 次），请稍后再试")
+    limits.take(lib, "proofread.checks", str(member.id))
     return member
 
 
 def _spend(lib: Library, member: Member, characters: int) -> None:
     """Take `characters` from the member's budget for this minute, or refuse the check."""
-    for _ in range(-(-max(characters, 1) // _BLOCK)):
-        if not lib.limiter.hit(
-            "proofread.characters", str(member.id), CHARACTERS_PER_MINUTE // _BLOCK
-        ):
-            raise RateLimited(
-                f"审校字数过多（每分钟最多 {CHARACTERS_PER_MINUTE:,} 字），请稍后再试"
-            )
+    limits.take(lib, "proofread.chars", str(member.id), max(characters, 1))
 
 
 def proofread_text(

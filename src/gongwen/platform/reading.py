@@ -21,7 +21,7 @@ from gongwen.model.material import (
 from gongwen.model.member import Member
 from gongwen.platform import tracing
 from gongwen.platform.access import Viewer
-from gongwen.platform.copies import check_daily_limit, log_copies
+from gongwen.platform.copies import allowance, log_copies
 from gongwen.store import materials as store
 from gongwen.store.materials import MaterialRow
 from gongwen.trace import mark, zerowidth
@@ -154,8 +154,13 @@ def revision_diff(lib: Library, viewer: Viewer, material_id: int, number: int) -
     if number not in numbers:
         raise NotFound(f"材料 {material_id} 没有第 {number} 版")
     member = viewer.member if not viewer.is_editor else None
-    if member is not None:
-        check_daily_limit(lib, member.id, "diff", str(material_id), len(numbers))
+    with allowance(lib, member.id if member else None, "diff", str(material_id), len(numbers)):
+        return _diff(lib, material_id, number, numbers, member)
+
+
+def _diff(
+    lib: Library, material_id: int, number: int, numbers: set[int], member: Member | None
+) -> RevisionDiff:
     texts: dict[int, str] = {}
     notes: dict[int, str] = {}
     copies: list[tracing.MemberCopy] = []

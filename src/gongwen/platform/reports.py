@@ -28,10 +28,11 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
 
-from gongwen.errors import AccessError, GongwenError, InvalidInput, NotFound, RateLimited
+from gongwen.errors import AccessError, GongwenError, InvalidInput, NotFound
 from gongwen.ingest import uploads
 from gongwen.library import Library
 from gongwen.model.member import OPERATOR, Member
+from gongwen.platform import limits
 from gongwen.platform.access import NOWHERE, Client, require_editor
 from gongwen.platform.accounts import ACCOUNT_ADDRESS_ACTIONS, normalise_email
 from gongwen.platform.subscriptions import extend_days
@@ -46,7 +47,6 @@ from gongwen.util.text import plain_text
 log = logging.getLogger(__name__)
 
 REWARD_DAYS = 365
-REPORTS_PER_HOUR_PER_ADDRESS = 5
 # What one evidence file may cost: the tracer's budget (`gongwen trace` reads within it too).
 UPLOAD_LIMITS = LIMITS
 STATUS_NAMES = {"received": "已受理，等待审核", "confirmed": "举报属实", "rejected": "未能认定"}
@@ -97,10 +97,7 @@ def submit(
         raise InvalidInput("file", f"{filename}：文件超过 {MAX_FILE_BYTES // 2**20} MB")
     if not text and not link and not data:
         raise InvalidInput("text", "请上传文件、粘贴文字或给出链接")
-    if client.address and not lib.limiter.hit(
-        "leak-report", client.address, REPORTS_PER_HOUR_PER_ADDRESS, "hour"
-    ):
-        raise RateLimited("举报提交过于频繁，请稍后再试")
+    limits.take(lib, "report.address", client.address)
     if data is not None:
         _check_file(data, filename)
     pending = bool(data or text)
@@ -410,6 +407,7 @@ def appeal(lib: Library, email: str, password: str, text: str, client: Client = 
     member = check_password(lib, email, password, client)
     if not member.suspended:
         raise AccessError("账号未被停用，无需申诉")
+    limits.take(lib, "appeal.member", str(member.id))
     with lib.db.write() as conn:
         appeal_id = store.insert_appeal(conn, member.id, text)
         audit.record(conn, member.id, "user.appeal", str(member.id), {"appeal": appeal_id})

@@ -9,9 +9,9 @@ and per address, so nobody can probe a text phrase by phrase.
 
 from __future__ import annotations
 
-from gongwen.errors import RateLimited
 from gongwen.library import Library
 from gongwen.model.search import Filters, SearchResult
+from gongwen.platform import limits
 from gongwen.platform.access import Client, Viewer
 from gongwen.search.service import search
 from gongwen.store import audit
@@ -44,22 +44,18 @@ def search_catalogue(
 
 def throttle(lib: Library, viewer: Viewer, client: Client) -> None:
     """Count a search against the session's and the address's limits (RateLimited beyond)."""
-    settings = lib.settings
-    checks = [
-        ("search.session", client.session, settings.search_per_minute),
-        ("search.address", client.address, settings.search_per_minute_per_address),
-    ]
-    for namespace, key, per_minute in checks:
-        if key and not lib.limiter.hit(namespace, key, per_minute):
-            if lib.limiter.first_refusal(namespace, key):
-                member_id = viewer.member.id if viewer.member else None
-                with lib.db.write() as conn:
-                    audit.record(
-                        conn,
-                        member_id,
-                        "search.rate_limited",
-                        client.address,
-                        {"limit": namespace, "per_minute": per_minute},
-                        flagged=True,
-                    )
-            raise RateLimited(f"检索过于频繁（每分钟最多 {per_minute} 次），请稍后再试")
+    try:
+        limits.take_all(lib, ("search.session", client.session), ("search.address", client.address))
+    except limits.Refused as refused:
+        if refused.first:  # each limited key is audited once a window
+            member_id = viewer.member.id if viewer.member else None
+            with lib.db.write() as conn:
+                audit.record(
+                    conn,
+                    member_id,
+                    "search.rate_limited",
+                    client.address,
+                    {"limit": refused.limit.name, "per_minute": refused.amount},
+                    flagged=True,
+                )
+        raise

@@ -1,4 +1,4 @@
-"""Users, sessions and failed logins."""
+"""Users and sessions (failed logins are counted in limit_hits: store/limits.py)."""
 
 from __future__ import annotations
 
@@ -177,32 +177,3 @@ def begin_visit(conn: Any, user_id: int) -> None:
             last_seen_at=now(),
         )
     )
-
-
-# Failed logins ---------------------------------------------------------------------------------
-
-
-def failures_since(conn: Any, key: str, since: datetime) -> int:
-    return int(
-        sql.scalar(
-            conn,
-            "SELECT count(*) FROM login_failures WHERE key = :k AND at >= :since",
-            {"k": key, "since": since},
-        )
-    )
-
-
-def add_failures(conn: Any, keys: list[str]) -> None:
-    from sqlalchemy import insert as insert_
-
-    from gongwen.store.platform_schema import login_failures
-
-    conn.execute(insert_(login_failures), [{"key": k, "at": now()} for k in keys])
-
-
-def clear_failures(conn: Any, key: str) -> None:
-    from sqlalchemy import delete
-
-    from gongwen.store.platform_schema import login_failures
-
-    conn.execute(delete(login_failures).where(login_failures.c.key == key))

@@ -7,6 +7,7 @@ from sqlalchemy import (
     Boolean,
     Column,
     ForeignKey,
+    Index,
     Integer,
     LargeBinary,
     PrimaryKeyConstraint,
@@ -45,12 +46,18 @@ sessions = Table(
     Column("expires_at", UTCDateTime(), nullable=False),
 )
 
-login_failures = Table(
-    "login_failures",
+# Migration 0012: what was counted against each limit (platform/limits.py), one row per hit:
+# login failures, copies, sign-ups, reports, appeals (and per-minute limits without Redis).
+# Cost 0 marks a key's first refusal in a window. Replaces login_failures.
+limit_hits = Table(
+    "limit_hits",
     metadata,
     Column("id", Integer, primary_key=True),
-    Column("key", String(300), nullable=False, index=True),  # "email:…" or "ip:…"
+    Column("name", String(40), nullable=False),  # the limit: "login.email", "copies.day", …
+    Column("key", String(300), nullable=False),  # whose: an e-mail, an address, a member id…
     Column("at", UTCDateTime(), nullable=False),
+    Column("cost", Integer, nullable=False),
+    Index("ix_limit_hits_name_key_at", "name", "key", "at"),
 )
 
 subscriptions = Table(
@@ -178,7 +185,7 @@ site_settings = Table(
 PLATFORM_TABLES = [
     "users",
     "sessions",
-    "login_failures",
+    "limit_hits",
     "subscriptions",
     "redeem_codes",
     "events",
