@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import json
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -12,14 +15,6 @@ from gongwen.ingest.service import ingest
 from gongwen.library import Library
 from gongwen.search.service import Filters, search
 from gongwen.store.schema import materials, paragraphs
-
-from ..conftest import SEED
-
-
-@pytest.fixture
-def seeded(lib: Library) -> Library:
-    assert all(r.ok for r in ingest(lib, [SEED]))
-    return lib
 
 
 def _current_paragraphs(lib: Library) -> list[tuple[int, int, str, str]]:
@@ -194,3 +189,62 @@ def test_full_width_and_case_fold(lib: Library, tmp_path: Path) -> None:
     assert len(search(lib, "etc").hits) == 1
     [hit] = search(lib, "５Ｇ基站").hits
     assert [t for t, h in hit.snippet if h] == ["５Ｇ基站"]
+
+
+# A report with a section of no family (党风廉政建设: neither work done, practice, problem nor
+# plan), which the parser files as 其他; and a law, whose sections are all 其他 (report families
+# mean nothing there) and which no section filter searches.
+OTHER_SECTION = """某某县民政局2021年工作总结
+
+一、主要工作完成情况
+今年以来，全局围绕中心工作，完成年度各项目标任务。
+二、党风廉政建设
+全年组织廉政教育专题会议四次，签订党风廉政建设责任书一百二十份。
+三、下步打算
+继续做好民生保障，推动各项工作再上新台阶。
+"""
+LAW = """某某市廉政教育条例
+
+第一章 总则
+第一条 为了规范廉政教育工作，制定本条例。
+第二条 本市行政区域内的廉政教育活动，适用本条例。
+"""
+
+
+def test_the_other_section_kind_is_a_filter_like_the_rest(lib: Library, tmp_path: Path) -> None:
+    """`--section 其他` (and section=其他 on the web and the API) finds text in a report's
+    sections of no family, and only there."""
+    (tmp_path / "民政局总结.txt").write_text(OTHER_SECTION, encoding="utf-8")
+    (tmp_path / "条例.txt").write_text(LAW, encoding="utf-8")
+    assert all(r.ok for r in ingest(lib, sorted(tmp_path.glob("*.txt"))))
+    assert search(lib, "廉政教育").total == 2  # the report and the law
+    found = search(lib, "廉政教育", Filters(section_kind="其他"), limit=10)
+    assert [m.title for m in found.materials] == ["某某县民政局2021年工作总结"]
+    assert [h.heading_path for h in found.hits] == [["二、党风廉政建设"]]
+    assert search(lib, "廉政教育", Filters(section_kind="工作情况")).total == 0
+    assert search(lib, "年度各项目标", Filters(section_kind="其他")).total == 0  # 工作情况
+    assert search(lib, "年度各项目标", Filters(section_kind="工作情况")).total == 1
+    # The site's search page and the API pass the filter on (the report is all preview here).
+    from fastapi.testclient import TestClient
+
+    from gongwen.web.app import create_app
+
+    web = TestClient(create_app(lib, live_updates=False))
+    query = {"q": "廉政教育", "section": "其他"}
+    assert [m["title"] for m in web.get("/api/v1/search", params=query).json()["materials"]] == [
+        "某某县民政局2021年工作总结"
+    ]
+    page = web.get("/search", params=query).text
+    assert "某某县民政局2021年工作总结" in page and "某某市廉政教育条例" not in page
+    if lib.settings.db_url.startswith("sqlite"):  # the CLI finds its index beside the file
+        proc = subprocess.run(
+            [sys.executable, "-m", "gongwen", "--db", lib.settings.db_url, "search", "廉政教育"]
+            + ["--section", "其他", "--json"],
+            capture_output=True,
+            text=True,
+            timeout=300,
+            check=True,
+        )
+        assert [m["title"] for m in json.loads(proc.stdout)["materials"]] == [
+            "某某县民政局2021年工作总结"
+        ]

@@ -347,19 +347,90 @@ def test_composing_a_draft_borrows_only_what_the_member_reads(world: World) -> N
     assert draft.status_code == 200 and draft.content[:2] == b"PK"
     history = covered.get("/api/v1/downloads").json()
     assert len(history) > before and history[0]["format"] == "composed"
-    # The API: the same paragraphs for a member without a subscription are refused.
+    # The API: the same paragraphs for a member without a subscription are refused (as
+    # paragraphs that do not exist: test_a_paragraph_one_may_not_borrow_looks_like_none).
     nosub = world.client("nosub")
     body = {"title": "x", "sections": [{"heading": "情况", "paragraphs": [int(ids[0])]}]}
     refused = nosub.post(
         "/api/v1/compose/draft.docx", json=body, headers={"X-CSRF-Token": csrf_of(nosub)}
     )
-    assert refused.status_code == 403
+    assert refused.status_code == 404
     assert (
         nosub.get("/api/v1/compose/suggest", params={"section": "工作情况", "q": "工作"}).json()
         == []
     )
     outline = covered.get("/api/v1/compose/outline", params={"type": "工作总结"}).json()
     assert [e["section_kind"] for e in outline][:1] == ["工作情况"]
+
+
+def _paragraph(world: World, material: int) -> int:
+    """A body paragraph of the material's current revision."""
+    from sqlalchemy import text
+
+    with world.lib.engine.connect() as conn:
+        return int(
+            conn.execute(
+                text(
+                    "SELECT p.id FROM paragraphs p JOIN materials m"
+                    " ON m.current_revision_id = p.revision_id"
+                    " WHERE m.id = :m AND p.kind = 'body' ORDER BY p.ord"
+                ),
+                {"m": material},
+            )
+            .scalars()
+            .first()
+        )
+
+
+@pytest.mark.parametrize("who", ["nosub", "expired", "other"])
+def test_a_paragraph_one_may_not_borrow_looks_like_one_that_does_not_exist(
+    world: World, who: str
+) -> None:
+    """Composing with the id of a paragraph the member may not read (no subscription, an
+    expired one, or — for a covered member — a material older than their back catalogue)
+    answers exactly as an id that was never given out: the same status, the same message
+    naming every unusable id, on the API and the page alike."""
+    client = world.client(who)
+    token = csrf_of(client)
+    unreadable = _paragraph(world, 1 if who == "other" else 2)
+    missing = 2**31 - 7
+
+    def api(*ids: int) -> tuple[int, dict[str, object]]:
+        body = {"title": "x", "sections": [{"heading": "情况", "paragraphs": list(ids)}]}
+        r = client.post("/api/v1/compose/draft.docx", json=body, headers={"X-CSRF-Token": token})
+        return r.status_code, r.json()
+
+    def page(*ids: int) -> tuple[int, str]:
+        form = {"csrf": token, "title": "x", "type": "工作总结", "h0": "一、情况", "p0": ids}
+        r = client.post("/compose/draft", data=form)
+        shown = r.text
+        for i in ids:
+            shown = shown.replace(f"：{i}", "：#")
+        return r.status_code, shown
+
+    def shape(answer: tuple[int, dict[str, object]], *ids: int) -> tuple[int, dict[str, object]]:
+        status, body = answer
+        message = str(body["message"])
+        for i in ids:
+            message = message.replace(str(i), "#")
+        return status, {**body, "message": message}
+
+    assert shape(api(unreadable), unreadable) == shape(api(missing), missing)
+    status, body = api(unreadable)
+    assert (status, body["error"]) == (404, "NotFound")
+    assert body["message"] == f"没有这些段落：{unreadable}"
+    both = api(missing, unreadable)
+    assert both == (404, {"error": "NotFound", "message": f"没有这些段落：{missing}、{unreadable}"})
+    assert page(unreadable) == page(missing)
+    assert page(unreadable)[0] == 404
+    # A visitor is asked to log in before any id is looked at.
+    visitor = world.client(None)
+    asked = visitor.post(
+        "/api/v1/compose/draft.docx",
+        json={"title": "x", "sections": [{"heading": "情况", "paragraphs": [unreadable]}]},
+        headers={"X-CSRF-Token": visitor.cookies["gw_csrf"]},
+    )
+    assert asked.status_code == 401
 
 
 def test_each_reader_reads_their_own_copy(world: World) -> None:

@@ -1,6 +1,7 @@
 """/api/v1 against its own OpenAPI document, with schemathesis: as a visitor and as a covered
-member, every operation, every check (no server errors, responses and status codes as
-documented, content types, negative data rejected, ...).
+member, every operation (test_every_operation_of_the_api_is_checked holds the document to the
+app's routes), every check (no server errors, responses and status codes as documented,
+content types, negative data rejected, ...).
 
 The document is read at import time from an app over an empty library (it does not
 depend on data; schemathesis' fixture-based loader does not work with pytest 9.2). The requests
@@ -126,6 +127,17 @@ def _document(tmp: str) -> dict[str, Any]:
 
 with tempfile.TemporaryDirectory() as _tmp:
     schema = schemathesis.openapi.from_dict(_document(_tmp), config=CONFIG)
+
+
+def test_every_operation_of_the_api_is_checked(api_world: World) -> None:
+    """Each /api/v1 route of the app is an operation of the document, and so checked below for
+    each caller (the document and its viewer are the framework's)."""
+    from gongwen.web.route_table import table
+
+    operations = [result.ok() for result in schema.get_all_operations()]
+    routes = {r.key for r in table(api_world.app) if r.path.startswith("/api/v1/")}  # type: ignore[arg-type]
+    routes -= {"GET /api/v1/openapi.json", "GET /api/v1/docs"}
+    assert {op.label for op in operations} == routes and len(routes) >= 21
 
 
 @pytest.fixture(scope="module")

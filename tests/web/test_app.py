@@ -10,7 +10,7 @@ from dataclasses import replace
 from pathlib import Path
 
 import pytest
-from fastapi.routing import APIRoute
+from fastapi.routing import APIRoute, iter_route_contexts
 from fastapi.testclient import TestClient
 
 from gongwen.config import Settings
@@ -44,8 +44,8 @@ def test_only_non_blocking_handlers_run_on_the_event_loop() -> None:
     routes = [
         route
         for module in ROUTE_MODULES
-        for route in module.router.routes
-        if isinstance(route, APIRoute)
+        for route in iter_route_contexts(module.router.routes)  # included routers too
+        if isinstance(route.original_route, APIRoute)
     ]
     assert len(routes) > 30
     on_loop = {

@@ -158,3 +158,23 @@ def test_a_draft_is_refused_past_its_budget_or_the_allowance(world: World) -> No
         assert refused.status_code == 429 and "2 份" in refused.text
     finally:
         world.lib.settings = settings
+
+
+def test_at_the_allowance_an_unreadable_paragraph_is_still_just_not_found(world: World) -> None:
+    """No answer tells which ids exist: a paragraph of a material the member may not read is
+    a 404 like a missing one, before the allowance is looked at (which would answer 429)."""
+    settings = world.lib.settings
+    used = len(_logged(world, "other"))
+    world.lib.settings = replace(settings, daily_download_limit=used)
+    try:  # material 1 is older than the member's back catalogue
+        hidden = _draft(
+            world, "other", [{"heading": "情况", "paragraphs": _draft_ids(world, 1, 2)}]
+        )
+        missing = _draft(world, "other", [{"heading": "情况", "paragraphs": [2_000_000_000]}])
+        readable = _draft(
+            world, "other", [{"heading": "情况", "paragraphs": _draft_ids(world, 3, 2)}]
+        )
+        assert hidden.status_code == missing.status_code == 404
+        assert readable.status_code == 429
+    finally:
+        world.lib.settings = settings

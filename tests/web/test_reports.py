@@ -25,6 +25,7 @@ from gongwen.platform.accounts import create_user
 from gongwen.platform.subscriptions import active_subscription, grant
 
 from .conftest import PASSWORD, World, csrf_of
+from .snapshot import changed, state
 
 
 @pytest.fixture(scope="module", autouse=True)
@@ -354,6 +355,40 @@ def test_a_hostile_upload_is_refused_at_once_and_nothing_is_stored(world: World)
     assert response.status_code == 400
     assert "合同.docx" in response.text and "超过上限" in response.text
     assert stored() == before
+
+
+@pytest.mark.parametrize("name", ["泄露\x00.txt", "泄露\x1b[31m.txt", "a\x7f.txt"])
+def test_a_control_character_in_the_file_name_is_refused_before_anything_else(
+    world: World, name: str
+) -> None:
+    """A browser sends the name as typed; PostgreSQL cannot store a NUL. The report is refused
+    with a 400 that says the file name is at fault, before the file is read, traced or counted
+    against the address's reports: the same address reports properly right after."""
+    visitor = world.client(address="192.0.2.77")
+    token = csrf_of(visitor, "/report")
+    fields = {"csrf": token, "contact": "named@example.org"}
+    parts = [
+        f'--B\r\nContent-Disposition: form-data; name="{k}"\r\n\r\n{v}\r\n'.encode()
+        for k, v in fields.items()
+    ]
+    parts.append(
+        b'--B\r\nContent-Disposition: form-data; name="file"; filename="'
+        + name.encode()
+        + b'"\r\nContent-Type: text/plain\r\n\r\n'
+        + "一段泄露的文字。".encode()
+        + b"\r\n--B--\r\n"
+    )
+    before = state(world)
+    for _ in range(8):  # more than an address may report in an hour
+        response = visitor.post(
+            "/report",
+            content=b"".join(parts),
+            headers={"Content-Type": "multipart/form-data; boundary=B"},
+        )
+        assert response.status_code == 400, response.text[:300]
+        assert "文件名不能包含控制字符" in response.text
+    assert changed(before, state(world)) == []
+    _report(visitor, contact="named@example.org", text="同一地址随后正常举报")
 
 
 def test_a_report_is_answered_before_it_is_traced(world: World) -> None:

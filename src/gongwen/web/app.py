@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import contextlib
+import functools
 import gc
 from collections.abc import AsyncIterator
 from pathlib import Path
 
-from fastapi import FastAPI
+from fastapi import Depends, FastAPI
 from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
 
@@ -18,6 +19,7 @@ from gongwen.platform import webhook
 from gongwen.platform.scheduler import Scheduler
 from gongwen.web import errors
 from gongwen.web.app_support import local
+from gongwen.web.deps import require_csrf
 from gongwen.web.live import Hub
 from gongwen.web.routes import (
     account,
@@ -92,6 +94,9 @@ def create_app(lib: Library, *, live_updates: bool = True) -> FastAPI:
         openapi_url="/api/v1/openapi.json",
         docs_url="/api/v1/docs",
         redoc_url=None,
+        # Declared once for every route: each POST/PUT/PATCH/DELETE needs the CSRF token
+        # (web/route_table.py lists them; tests/web/test_routes.py proves it of each).
+        dependencies=[Depends(require_csrf)],
     )
     app.state.lib = lib
     app.state.hub = hub
@@ -105,6 +110,7 @@ def create_app(lib: Library, *, live_updates: bool = True) -> FastAPI:
     for module in ROUTE_MODULES:
         app.include_router(module.router)
     errors.install(app)
+    app.openapi = functools.partial(api.openapi, app)  # type: ignore[method-assign]
     return app
 
 

@@ -1,5 +1,8 @@
 """Request-scoped helpers: who is asking, from where, CSRF, rendering. No SQL here.
 
+CSRF: `require_csrf` guards every POST/PUT/PATCH/DELETE of the app (declared once, in
+web/app.py); handlers never check the token themselves.
+
 Handlers that touch the database, hash passwords, parse or render files are plain `def`:
 FastAPI runs them in its thread pool, so the event loop (and every open live stream) never
 waits for them.
@@ -16,6 +19,7 @@ from typing import Annotated, Any
 from fastapi import Depends, Request
 from fastapi.responses import HTMLResponse
 from fastapi.templating import Jinja2Templates
+from starlette.concurrency import run_in_threadpool
 
 from gongwen.config import Settings
 from gongwen.errors import CsrfError
@@ -24,9 +28,15 @@ from gongwen.model.member import Member
 from gongwen.platform.access import Client, Viewer
 from gongwen.platform.accounts import touch, viewer_for_session
 from gongwen.platform.site import info as site_info
+from gongwen.web.errors import is_api
 
 SESSION_COOKIE = "gw_session"
 CSRF_COOKIE = "gw_csrf"
+CSRF_HEADER = "X-CSRF-Token"
+CSRF_FIELD = "csrf"
+# Methods that change nothing (RFC 9110 §9.2.1): the only ones answered without a token.
+SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+_FORM_TYPES = ("application/x-www-form-urlencoded", "multipart/form-data")
 
 
 def client_address(request: Request, settings: Settings) -> str:
@@ -65,9 +75,8 @@ class Ctx:
     def client(self) -> Client:
         return Client(self.session_key, self.ip)
 
-    def check_csrf(self, submitted: str | None) -> None:
-        """Forms carry the token in a field, scripts in the X-CSRF-Token header."""
-        token = submitted or self.request.headers.get("x-csrf-token", "")
+    def verify_csrf(self, token: str) -> None:
+        """CsrfError unless `token` is this session's (a visitor's: their cookie's) token."""
         # Compared as bytes: a token with non-ASCII characters is simply wrong, not an error.
         given = token.encode("utf-8", "surrogatepass")
         if not token or not hmac.compare_digest(given, self.csrf.encode("utf-8", "surrogatepass")):
@@ -75,6 +84,15 @@ class Ctx:
 
 
 def get_ctx(request: Request) -> Ctx:
+    """The request's Ctx, resolved once (the CSRF check may have resolved it already)."""
+    known = getattr(request.state, "ctx", None)
+    if isinstance(known, Ctx):
+        return known
+    request.state.ctx = ctx = _resolve(request)
+    return ctx
+
+
+def _resolve(request: Request) -> Ctx:
     lib: Library = request.app.state.lib
     cookie = request.cookies.get(SESSION_COOKIE)
     resolved = viewer_for_session(lib, cookie)
@@ -92,6 +110,33 @@ def get_ctx(request: Request) -> Ctx:
 
 
 CtxDep = Annotated[Ctx, Depends(get_ctx)]
+
+
+async def require_csrf(request: Request) -> None:
+    """Every unsafe request carries the token: scripts (and the whole API) in the X-CSRF-Token
+    header, a page's form in its `csrf` field.
+
+    The body is never read here for the API (JSON and .docx bodies are streamed within their
+    limits by their handlers) nor for anything but a form. A page's form is read through the
+    route's own request, and Starlette keeps the parsed form on it, so the handler gets this
+    same form and the body is read once: FastAPI has parsed it already when the handler takes
+    Form fields; a route that reads its own form within its limits makes its request apply
+    them whoever reads first (web/routes/proofread.py); any other route's form is parsed
+    here without files. Safe requests cost nothing here (no session lookup for /healthz or
+    the event stream)."""
+    if request.method in SAFE_METHODS:
+        return
+    token = request.headers.get(CSRF_HEADER, "")
+    content_type = request.headers.get("content-type", "").split(";", 1)[0].strip().lower()
+    if not token and not is_api(request) and content_type in _FORM_TYPES:
+        field = (await request.form(max_files=0)).get(CSRF_FIELD)
+        token = field if isinstance(field, str) else ""
+    ctx = await run_in_threadpool(get_ctx, request)  # the database: off the event loop
+    try:
+        ctx.verify_csrf(token)
+    except CsrfError:
+        await request.close()  # the handler will not run: a form's spooled files go now
+        raise
 
 
 def render(ctx: Ctx, template: str, status_code: int = 200, **values: Any) -> HTMLResponse:

@@ -48,6 +48,10 @@ _REASONS = {
     "model_attributes_type": "须为 JSON 对象",
     "dict_type": "须为 JSON 对象",
     "string_type": "须为文本",
+    "bool_type": "须为 true 或 false",
+    "int_type": "须为整数",
+    "float_type": "须为数字",
+    "list_type": "须为 JSON 数组",
     "enum": "取值无效",
     "repeated": "只能给一个值",
 }
@@ -58,7 +62,8 @@ def status_for(err: errors.GongwenError) -> int:
     return next(code for cls, code in STATUS if isinstance(err, cls))
 
 
-def _is_api(request: Request) -> bool:
+def is_api(request: Request) -> bool:
+    """Whether the request is the API's (JSON errors; the CSRF token only in the header)."""
     return request.url.path.startswith("/api/")
 
 
@@ -109,7 +114,7 @@ def install(app: FastAPI) -> None:
     @app.exception_handler(errors.GongwenError)
     async def on_domain_error(request: Request, err: errors.GongwenError) -> Response:
         status = status_for(err)
-        if _is_api(request):
+        if is_api(request):
             field = err.field if isinstance(err, errors.InvalidInput) else None
             return _api_error(status, type(err).__name__, str(err), field)
         if status == 401 and request.method == "GET":
@@ -122,7 +127,7 @@ def install(app: FastAPI) -> None:
         first = dict(problems[0]) if problems else {"loc": ("body",), "type": "value_error"}
         field = _field(first)
         reason = _REASONS.get(str(first.get("type")), str(first.get("msg") or "格式不正确"))
-        if _is_api(request):
+        if is_api(request):
             return _api_error(422, "InvalidInput", f"{field}: {reason}", field)
         return await page_error(request, 400, f"请求参数有误（{field}: {reason}）")
 
@@ -131,7 +136,7 @@ def install(app: FastAPI) -> None:
         headers = dict(err.headers or {})
         if err.status_code == 405 and (allowed := _allowed_methods(request)):
             headers["Allow"] = allowed
-        if not _is_api(request):
+        if not is_api(request):
             err.headers = headers
             return await http_exception_handler(request, err)
         try:

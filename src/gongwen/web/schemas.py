@@ -10,8 +10,8 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Annotated, Literal
 
-from fastapi import Header, Path, Query
-from pydantic import BaseModel, ConfigDict, Field, PlainSerializer, WithJsonSchema
+from fastapi import Path, Query
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, PlainSerializer, WithJsonSchema
 from pydantic.json_schema import SkipJsonSchema
 
 from gongwen.model.member import Role
@@ -36,15 +36,17 @@ SearchQuery = Annotated[
         "A query with nothing searchable (only punctuation) or more than 8 terms gets a 400.",
     ),
 ]
-CsrfHeader = Annotated[
-    str,
-    # Optional in the document so that a missing token is answered (403), not refused as
-    # malformed: members' scripts must send the session's token, and visitors cannot post.
-    Header(
-        alias="X-CSRF-Token",
-        description="The session's CSRF token (required for members; missing or wrong: 403)",
-    ),
-]
+# The header every POST/PUT/PATCH/DELETE needs: checked once for the whole app (web/deps.py
+# require_csrf), documented on each such operation (web/routes/api.py openapi). Optional in
+# the document so that a missing token is answered (403), not refused as malformed.
+CSRF_PARAMETER = {
+    "name": "X-CSRF-Token",
+    "in": "header",
+    "required": False,
+    "description": "The session's CSRF token (a visitor's: their gw_csrf cookie); "
+    "missing or wrong: 403",
+    "schema": {"type": "string", "title": "X-Csrf-Token"},
+}
 
 
 # -- responses -------------------------------------------------------------------------------
@@ -238,6 +240,19 @@ class EventOut(Out):
 
 # -- request bodies --------------------------------------------------------------------------
 
+# Bodies are validated strictly: a value must have the type the document gives it (no 0 or
+# "true" for true, no "12" or true for an integer, no true for a number).
+STRICT_IN = ConfigDict(extra="forbid", strict=True)
+
+
+def _whole(value: object) -> object:
+    # JSON Schema's integer is any number without a fraction: 12.0 is 12 (a strict int is not).
+    return int(value) if isinstance(value, float) and value.is_integer() else value
+
+
+# An id in a body (after its Field, so that the document states the bounds).
+BodyId = Annotated[int, Field(ge=1, le=INT32_MAX), BeforeValidator(_whole)]
+
 # No control characters (C0, C1), and no whitespace at either end: the service strips titles.
 # Whitespace is spelled out (everything str.strip removes) because \s differs between regex
 # engines: ECMA (the document, schemathesis) leaves out U+0085, which Python and Rust include.
@@ -251,7 +266,7 @@ _PLAIN = r"^[^\x00-\x1f\x7f-\x9f]*$"  # no control characters (a .docx cannot ho
 class RequestIn(BaseModel):
     """A material request. Text must be valid Unicode (no lone surrogates) without NUL."""
 
-    model_config = ConfigDict(extra="ignore")
+    model_config = ConfigDict(extra="ignore", strict=True)
 
     title: str = Field(min_length=4, max_length=100, pattern=_TITLE)
     # No control characters but tabs and line breaks (util.text.plain_text, multiline).
@@ -305,7 +320,7 @@ class TemplateOut(Out):
 class FillIn(BaseModel):
     """Field name → value (a number for number/percent/money fields, text for the others)."""
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = STRICT_IN
 
     values: dict[
         Annotated[str, Field(max_length=100)], float | Annotated[str, Field(max_length=500)]
@@ -334,16 +349,16 @@ class OutlineEntryOut(Out):
 
 
 class ComposeSectionIn(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    model_config = STRICT_IN
 
     heading: str = Field(min_length=1, max_length=100, pattern=_TITLE)
-    paragraphs: list[Annotated[int, Field(ge=1, le=2**31 - 1)]] = Field(max_length=12)
+    paragraphs: list[BodyId] = Field(max_length=12)
 
 
 class ComposeIn(BaseModel):
     """A draft: a title and numbered sections of paragraphs (ids from search passages)."""
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = STRICT_IN
 
     title: str = Field(default="", max_length=100, pattern=_PLAIN)
     doc_type: str = Field(default="", max_length=20, pattern=_PLAIN)

@@ -4,7 +4,8 @@ A current revision is two documents: its full side (title; headings and body: wh
 readers search) and its public side (title; headings and preview: what everyone else
 searches), each with
 the material's facets, its visibility (publication time, retirement) and, per report section
-kind, the text of that side's passages in sections of that kind (the section filter). A
+kind (其他 included, in reports only), the text of that side's passages in sections of that
+kind (the section filter). A
 revision that is not current has no documents.
 """
 
@@ -17,6 +18,7 @@ from typing import Any
 
 from gongwen.model.document import SectionKind
 from gongwen.model.material import PassageKind
+from gongwen.parse.metadata import REPORT_TYPES
 from gongwen.store import sql
 from gongwen.store.index import layout
 
@@ -74,14 +76,18 @@ def read(conn: Any, revision_ids: list[int]) -> tuple[set[int], list[IndexDoc]]:
         current[row[0]] = row
     if not current:
         return set(), []
+    # The section filter searches a report's sections, 其他 (a section of no family) as well as
+    # the four families. Not a law's: every section of one is 其他 (parse/structure.py), and
+    # indexing them again doubled the gov-corpus index for a filter that means nothing there.
+    reports = {rev for rev, row in current.items() if row[5] in REPORT_TYPES}
     kinds: dict[tuple[int, int], str] = {
         (rev, ord_): kind
         for rev, ord_, kind in sql.rows(
             conn,
-            "SELECT revision_id, ord, kind FROM sections WHERE revision_id IN (:revs)"
-            " AND kind <> :other",
-            {"revs": sql.in_list(current), "other": str(SectionKind.OTHER)},
+            "SELECT revision_id, ord, kind FROM sections WHERE revision_id IN (:revs)",
+            {"revs": sql.in_list(current)},
         )
+        if kind != SectionKind.OTHER or rev in reports
     }
     docs = []
     for rev, row in sorted(current.items()):

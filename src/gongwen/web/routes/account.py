@@ -40,10 +40,7 @@ def register_form(ctx: CtxDep) -> Response:
 
 
 @router.post("/register", response_class=HTMLResponse)
-def register(
-    ctx: CtxDep, email: FormStr, password: FormStr, password2: FormStr, csrf: FormStr = ""
-) -> Response:
-    ctx.check_csrf(csrf)
+def register(ctx: CtxDep, email: FormStr, password: FormStr, password2: FormStr) -> Response:
     try:
         if password != password2:
             raise InvalidInput("password2", "两次输入的密码不一致")
@@ -61,10 +58,7 @@ def login_form(ctx: CtxDep, next: str = "/") -> Response:
 
 
 @router.post("/login", response_class=HTMLResponse)
-def login(
-    ctx: CtxDep, email: FormStr, password: FormStr, csrf: FormStr = "", next: FormStr = "/"
-) -> Response:
-    ctx.check_csrf(csrf)
+def login(ctx: CtxDep, email: FormStr, password: FormStr, next: FormStr = "/") -> Response:
     try:
         member = accounts.authenticate(ctx.lib, email, password, ctx.client)
     except AccessError as err:
@@ -81,8 +75,7 @@ def login(
 
 
 @router.post("/logout")
-def logout(ctx: CtxDep, csrf: FormStr = "") -> Response:
-    ctx.check_csrf(csrf)
+def logout(ctx: CtxDep) -> Response:
     accounts.end_session(ctx.lib, ctx.request.cookies.get(SESSION_COOKIE))
     response = RedirectResponse("/", status_code=303)
     response.delete_cookie(SESSION_COOKIE)
@@ -111,8 +104,7 @@ def account(ctx: CtxDep, redeemed: str = "") -> Response:
 
 
 @router.post("/account/redeem", response_class=HTMLResponse)
-def redeem(ctx: CtxDep, code: FormStr, csrf: FormStr = "") -> Response:
-    ctx.check_csrf(csrf)
+def redeem(ctx: CtxDep, code: FormStr) -> Response:
     member = require_member(ctx.member)
     try:
         subscriptions.redeem(ctx.lib, member, code)
@@ -123,10 +115,7 @@ def redeem(ctx: CtxDep, code: FormStr, csrf: FormStr = "") -> Response:
 
 
 @router.post("/account/password", response_class=HTMLResponse)
-def change_password(
-    ctx: CtxDep, old_password: FormStr, new_password: FormStr, csrf: FormStr = ""
-) -> Response:
-    ctx.check_csrf(csrf)
+def change_password(ctx: CtxDep, old_password: FormStr, new_password: FormStr) -> Response:
     member = require_member(ctx.member)
     try:
         accounts.change_password(ctx.lib, member, old_password, new_password)
@@ -136,8 +125,7 @@ def change_password(
 
 
 @router.post("/account/feed", response_class=HTMLResponse)
-def rotate_feed(ctx: CtxDep, csrf: FormStr = "") -> Response:
-    ctx.check_csrf(csrf)
+def rotate_feed(ctx: CtxDep) -> Response:
     token = feeds.rotate_feed_token(ctx.lib, require_member(ctx.member))
     base = ctx.lib.settings.base_url or str(ctx.request.base_url).rstrip("/")
     return _account_page(
@@ -148,8 +136,7 @@ def rotate_feed(ctx: CtxDep, csrf: FormStr = "") -> Response:
 
 
 @router.post("/account/feed/revoke", response_class=HTMLResponse)
-def revoke_feed(ctx: CtxDep, csrf: FormStr = "") -> Response:
-    ctx.check_csrf(csrf)
+def revoke_feed(ctx: CtxDep) -> Response:
     feeds.revoke_feed_token(ctx.lib, require_member(ctx.member))
     return _account_page(ctx, message="订阅源地址已撤销")
 

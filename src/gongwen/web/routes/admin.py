@@ -49,10 +49,8 @@ def site_save(
     name: FormStr = "",
     tagline: FormStr = "",
     notice: FormStr = "",
-    csrf: FormStr = "",
 ) -> Response:
     """The site's name, tagline and notice (shown on every page)."""
-    ctx.check_csrf(csrf)
     admin = require_admin(ctx.member)
     try:
         values = site.update(ctx.lib, admin, name, tagline, notice)
@@ -70,8 +68,7 @@ def site_save(
 
 
 @router.post("/users/{user_id}/role")
-def set_role(ctx: CtxDep, user_id: RowId, role: FormStr, csrf: FormStr = "") -> Response:
-    ctx.check_csrf(csrf)
+def set_role(ctx: CtxDep, user_id: RowId, role: FormStr) -> Response:
     try:
         accounts.set_role(ctx.lib, require_admin(ctx.member), user_id, Role(role))
     except ValueError:
@@ -80,10 +77,7 @@ def set_role(ctx: CtxDep, user_id: RowId, role: FormStr, csrf: FormStr = "") -> 
 
 
 @router.post("/users/{user_id}/subscription")
-def grant(
-    ctx: CtxDep, user_id: RowId, plan: FormStr, start: FormStr = "", csrf: FormStr = ""
-) -> Response:
-    ctx.check_csrf(csrf)
+def grant(ctx: CtxDep, user_id: RowId, plan: FormStr, start: FormStr = "") -> Response:
     admin = require_admin(ctx.member)
     starts = None
     if start.strip():
@@ -96,22 +90,19 @@ def grant(
 
 
 @router.post("/users/{user_id}/revoke")
-def revoke(ctx: CtxDep, user_id: RowId, csrf: FormStr = "") -> Response:
-    ctx.check_csrf(csrf)
+def revoke(ctx: CtxDep, user_id: RowId) -> Response:
     subscriptions.revoke(ctx.lib, require_admin(ctx.member), user_id)
     return RedirectResponse("/admin", status_code=303)
 
 
 @router.post("/users/{user_id}/suspend")
-def suspend(ctx: CtxDep, user_id: RowId, reason: FormStr = "", csrf: FormStr = "") -> Response:
-    ctx.check_csrf(csrf)
+def suspend(ctx: CtxDep, user_id: RowId, reason: FormStr = "") -> Response:
     accounts.suspend(ctx.lib, require_admin(ctx.member), user_id, reason or "管理员停用")
     return RedirectResponse("/admin", status_code=303)
 
 
 @router.post("/codes", response_class=HTMLResponse)
-def create_codes(ctx: CtxDep, plan: FormStr, count: FormStr = "10", csrf: FormStr = "") -> Response:
-    ctx.check_csrf(csrf)
+def create_codes(ctx: CtxDep, plan: FormStr, count: FormStr = "10") -> Response:
     admin = require_admin(ctx.member)
     if not (count.isascii() and count.isdigit() and len(count) <= 5):
         raise InvalidInput("count", "数量须为 1 到 10000 之间的数字")

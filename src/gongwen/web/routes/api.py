@@ -7,9 +7,9 @@ document against the running app in tests/web/test_api_schema.py.
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Query, Request, Response
+from fastapi import APIRouter, Depends, FastAPI, Query, Request, Response
 from fastapi.exceptions import RequestValidationError
 from fastapi.routing import APIRoute
 
@@ -18,13 +18,15 @@ from gongwen.platform import browse, compose, downloads, favourites, reading, re
 from gongwen.platform.access import require_member
 from gongwen.platform.events import events_after
 from gongwen.platform.search import search_catalogue
+from gongwen.web import deps
 from gongwen.web.deps import CtxDep
+from gongwen.web.routes import api_proofread
 from gongwen.web.routes.catalogue import attachment, browse_args, search_filters
 from gongwen.web.schemas import (
+    CSRF_PARAMETER,
     CardOut,
     ComposeIn,
     CreatedOut,
-    CsrfHeader,
     DownloadOut,
     EventId,
     EventOut,
@@ -205,12 +207,9 @@ def material_template(ctx: CtxDep, material_id: MaterialId) -> TemplateOut:
 
 
 @router.post("/materials/{material_id}/fill", responses=errors(400, 401, 403, 404))
-def material_fill(
-    ctx: CtxDep, material_id: MaterialId, payload: FillIn, x_csrf_token: CsrfHeader = ""
-) -> FillOut:
+def material_fill(ctx: CtxDep, material_id: MaterialId, payload: FillIn) -> FillOut:
     """Check values against the template: what is filled, what is left, what does not add up
     (F001–F005). Takes no copy away; the .docx is POST …/fill.docx."""
-    ctx.check_csrf(x_csrf_token)
     result = writing.check(ctx.lib, ctx.viewer, material_id, dict(payload.values))
     return FillOut.model_validate(result.as_json())
 
@@ -223,11 +222,8 @@ def material_fill(
         **errors(400, 401, 403, 404, 429),
     },
 )
-def material_fill_docx(
-    ctx: CtxDep, material_id: MaterialId, payload: FillIn, x_csrf_token: CsrfHeader = ""
-) -> Response:
+def material_fill_docx(ctx: CtxDep, material_id: MaterialId, payload: FillIn) -> Response:
     """The filled .docx (GB/T 9704-2012), a counted and logged copy like a download."""
-    ctx.check_csrf(x_csrf_token)
     return attachment(writing.filled_copy(ctx.lib, ctx.viewer, material_id, dict(payload.values)))
 
 
@@ -258,9 +254,8 @@ def compose_suggest(ctx: CtxDep, section: Facet, q: SearchQuery) -> list[HitOut]
         **errors(400, 401, 403, 404, 429),
     },
 )
-def compose_draft(ctx: CtxDep, payload: ComposeIn, x_csrf_token: CsrfHeader = "") -> Response:
+def compose_draft(ctx: CtxDep, payload: ComposeIn) -> Response:
     """The draft as a GB/T 9704 .docx; logged once for every material it borrows from."""
-    ctx.check_csrf(x_csrf_token)
     plan = [(s.heading, list(s.paragraphs)) for s in payload.sections]
     _, rendered = compose.draft_copy(ctx.lib, ctx.viewer, payload.title, plan, payload.doc_type)
     return attachment(rendered)
@@ -274,17 +269,15 @@ def favourite_list(ctx: CtxDep) -> list[CardOut]:
 
 
 @router.put("/favourites/{material_id}", responses=errors(401, 403, 404))
-def favourite_keep(ctx: CtxDep, material_id: MaterialId, x_csrf_token: CsrfHeader = "") -> KeptOut:
+def favourite_keep(ctx: CtxDep, material_id: MaterialId) -> KeptOut:
     """Keep a material (members; send the session's CSRF token as X-CSRF-Token)."""
-    ctx.check_csrf(x_csrf_token)
     changed = favourites.keep(ctx.lib, ctx.viewer, material_id)
     return KeptOut(material_id=material_id, kept=True, changed=changed)
 
 
 @router.delete("/favourites/{material_id}", responses=errors(401, 403))
-def favourite_drop(ctx: CtxDep, material_id: MaterialId, x_csrf_token: CsrfHeader = "") -> KeptOut:
+def favourite_drop(ctx: CtxDep, material_id: MaterialId) -> KeptOut:
     """Stop keeping a material (members; X-CSRF-Token as above)."""
-    ctx.check_csrf(x_csrf_token)
     changed = favourites.drop(ctx.lib, ctx.viewer, material_id)
     return KeptOut(material_id=material_id, kept=False, changed=changed)
 
@@ -301,9 +294,8 @@ def request_list(ctx: CtxDep) -> list[RequestOut]:
 
 
 @router.post("/requests", status_code=201, responses=errors(400, 401, 403))
-def request_post(ctx: CtxDep, payload: RequestIn, x_csrf_token: CsrfHeader = "") -> CreatedOut:
+def request_post(ctx: CtxDep, payload: RequestIn) -> CreatedOut:
     """Post a material request (members; send the session's CSRF token as X-CSRF-Token)."""
-    ctx.check_csrf(x_csrf_token)
     member = require_member(ctx.member)
     return CreatedOut(id=requests.post(ctx.lib, member, payload.title, payload.body))
 
@@ -315,5 +307,22 @@ def recent_events(ctx: CtxDep, after: EventId = 0) -> list[EventOut]:
     return [EventOut.model_validate(e) for e in events_after(ctx.lib, ctx.viewer, after)]
 
 
-# The proofreader's operations register on this router (web/routes/api_proofread.py).
-from gongwen.web.routes import api_proofread  # noqa: E402, F401
+router.include_router(api_proofread.router)  # the proofreader's operations
+
+
+def openapi(app: FastAPI) -> dict[str, Any]:
+    """The app's OpenAPI document, made once: every unsafe operation names the X-CSRF-Token
+    header that the app-wide check (web/deps.py require_csrf) reads, and its 403."""
+    if app.openapi_schema is not None:
+        return app.openapi_schema
+    document = FastAPI.openapi(app)  # made and kept as app.openapi_schema
+    refused = {
+        "description": errors(403)[403]["description"],
+        "content": {"application/json": {"schema": {"$ref": "#/components/schemas/ErrorOut"}}},
+    }
+    for operations in document.get("paths", {}).values():
+        for method, operation in operations.items():
+            if method.upper() not in deps.SAFE_METHODS:
+                operation.setdefault("parameters", []).append(dict(CSRF_PARAMETER))
+                operation["responses"].setdefault("403", refused)
+    return document

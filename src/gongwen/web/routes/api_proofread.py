@@ -1,15 +1,15 @@
 """/api/v1's proofreading operations (审校): check a text or a .docx, take the .docx back with
-the accepted fixes; and the models they accept and answer. Registered on api.router when
-web/routes/api.py loads, as the pages are in web/routes/proofread.py."""
+the accepted fixes; and the models they accept and answer. Their router is included in
+api.router (web/routes/api.py), as the pages are in web/routes/proofread.py."""
 
 from __future__ import annotations
 
 from collections.abc import AsyncGenerator, Callable, Coroutine
 from typing import Annotated, Any, Literal
 
-from fastapi import Query, Request, Response
+from fastapi import APIRouter, Query, Request, Response
 from fastapi.routing import APIRoute
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, Field
 from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException
 
@@ -18,10 +18,12 @@ from gongwen.platform import proofreading
 from gongwen.platform.proofreading import MAX_CHARACTERS
 from gongwen.proofread.documents import MAX_BYTES
 from gongwen.web.deps import CtxDep
-from gongwen.web.routes.api import router
 from gongwen.web.routes.catalogue import attachment
 from gongwen.web.routes.proofread import limited_stream
-from gongwen.web.schemas import CsrfHeader, ErrorOut, Out, errors
+from gongwen.web.schemas import STRICT_IN, ErrorOut, Out, errors
+
+# Included in api.router, which gives the prefix (/api/v1), the tag and the shared checks.
+router = APIRouter()
 
 RuleCode = Annotated[str, Field(pattern=r"^GW\d{0,3}$", max_length=5)]
 CodeList = Annotated[
@@ -45,7 +47,7 @@ AcceptList = Annotated[
 class ProofreadIn(BaseModel):
     """A text to check; `select`/`ignore` are rule code prefixes (docs/rules.md)."""
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = STRICT_IN
 
     text: str = Field(min_length=1, max_length=MAX_CHARACTERS)
     select: list[RuleCode] = Field(default=[], max_length=40)
@@ -140,9 +142,8 @@ class _LimitedRoute(APIRoute):
         return limited
 
 
-def proofread(ctx: CtxDep, payload: ProofreadIn, x_csrf_token: CsrfHeader = "") -> ProofreadOut:
+def proofread(ctx: CtxDep, payload: ProofreadIn) -> ProofreadOut:
     """审校: diagnostics of the text, the shape of `gongwen check --json` (docs/cli.md)."""
-    ctx.check_csrf(x_csrf_token)
     checked = proofreading.proofread_text(
         ctx.lib, ctx.viewer, payload.text, payload.select, payload.ignore, payload.lines
     )
@@ -174,11 +175,9 @@ async def proofread_docx(
     request: Request,
     select: CodeList = "",
     ignore: CodeList = "",
-    x_csrf_token: CsrfHeader = "",
 ) -> ProofreadOut:
     """审校 an uploaded .docx (the request body); offsets are into its text, one line per
     paragraph with Word's numbering spelled out."""
-    ctx.check_csrf(x_csrf_token)
     data = await _docx_body(request)
     checked = await run_in_threadpool(
         proofreading.proofread_file,
@@ -208,10 +207,8 @@ async def proofread_docx_fixed(
     accept: AcceptList = "",
     select: CodeList = "",
     ignore: CodeList = "",
-    x_csrf_token: CsrfHeader = "",
 ) -> Response:
     """The .docx with the fixes of the accepted diagnostics written into its own runs."""
-    ctx.check_csrf(x_csrf_token)
     data = await _docx_body(request)
     out, _ = await run_in_threadpool(
         proofreading.corrected_docx,

@@ -161,11 +161,8 @@ def material(ctx: CtxDep, material_id: RowId) -> Response:
 
 
 @router.post("/materials/{material_id}/favourite")
-def favourite(
-    ctx: CtxDep, material_id: RowId, action: FormStr = "keep", csrf: FormStr = ""
-) -> Response:
+def favourite(ctx: CtxDep, material_id: RowId, action: FormStr = "keep") -> Response:
     """Keep or drop a material (a form on its page), then back to the page."""
-    ctx.check_csrf(csrf)
     if action == "drop":
         favourites.drop(ctx.lib, ctx.viewer, material_id)
     else:
@@ -278,16 +275,14 @@ def template_page(ctx: CtxDep, material_id: RowId) -> Response:
 async def fill_page(ctx: CtxDep, material_id: RowId, request: Request) -> Response:
     """action=check shows what is left and what does not add up; action=download takes the
     filled .docx (a counted, logged copy)."""
-    form = await request.form()
-    ctx.check_csrf(str(form.get("csrf", "")))
-    values: dict[str, object] = {
-        str(k)[2:]: str(v)
-        for k, v in form.multi_items()
-        if str(k).startswith("f:") and str(v).strip()
-    }
-    return await run_in_threadpool(
-        _fill, ctx, material_id, values, str(form.get("action", "check"))
-    )
+    async with request.form() as form:  # read once (the CSRF check read it), then closed
+        values: dict[str, object] = {
+            str(k)[2:]: str(v)
+            for k, v in form.multi_items()
+            if str(k).startswith("f:") and str(v).strip()
+        }
+        action = str(form.get("action", "check"))
+    return await run_in_threadpool(_fill, ctx, material_id, values, action)
 
 
 def _fill(ctx: CtxDep, material_id: int, values: dict[str, object], action: str) -> Response:
@@ -321,11 +316,9 @@ def redate_download(
     year: FormStr = "",
     period: FormStr = "",
     action: FormStr = "preview",
-    csrf: FormStr = "",
 ) -> Response:
     """Last year's report as this year's draft: action=preview shows what changed and what to
     review; action=download takes the .docx (a counted copy)."""
-    ctx.check_csrf(csrf)
     if not (year.isascii() and year.isdigit() and 1949 <= int(year) <= 2100):
         raise InvalidInput("year", "年份应为 1949–2100 的四位数字")
     chosen = period if period in ("上半年", "下半年", "全年") else None

@@ -34,19 +34,13 @@ def compose_page(ctx: CtxDep, type: str = "工作总结", kind: str = "", period
 @router.post("/compose", response_class=HTMLResponse)
 async def compose_search(ctx: CtxDep, request: Request) -> Response:
     """Search each section's query among the sections of its kind; keep what was chosen."""
-    form = await request.form()
-    ctx.check_csrf(str(form.get("csrf", "")))
-    fields = {k: str(v) for k, v in form.multi_items() if not _PARAGRAPH_KEY.match(k)}
-    chosen = _chosen(form)
+    fields, chosen = await _form(request)
     return await run_in_threadpool(_search, ctx, fields, chosen)
 
 
 @router.post("/compose/draft")
 async def compose_draft(ctx: CtxDep, request: Request) -> Response:
-    form = await request.form()
-    ctx.check_csrf(str(form.get("csrf", "")))
-    fields = {k: str(v) for k, v in form.multi_items() if not _PARAGRAPH_KEY.match(k)}
-    chosen = _chosen(form)
+    fields, chosen = await _form(request)
     plan = [
         (fields.get(f"h{i}", "").strip(), chosen.get(i, []))
         for i in range(MAX_SECTIONS)
@@ -63,6 +57,14 @@ async def compose_draft(ctx: CtxDep, request: Request) -> Response:
         fields.get("type", ""),
     )
     return finish(ctx, attachment(rendered))
+
+
+async def _form(request: Request) -> tuple[dict[str, str], dict[int, list[int]]]:
+    """The form's fields and the paragraphs chosen for each section; read once (the CSRF
+    check read it), then closed."""
+    async with request.form() as form:
+        fields = {k: str(v) for k, v in form.multi_items() if not _PARAGRAPH_KEY.match(k)}
+        return fields, _chosen(form)
 
 
 def _chosen(form: object) -> dict[int, list[int]]:

@@ -49,9 +49,7 @@ def upload(
     files: Annotated[list[UploadFile], File()],
     publish_at: FormStr = "",
     note: FormStr = "",
-    csrf: FormStr = "",
 ) -> Response:
-    ctx.check_csrf(csrf)
     editor = require_editor(ctx.member)
     when = _when(publish_at)
     lines, errors = [], []
@@ -100,9 +98,7 @@ def metadata(
     year: FormStr = "",
     period: FormStr = "",
     doc_type: FormStr = "",
-    csrf: FormStr = "",
 ) -> Response:
-    ctx.check_csrf(csrf)
     publishing.edit_metadata(
         ctx.lib,
         require_editor(ctx.member),
@@ -118,19 +114,13 @@ def metadata(
 
 
 @router.post("/materials/{material_id}/revision")
-def revise(
-    ctx: CtxDep, material_id: RowId, text: FormStr, note: FormStr = "", csrf: FormStr = ""
-) -> Response:
-    ctx.check_csrf(csrf)
+def revise(ctx: CtxDep, material_id: RowId, text: FormStr, note: FormStr = "") -> Response:
     publishing.publish_revision(ctx.lib, require_editor(ctx.member), material_id, text, note)
     return RedirectResponse(f"/materials/{material_id}/revisions", status_code=303)
 
 
 @router.post("/materials/{material_id}/schedule")
-def schedule(
-    ctx: CtxDep, material_id: RowId, publish_at: FormStr = "", csrf: FormStr = ""
-) -> Response:
-    ctx.check_csrf(csrf)
+def schedule(ctx: CtxDep, material_id: RowId, publish_at: FormStr = "") -> Response:
     when = _when(publish_at)
     publishing.schedule(
         ctx.lib, require_editor(ctx.member), material_id, now() if when == "now" else when
@@ -139,7 +129,6 @@ def schedule(
 
 
 @router.post("/materials/{material_id}/retire")
-def retire(ctx: CtxDep, material_id: RowId, csrf: FormStr = "") -> Response:
-    ctx.check_csrf(csrf)
+def retire(ctx: CtxDep, material_id: RowId) -> Response:
     publishing.retire(ctx.lib, require_editor(ctx.member), material_id)
     return RedirectResponse("/editor", status_code=303)

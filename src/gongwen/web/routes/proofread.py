@@ -5,10 +5,12 @@ from __future__ import annotations
 
 import base64
 import binascii
-from collections.abc import AsyncGenerator, AsyncIterable, Callable
+from collections.abc import AsyncGenerator, AsyncIterable, Callable, Coroutine
+from typing import TYPE_CHECKING, Any
 
 from fastapi import APIRouter, Request, Response
 from fastapi.responses import HTMLResponse
+from fastapi.routing import APIRoute
 from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import FormData
 
@@ -20,25 +22,8 @@ from gongwen.proofread.documents import MAX_BYTES, MAX_CHARACTERS, Checked
 from gongwen.web.deps import CtxDep, render
 from gongwen.web.routes.catalogue import attachment
 
-router = APIRouter(include_in_schema=False)
-
-
-@router.get("/proofread", response_class=HTMLResponse)
-def proofread_page(ctx: CtxDep) -> Response:
-    require_member(ctx.member)
-    return render(ctx, "proofread.html", checked=None, segments=[], source="", docx="", name="")
-
-
-@router.get("/proofread/rules", response_class=HTMLResponse)
-def proofread_rules(ctx: CtxDep) -> Response:
-    """The rule catalogue (docs/rules.md in short): code, category, what it checks."""
-    from gongwen.proofread.catalogue import selected_rules
-    from gongwen.proofread.docs import parse
-    from gongwen.proofread.rules.formulations import formulations
-
-    rules = [(r, parse(type(r))) for r in selected_rules(select=["GW"])]
-    version, entries = formulations()
-    return render(ctx, "proofread_rules.html", rules=rules, version=version, entries=entries)
+if TYPE_CHECKING:
+    from starlette._utils import AwaitableOrContextManager
 
 
 def _codes(value: object) -> list[str]:
@@ -67,9 +52,39 @@ async def limited_stream(
 
 
 class _LimitedForm(Request):
+    """A proofreading page's request: its body read no further than the page can need, and its
+    form parsed within the page's limits, by whoever reads it first (the CSRF check reads the
+    `csrf` field, the handler the rest: the same parsed form)."""
+
     async def stream(self) -> AsyncGenerator[bytes, None]:
         async for chunk in limited_stream(self, super().stream(), _FORM_BYTES, _form_too_large):
             yield chunk
+
+    def form(
+        self,
+        *,
+        max_files: int | float = 1,
+        max_fields: int | float = 20_000,
+        max_part_size: int = _FORM_BYTES,
+    ) -> AwaitableOrContextManager[FormData]:
+        # The page's limits, whatever the caller asks: one file, a field as large as the form.
+        return super().form(max_files=1, max_fields=20_000, max_part_size=_FORM_BYTES)
+
+
+class _LimitedFormRoute(APIRoute):
+    """The pages' handlers and their dependencies get a `_LimitedForm` (FastAPI would give a
+    plain Request, whose form has no limit on its size)."""
+
+    def get_route_handler(self) -> Callable[[Request], Coroutine[Any, Any, Response]]:
+        handler = super().get_route_handler()
+
+        async def limited(request: Request) -> Response:
+            return await handler(_LimitedForm(request.scope, request.receive))
+
+        return limited
+
+
+router = APIRouter(include_in_schema=False, route_class=_LimitedFormRoute)
 
 
 def _form_too_large() -> Exception:
@@ -80,11 +95,13 @@ def _form_too_large() -> Exception:
 
 
 async def _form(request: Request) -> tuple[FormData, tuple[bytes, str] | None]:
-    """The posted form and its file's (bytes, name), read no further than a page of the
-    proofreader can need; the file's spool closed."""
-    limited = _LimitedForm(request.scope, request.receive)
-    async with limited.form(max_files=1, max_fields=20_000, max_part_size=_FORM_BYTES) as form:
+    """The posted form (read once, within the page's limits: `_LimitedForm`) and its file's
+    (bytes, name); the file's spool closed."""
+    form = await request.form()
+    try:
         return form, await _upload(form)
+    finally:
+        await form.close()
 
 
 async def _upload(form: object) -> tuple[bytes, str] | None:
@@ -95,10 +112,27 @@ async def _upload(form: object) -> tuple[bytes, str] | None:
     return data, str(upload.filename)
 
 
+@router.get("/proofread", response_class=HTMLResponse)
+def proofread_page(ctx: CtxDep) -> Response:
+    require_member(ctx.member)
+    return render(ctx, "proofread.html", checked=None, segments=[], source="", docx="", name="")
+
+
+@router.get("/proofread/rules", response_class=HTMLResponse)
+def proofread_rules(ctx: CtxDep) -> Response:
+    """The rule catalogue (docs/rules.md in short): code, category, what it checks."""
+    from gongwen.proofread.catalogue import selected_rules
+    from gongwen.proofread.docs import parse
+    from gongwen.proofread.rules.formulations import formulations
+
+    rules = [(r, parse(type(r))) for r in selected_rules(select=["GW"])]
+    version, entries = formulations()
+    return render(ctx, "proofread_rules.html", rules=rules, version=version, entries=entries)
+
+
 @router.post("/proofread", response_class=HTMLResponse)
 async def proofread_check(ctx: CtxDep, request: Request) -> Response:
     form, upload = await _form(request)
-    ctx.check_csrf(str(form.get("csrf", "")))
     select, ignore = _codes(form.get("select")), _codes(form.get("ignore"))
     docx = ""
     if upload is not None:
@@ -135,7 +169,6 @@ async def proofread_check(ctx: CtxDep, request: Request) -> Response:
 async def proofread_fixed(ctx: CtxDep, request: Request) -> Response:
     """The corrected copy with the fixes the member ticked."""
     form, _ = await _form(request)
-    ctx.check_csrf(str(form.get("csrf", "")))
     select, ignore = _codes(form.get("select")), _codes(form.get("ignore"))
     accept = [int(str(v)) for v in form.getlist("accept") if str(v).isascii() and str(v).isdigit()]
     if form.get("docx"):

@@ -8,11 +8,12 @@ from typing import Annotated
 from fastapi import APIRouter, File, Form, Response, UploadFile
 from fastapi.responses import HTMLResponse, RedirectResponse
 
-from gongwen.errors import GongwenError, RateLimited
+from gongwen.errors import GongwenError, InvalidInput, RateLimited
 from gongwen.model.member import Member
 from gongwen.platform import reports as service
 from gongwen.platform import tracing
 from gongwen.platform.access import require_editor
+from gongwen.util.text import plain_text
 from gongwen.web.deps import Ctx, CtxDep, render
 from gongwen.web.schemas import RowId
 
@@ -32,18 +33,17 @@ def submit(
     text: FormStr = "",
     link: FormStr = "",
     file: Annotated[UploadFile | None, File()] = None,
-    csrf: FormStr = "",
 ) -> Response:
-    ctx.check_csrf(csrf)
-    data = file.file.read(service.MAX_FILE_BYTES + 1) if file and file.filename else None
     try:
+        filename = _file_name(file)  # before anything is read, traced or counted
+        data = file.file.read(service.MAX_FILE_BYTES + 1) if file and filename else None
         _, token = service.submit(
             ctx.lib,
             contact=contact,
             text=text,
             link=link,
             data=data,
-            filename=(file.filename or "") if file else "",
+            filename=filename,
             reporter=ctx.member,
             client=ctx.client,
         )
@@ -57,6 +57,15 @@ def submit(
             values=values,
         )
     return RedirectResponse(f"/report/status/{token}", status_code=303)
+
+
+def _file_name(file: UploadFile | None) -> str:
+    """The uploaded file's name, refused if it holds a control character: it is stored with
+    the report, and PostgreSQL cannot store a NUL."""
+    try:
+        return plain_text("file", (file.filename or "") if file else "")
+    except InvalidInput as err:
+        raise InvalidInput("file", f"文件名{err.reason}") from None
 
 
 @router.get("/report/status/{token}", response_class=HTMLResponse)
@@ -82,17 +91,14 @@ def confirm(
     report_id: RowId,
     reason: FormStr = "",
     leaker_email: FormStr = "",
-    csrf: FormStr = "",
 ) -> Response:
-    ctx.check_csrf(csrf)
     return _decide(
         ctx, report_id, lambda e: service.confirm(ctx.lib, e, report_id, reason, leaker_email)
     )
 
 
 @router.post("/admin/reports/{report_id}/reject", response_class=HTMLResponse)
-def reject(ctx: CtxDep, report_id: RowId, reason: FormStr = "", csrf: FormStr = "") -> Response:
-    ctx.check_csrf(csrf)
+def reject(ctx: CtxDep, report_id: RowId, reason: FormStr = "") -> Response:
     return _decide(ctx, report_id, lambda e: service.reject(ctx.lib, e, report_id, reason))
 
 
@@ -116,14 +122,18 @@ def appeal_form(ctx: CtxDep) -> Response:
 
 @router.post("/appeal", response_class=HTMLResponse)
 def appeal(
-    ctx: CtxDep, email: FormStr = "", password: FormStr = "", text: FormStr = "", csrf: FormStr = ""
+    ctx: CtxDep, email: FormStr = "", password: FormStr = "", text: FormStr = ""
 ) -> Response:
-    ctx.check_csrf(csrf)
     try:
         service.appeal(ctx.lib, email, password, text, ctx.client)
     except GongwenError as err:
+        status = 429 if isinstance(err, RateLimited) else 400  # appeals are limited (3 a day)
         return render(
-            ctx, "appeal.html", status_code=400, error=getattr(err, "reason", str(err)), done=False
+            ctx,
+            "appeal.html",
+            status_code=status,
+            error=getattr(err, "reason", str(err)),
+            done=False,
         )
     return render(ctx, "appeal.html", error="", done=True)
 
@@ -139,10 +149,8 @@ def trace_run(
     ctx: CtxDep,
     text: FormStr = "",
     file: Annotated[UploadFile | None, File()] = None,
-    csrf: FormStr = "",
 ) -> Response:
     """Trace a leaked file or pasted text (the same service as `gongwen trace`)."""
-    ctx.check_csrf(csrf)
     editor = require_editor(ctx.member)
     data = file.file.read(service.MAX_FILE_BYTES + 1) if file and file.filename else None
     try:
@@ -171,9 +179,7 @@ def veto(
     ctx: CtxDep,
     material_id: RowId,
     veto: Annotated[list[int] | None, Form()] = None,
-    csrf: FormStr = "",
 ) -> Response:
-    ctx.check_csrf(csrf)
     editor = require_editor(ctx.member)
     try:
         tracing.set_vetoes(ctx.lib, editor, material_id, set(veto or []))
@@ -187,9 +193,8 @@ def veto(
 
 @router.post("/editor/variants/pairs", response_class=HTMLResponse)
 def add_pair(
-    ctx: CtxDep, form_a: FormStr = "", form_b: FormStr = "", back: FormStr = "", csrf: FormStr = ""
+    ctx: CtxDep, form_a: FormStr = "", form_b: FormStr = "", back: FormStr = ""
 ) -> Response:
-    ctx.check_csrf(csrf)
     tracing.add_pair(ctx.lib, require_editor(ctx.member), form_a, form_b)
     target = back if back.startswith("/editor/materials/") else "/editor"
     return RedirectResponse(target, status_code=303)

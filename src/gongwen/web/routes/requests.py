@@ -29,8 +29,7 @@ def listing(ctx: CtxDep, error: str = "") -> Response:
 
 
 @router.post("", response_class=HTMLResponse)
-def post(ctx: CtxDep, title: FormStr, body: FormStr = "", csrf: FormStr = "") -> Response:
-    ctx.check_csrf(csrf)
+def post(ctx: CtxDep, title: FormStr, body: FormStr = "") -> Response:
     member = require_member(ctx.member)
     try:
         service.post(ctx.lib, member, title, body)
@@ -47,17 +46,13 @@ def post(ctx: CtxDep, title: FormStr, body: FormStr = "", csrf: FormStr = "") ->
 
 
 @router.post("/{request_id}/vote")
-def vote(ctx: CtxDep, request_id: RowId, csrf: FormStr = "") -> Response:
-    ctx.check_csrf(csrf)
+def vote(ctx: CtxDep, request_id: RowId) -> Response:
     service.toggle_vote(ctx.lib, require_member(ctx.member), request_id)
     return RedirectResponse("/requests", status_code=303)
 
 
 @router.post("/{request_id}/status")
-def status(
-    ctx: CtxDep, request_id: RowId, status: FormStr, material_id: FormStr = "", csrf: FormStr = ""
-) -> Response:
-    ctx.check_csrf(csrf)
+def status(ctx: CtxDep, request_id: RowId, status: FormStr, material_id: FormStr = "") -> Response:
     service.set_status(
         ctx.lib,
         require_editor(ctx.member),
