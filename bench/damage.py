@@ -46,7 +46,7 @@ from gongwen.config import Settings
 from gongwen.ingest.service import ingest
 from gongwen.library import Library
 from gongwen.model.material import MaterialDetail
-from gongwen.platform.tracing import paragraph_spans
+from gongwen.platform.marking import paragraph_spans
 from gongwen.proofread.catalogue import check
 from gongwen.proofread.diagnostic import Diagnostic
 from gongwen.store import materials

@@ -53,7 +53,7 @@ from gongwen.ingest.readers import read_source
 from gongwen.ingest.service import ingest
 from gongwen.library import Library
 from gongwen.model.material import MaterialDetail
-from gongwen.platform.tracing import sites_for
+from gongwen.platform.marking import sites_for
 from gongwen.store import materials
 from gongwen.trace import accuse, code, mark
 from gongwen.trace import read as reading

@@ -107,7 +107,7 @@ def test_editors_add_pairs_for_revisions_not_yet_copied(
     seeded: Library, editor: Member, readers: list[Viewer]
 ) -> None:
     from gongwen.errors import InvalidInput
-    from gongwen.platform.tracing import add_pair, variants
+    from gongwen.platform.marking import add_pair, variants
 
     before = variants(seeded, editor, 2)
     assert not any(s.base in ("落实", "贯彻") for s in before.sites)
@@ -145,7 +145,7 @@ def test_copies_made_under_an_old_site_list_stay_traceable(
     with seeded.db.write() as conn:
         traces.freeze_sites(conn, detail.revision_id, legacy, legacy_json)
         download_log.insert(conn, readers[0].member.id, 1, detail.revision_id, "txt", None, legacy)
-    from gongwen.platform.tracing import key
+    from gongwen.platform.marking import key
 
     marking = code.Marking.of(key(seeded), 1, detail.revision_id, [s.start for s in old], [])
     old_copy = mark.member_copy(detail.text, old, marking, readers[0].member.id)

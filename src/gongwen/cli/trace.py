@@ -73,7 +73,7 @@ def _evidence(source: Path) -> dict[str, Any]:
 def prepare_marks(as_json: bool) -> None:
     """为所有尚未准备的材料找出并固定副本标记位置（否则由每份材料的第一位读者承担，长报告约 0.1 秒）。"""
     from gongwen.model.member import OPERATOR
-    from gongwen.platform.tracing import prepare
+    from gongwen.platform.marking import prepare
 
     lib = library()
     done, seconds = counted("准备副本标记", as_json, lambda p: prepare(lib, OPERATOR, p))

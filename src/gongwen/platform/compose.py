@@ -27,9 +27,9 @@ from gongwen.library import Library
 from gongwen.model.material import MaterialSummary
 from gongwen.model.member import Member
 from gongwen.model.search import Filters, Hit
-from gongwen.platform import site, tracing
+from gongwen.platform import marking, site
 from gongwen.platform.access import Client, Viewer, require_member
-from gongwen.platform.copies import allowance, log_copies
+from gongwen.platform.copies import MemberCopy, allowance, log_copies, member_copy
 from gongwen.platform.reading import material_row
 from gongwen.platform.search import throttle
 from gongwen.search.service import search
@@ -143,13 +143,13 @@ def _compose(
     title: str,
     plan: list[tuple[str, list[int]]],
     found: dict[int, tuple[str, int, str, Any, int, int]] | None = None,
-) -> tuple[Draft, list[tracing.MemberCopy]]:
+) -> tuple[Draft, list[MemberCopy]]:
     member = require_member(viewer.member)
     wanted = [pid for _, ids in plan for pid in ids]
     if found is None:
         found = _sources(lib, viewer, plan)
     texts = {pid: found[pid][0] for pid in wanted}
-    copies: list[tracing.MemberCopy] = []
+    copies: list[MemberCopy] = []
     if not viewer.is_editor:
         # The member's own copy of each material drawn from: their wording, as a download has it.
         by_material: dict[int, list[int]] = {}
@@ -158,7 +158,7 @@ def _compose(
         for material_id, pids in by_material.items():
             with lib.db.read() as conn:
                 detail = materials.detail(conn, material_id)
-            copy = tracing.member_copy(lib, member, detail)
+            copy = member_copy(lib, member, detail)
             copies.append(copy)
             by_ord = {int(p["ord"]): str(p["text"]) for p in copy.detail.paragraphs}
             for pid in pids:
@@ -202,7 +202,7 @@ def _draft_copy(
     summary = MaterialSummary(0, draft.title, "", "", None, "", doc_type, 0)
     detail = draft_detail(draft, summary)
     if copies:
-        secret = tracing.key(lib)
+        secret = marking.key(lib)
         detail = replace(
             detail,  # type: ignore[type-var]
             notice=mark.notice(member.email, member.id, now()),

@@ -10,7 +10,7 @@ from gongwen.export.render import Format, Rendered, render
 from gongwen.library import Library
 from gongwen.model.material import MaterialDetail
 from gongwen.model.platform import DownloadRecord
-from gongwen.platform import site, tracing
+from gongwen.platform import copies, site
 from gongwen.platform.access import Viewer, require_member
 from gongwen.platform.copies import allowance, log_copies
 from gongwen.platform.reading import NOT_ENTITLED, material_row
@@ -57,7 +57,7 @@ def deliver(
         with lib.db.read() as conn:
             detail = materials.detail(conn, row.id, row.number)
         # The member's own copy: their wording at every variant site, their notice, copy id.
-        copy = tracing.member_copy(lib, member, detail)
+        copy = copies.member_copy(lib, member, detail)
         rendered = make(copy.detail)
         log_copies(lib, member, [copy], kind, hashlib.sha256(rendered.data).hexdigest())
     with lib.db.write() as conn:

@@ -19,9 +19,9 @@ from gongwen.model.material import (
     preview_of,
 )
 from gongwen.model.member import Member
-from gongwen.platform import tracing
+from gongwen.platform import marking
 from gongwen.platform.access import Viewer
-from gongwen.platform.copies import allowance, log_copies
+from gongwen.platform.copies import MemberCopy, allowance, log_copies, member_copy, member_words
 from gongwen.store import materials as store
 from gongwen.store.materials import MaterialRow
 from gongwen.trace import mark, zerowidth
@@ -70,23 +70,23 @@ SLOT = "\ue000{}\ue001"  # private-use marks around a slot's number, in the page
 
 def slotted(
     lib: Library, material_id: int, revision_id: int, number: int
-) -> tuple[RevisionView, tracing.SiteList]:
+) -> tuple[RevisionView, marking.SiteList]:
     """A revision with a slot at every variant site, and the sites (frozen: the reading page
     is a copy), built once per process; a reader's page fills the slots with their wording."""
 
-    def make() -> tuple[RevisionView, tracing.SiteList]:
+    def make() -> tuple[RevisionView, marking.SiteList]:
         with lib.db.read() as conn:
             detail = store.detail(conn, material_id, number)
         # The page needs the plain view too (outline, placeholders): made from the same read.
         lib.caches.get(
             lib.caches.revisions, revision_id, lambda: _view(lib, detail, revision_id, number)
         )
-        listed = tracing.sites_for(lib, detail, freeze=True)
+        listed = marking.sites_for(lib, detail, freeze=True)
         sites = listed.sites
         holes = mark.marked_detail(detail, sites, [SLOT.format(i) for i in range(len(sites))])
         return _view(lib, holes, revision_id, number, -1), listed
 
-    version = tracing.sites_version()
+    version = marking.sites_version()
     return lib.caches.get(lib.caches.revisions, ("slots", revision_id, version), make)
 
 
@@ -98,9 +98,9 @@ def reader_marks(
     text of the copy and where its placeholders are (the API)."""
     view, listed = slotted(lib, row.id, row.revision_id, row.number)
     sites = listed.sites
-    words = tracing.member_words(lib, member.id, listed)
+    words = member_words(lib, member.id, listed)
     invisible = (
-        zerowidth.encode(tracing.key(lib), member.id) if lib.settings.zero_width_marks else ""
+        zerowidth.encode(marking.key(lib), member.id) if lib.settings.zero_width_marks else ""
     )
     if not with_text:
         return CopyMarks(view, words, invisible=invisible)
@@ -163,7 +163,7 @@ def _diff(
 ) -> RevisionDiff:
     texts: dict[int, str] = {}
     notes: dict[int, str] = {}
-    copies: list[tracing.MemberCopy] = []
+    copies: list[MemberCopy] = []
     for n in sorted(numbers):
         with lib.db.read() as conn:
             detail = store.detail(conn, material_id, n)
@@ -171,7 +171,7 @@ def _diff(
         if member is None:
             texts[n] = detail.text  # an editor reads the text as published
             continue
-        copy = tracing.member_copy(lib, member, detail)
+        copy = member_copy(lib, member, detail)
         copies.append(copy)
         texts[n] = copy.detail.text
     old = texts.get(number - 1, "")

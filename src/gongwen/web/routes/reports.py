@@ -10,8 +10,8 @@ from fastapi.responses import HTMLResponse, RedirectResponse
 
 from gongwen.errors import GongwenError, InvalidInput, RateLimited
 from gongwen.model.member import Member
+from gongwen.platform import marking, tracing
 from gongwen.platform import reports as service
-from gongwen.platform import tracing
 from gongwen.platform.access import require_editor
 from gongwen.util.text import plain_text
 from gongwen.web.deps import Ctx, CtxDep, render
@@ -170,7 +170,7 @@ def trace_run(
 
 @router.get("/editor/materials/{material_id}/variants", response_class=HTMLResponse)
 def variants(ctx: CtxDep, material_id: RowId, error: str = "", saved: int = 0) -> Response:
-    view = tracing.variants(ctx.lib, require_editor(ctx.member), material_id)
+    view = marking.variants(ctx.lib, require_editor(ctx.member), material_id)
     return render(ctx, "variants.html", view=view, error=error, saved=bool(saved))
 
 
@@ -182,9 +182,9 @@ def veto(
 ) -> Response:
     editor = require_editor(ctx.member)
     try:
-        tracing.set_vetoes(ctx.lib, editor, material_id, set(veto or []))
+        marking.set_vetoes(ctx.lib, editor, material_id, set(veto or []))
     except GongwenError as err:
-        view = tracing.variants(ctx.lib, editor, material_id)
+        view = marking.variants(ctx.lib, editor, material_id)
         return render(
             ctx, "variants.html", status_code=400, view=view, error=getattr(err, "reason", "")
         )
@@ -195,6 +195,6 @@ def veto(
 def add_pair(
     ctx: CtxDep, form_a: FormStr = "", form_b: FormStr = "", back: FormStr = ""
 ) -> Response:
-    tracing.add_pair(ctx.lib, require_editor(ctx.member), form_a, form_b)
+    marking.add_pair(ctx.lib, require_editor(ctx.member), form_a, form_b)
     target = back if back.startswith("/editor/materials/") else "/editor"
     return RedirectResponse(target, status_code=303)
