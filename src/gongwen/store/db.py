@@ -21,7 +21,7 @@ if TYPE_CHECKING:
     from sqlalchemy import Connection, Engine
 
 MIGRATIONS = Path(__file__).parent / "migrations"
-SCHEMA_VERSION = "0012"  # the newest migration; tests check it against Alembic's head
+SCHEMA_VERSION = "0013"  # the newest migration; tests check it against Alembic's head
 _POOL_SIZE = 8  # idle SQLite read connections kept per process
 
 

@@ -222,6 +222,8 @@ leak_reports = Table(
     Column("decided_at", UTCDateTime()),
     # Migration 0011: when the evidence was traced; NULL while the background trace is pending.
     Column("traced_at", UTCDateTime()),
+    # Migration 0013: the leak this report belongs to (reports an editor combines share it).
+    Column("leak_id", Integer, index=True),
 )
 leak_appeals = Table(
     "leak_appeals",
@@ -263,7 +265,22 @@ revision_sites = Table(
     Column("version", String(24), nullable=False),  # trace/sites.py CATALOGUE_VERSION
     Column("sites", Text, nullable=False),  # JSON, trace/sites.py to_json
     Column("frozen_at", UTCDateTime(), nullable=False),
+    # Migration 0013: the revision's page with a slot at every site (filled per reader).
+    Column("template", Text),
     PrimaryKeyConstraint("revision_id", "version"),
+)
+# Migration 0013: every copy shown to a member on a page, in the API or as a search passage.
+copy_reads = Table(
+    "copy_reads",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("user_id", Integer, ForeignKey("users.id"), nullable=False),
+    Column("material_id", Integer, nullable=False, index=True),
+    Column("revision_id", Integer, nullable=False),
+    Column("sites_version", String(24), nullable=False),
+    Column("kind", String(16), nullable=False),  # page | api | passage
+    Column("at", UTCDateTime(), nullable=False),
+    Index("ix_copy_reads_user_id_at", "user_id", "at"),
 )
 site_vetoes = Table(
     "site_vetoes",
