@@ -45,6 +45,10 @@ class Settings:
     search_per_minute: int = 30
     search_per_minute_per_address: int = 120
     registrations_per_hour_per_address: int = 5
+    # Full texts a member reads (pages and API text) per hour and per day: a heavy writer reads
+    # a few dozen a day; a script copying the library reads thousands.
+    reads_per_hour: int = 60
+    reads_per_day: int = 200
     # Leak tracing's optional invisible marks in web copies (trace/zerowidth.py): off.
     zero_width_marks: bool = False
     # Reverse proxies whose X-Forwarded-For is believed (exact addresses); nobody else's is.
@@ -66,6 +70,8 @@ class Settings:
             search_per_minute=_int(env, "GONGWEN_SEARCH_PER_MINUTE", 30),
             search_per_minute_per_address=_int(env, "GONGWEN_SEARCH_PER_MINUTE_PER_ADDRESS", 120),
             registrations_per_hour_per_address=_int(env, "GONGWEN_REGISTRATIONS_PER_HOUR", 5),
+            reads_per_hour=_int(env, "GONGWEN_READS_PER_HOUR", 60),
+            reads_per_day=_int(env, "GONGWEN_READS_PER_DAY", 200),
             trusted_proxies=proxies - {""},
             zero_width_marks=env.get("GONGWEN_ZERO_WIDTH_MARKS", "") == "1",
         )

@@ -1,8 +1,9 @@
 """Library: settings, database, search index, and the state that lives as long as they do.
 
 Opened once and passed explicitly to every service. What it owns, nothing else keeps in module
-globals: event listeners, caches, the limits' Redis connection. Nothing here starts a thread or
-a loop; the server (and the tests) start the scheduler and the live hub themselves.
+globals: event listeners, caches, the limits' Redis connection, the read log (its writer thread
+starts with the first read). Nothing else here starts a thread or a loop; the server (and the
+tests) start the scheduler and the live hub themselves.
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ from gongwen.config import Settings
 from gongwen.store.db import Database
 from gongwen.store.index import SearchIndex, index_path
 from gongwen.store.limits import Limiter
+from gongwen.store.reads import ReadLog
 
 if TYPE_CHECKING:
     from sqlalchemy import Engine
@@ -83,6 +85,7 @@ class Library:
     listeners: list[Listener] = field(default_factory=list)
     caches: Caches = field(default_factory=Caches)
     limiter: Limiter = field(default_factory=Limiter)  # per-minute limits in Redis, if set
+    reads: ReadLog = field(default_factory=ReadLog)  # copies shown, written in batches
 
     @classmethod
     def open(cls, settings: Settings | None = None) -> Library:
@@ -120,6 +123,7 @@ class Library:
                     log.exception("event listener failed for event %s", event.id)
 
     def close(self) -> None:
+        self.reads.close(self.db)
         self.limiter.close()
         self.index.close()
         self.db.close()

@@ -31,7 +31,7 @@ from gongwen.platform import marking, site
 from gongwen.platform.access import Client, Viewer, require_member
 from gongwen.platform.copies import MemberCopy, allowance, log_copies, member_copy
 from gongwen.platform.reading import material_row
-from gongwen.platform.search import throttle
+from gongwen.platform.search import member_passages, throttle
 from gongwen.search.service import search
 from gongwen.store import audit, catalogue, materials
 from gongwen.store import downloads as download_log
@@ -78,6 +78,7 @@ def suggest(
         Filters(section_kind=section_kind),
         limit=limit,
         scope=viewer.search_scope(now()),
+        copy_of=member_passages(lib, viewer),
     )
     return [h for h in result.hits if h.kind == "body"]
 

@@ -8,18 +8,21 @@ Downloads, drafts composed from borrowed paragraphs and the pages that show a wh
 
 from __future__ import annotations
 
+from bisect import bisect_left
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 
-from gongwen.errors import RateLimited
+from gongwen.errors import NotFound, RateLimited
 from gongwen.library import Library
 from gongwen.model.material import MaterialDetail
 from gongwen.model.member import Member
 from gongwen.platform import limits
-from gongwen.platform.marking import SiteList, key, sites_for
-from gongwen.store import audit
+from gongwen.platform.marking import SiteList, key, sites_for, sites_version
+from gongwen.store import audit, traces
 from gongwen.store import downloads as store
+from gongwen.store.index.ranking import Passage
+from gongwen.store.reads import CopyRead
 from gongwen.trace import code, mark
 from gongwen.util.clock import now
 
@@ -87,6 +90,87 @@ def allowance(
     except BaseException:
         limits.give_back(lib, taken)
         raise
+
+
+def record_read(
+    lib: Library, member_id: int, detail_ids: tuple[int, int], sites_version: str, kind: str
+) -> None:
+    """A copy shown to a member (`kind`: page, api, passage) or the published text shown to an
+    editor (editor): kept for the next batch write of the read log, never a write of its own.
+    `detail_ids`: (material, revision)."""
+    material_id, revision_id = detail_ids
+    lib.reads.add(lib.db, CopyRead(member_id, material_id, revision_id, sites_version, kind, now()))
+
+
+def passage_copies(
+    lib: Library, member: Member, material_id: int, revision_id: int, passages: list[Passage]
+) -> list[str]:
+    """The passages of a revision shown to a member (search results), as their copy has them:
+    their wording at every site inside a passage; recorded as one read of the revision. A
+    passage that is not a slice of the revision's text (a heading) has no sites."""
+    listed = _site_list(lib, material_id, revision_id)
+    words = member_words(lib, member.id, listed)
+    starts = [site.start for site in listed.sites]
+    out = []
+    for passage in passages:
+        if passage.start is None:
+            out.append(passage.text)
+            continue
+        begin, end = passage.start, passage.start + len(passage.text)
+        first = bisect_left(starts, begin)
+        parts, pos = [], begin
+        for i in range(first, len(starts)):
+            site = listed.sites[i]
+            if site.end > end:
+                break
+            parts += [passage.text[pos - begin : site.start - begin], words[i]]
+            pos = site.end
+        parts.append(passage.text[pos - begin :])
+        out.append("".join(parts))
+    record_read(lib, member.id, (material_id, revision_id), listed.version, "passage")
+    return out
+
+
+def _site_list(lib: Library, material_id: int, revision_id: int) -> SiteList:
+    """A revision's frozen site list, read from the database only on the process's first use."""
+    from gongwen.store import materials
+
+    found: SiteList | None = lib.caches.peek(
+        lib.caches.revisions, ("trace-sites", revision_id, sites_version())
+    )
+    if found is not None:
+        return found
+    with lib.db.read() as conn:
+        number = traces.revision_number(conn, revision_id)
+        if number is None:
+            raise NotFound(f"没有编号为 {revision_id} 的修订")
+        detail = materials.detail(conn, material_id, number)
+    return sites_for(lib, detail, freeze=True)
+
+
+def take_read(lib: Library, member: Member, material_id: int) -> None:
+    """Count one full text read against the member's reading limits (limits.py
+    "reads.member"), or raise RateLimited; the first refusal of a window is audited, flagged,
+    for editors (bulk reading)."""
+    try:
+        limits.take(lib, "reads.member", str(member.id))
+    except limits.Refused as refused:
+        if refused.first:
+            with lib.db.write() as conn:
+                audit.record(
+                    conn,
+                    member.id,
+                    "read.refused_bulk",
+                    str(material_id),
+                    {"limit": refused.amount, "used": refused.used},
+                    flagged=True,
+                )
+        raise
+
+
+def flush_reads(lib: Library) -> int:
+    """Write this process's waiting reads (before a leak is traced: readers are recipients)."""
+    return lib.reads.flush(lib.db)
 
 
 def log_copies(

@@ -73,6 +73,15 @@ LIMITS: dict[str, Limit] = {
             (Rate("daily_download_limit", DAY),),
             "24 小时内下载已达上限（{amount} 份），请明天再试；如有需要请联系管理员",
         ),
+        # Full texts read (pages, the API's text): a member who reads is a recipient like one who
+        # downloads (every read is a copy served); reading the library through is bulk copying.
+        # Counted in Redis when configured: a page view writes nothing to the database.
+        Limit(
+            "reads.member",
+            (Rate("reads_per_hour", HOUR), Rate("reads_per_day", DAY)),
+            "阅读全文过于频繁（已达 {amount} 篇的上限），请稍后再试；如需大量阅读请联系管理员",
+            durable=False,
+        ),
         Limit(
             "search.session",
             (Rate("search_per_minute", MINUTE),),

@@ -21,7 +21,15 @@ from gongwen.model.material import (
 from gongwen.model.member import Member
 from gongwen.platform import marking
 from gongwen.platform.access import Viewer
-from gongwen.platform.copies import MemberCopy, allowance, log_copies, member_copy, member_words
+from gongwen.platform.copies import (
+    MemberCopy,
+    allowance,
+    log_copies,
+    member_copy,
+    member_words,
+    record_read,
+    take_read,
+)
 from gongwen.store import materials as store
 from gongwen.store.materials import MaterialRow
 from gongwen.trace import mark, zerowidth
@@ -115,14 +123,28 @@ def reader_marks(
 
 
 def material_view(
-    lib: Library, viewer: Viewer, material_id: int, with_text: bool = False
+    lib: Library,
+    viewer: Viewer,
+    material_id: int,
+    with_text: bool = False,
+    *,
+    kind: str = "page",
 ) -> MaterialView:
+    """A material as the viewer may see it. Its full text is a copy served: a member's is their
+    own copy, counted against their reading limit (RateLimited beyond) and recorded as a read
+    of `kind` (page, api); an editor's is the published text, recorded too. `kind` "outline":
+    the card and outline only (the revisions list), no full text, nothing counted."""
     row = material_row(lib, viewer, material_id)
     readable = viewer.can_read(row.published_at)
+    shows_text = readable and kind != "outline"
     # A member reads their own copy; editors read the text as published.
-    reader = viewer.member if readable and not viewer.is_editor else None
+    reader = viewer.member if shows_text and not viewer.is_editor else None
     if reader is not None:
-        slotted(lib, row.id, row.revision_id, row.number)  # reads the revision once for both
+        take_read(lib, reader, material_id)
+        listed = slotted(lib, row.id, row.revision_id, row.number)[1]  # one read for both
+        record_read(lib, reader.id, (row.id, row.revision_id), listed.version, kind)
+    elif shows_text and viewer.member is not None:
+        record_read(lib, viewer.member.id, (row.id, row.revision_id), "", "editor")
     view = revision_view(lib, row.id, row.revision_id, row.number)
     marks = reader_marks(lib, row, view, reader, with_text) if reader is not None else None
     at = now()

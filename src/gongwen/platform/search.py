@@ -9,11 +9,14 @@ and per address, so nobody can probe a text phrase by phrase.
 
 from __future__ import annotations
 
+from functools import partial
+
 from gongwen.library import Library
 from gongwen.model.search import Filters, SearchResult
 from gongwen.platform import limits
 from gongwen.platform.access import Client, Viewer
-from gongwen.search.service import search
+from gongwen.platform.copies import passage_copies
+from gongwen.search.service import PassageCopies, search
 from gongwen.store import audit
 from gongwen.util.clock import now
 
@@ -39,7 +42,15 @@ def search_catalogue(
         scope=viewer.search_scope(now()),
         page=page,
         material_id=material_id,
+        copy_of=member_passages(lib, viewer),
     )
+
+
+def member_passages(lib: Library, viewer: Viewer) -> PassageCopies | None:
+    """How a member's full-text passages are shown: as their own copy, recorded as a read (a
+    pasted snippet traces like a page). Editors and visitors: the published text."""
+    reader = viewer.member if viewer.member is not None and not viewer.is_editor else None
+    return partial(passage_copies, lib, reader) if reader is not None else None
 
 
 def throttle(lib: Library, viewer: Viewer, client: Client) -> None:

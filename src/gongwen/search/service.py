@@ -11,6 +11,7 @@ kind, year) are over all matching materials.
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 
 from gongwen.library import Library
 from gongwen.model.search import (
@@ -33,6 +34,9 @@ BROAD_SHARE = 0.3  # a one-character query matching more than this share of the 
 MAX_PAGE = 500
 SYNC_PER_SEARCH = 200  # queued revisions a search applies before it searches
 
+# (material, revision, the passages shown) -> the text to show of each
+PassageCopies = Callable[[int, int, list[ranking.Passage]], list[str]]
+
 __all__ = ["Filters", "Hit", "Scope", "SearchResult", "search", "snippet"]
 
 
@@ -45,11 +49,14 @@ def search(
     *,
     page: int = 1,
     material_id: int | None = None,
+    copy_of: PassageCopies | None = None,
 ) -> SearchResult:
     """Materials that hold every term of `query`, best first, `limit` per page.
 
     `scope` says what may match (default: everything, as editors and the command line see it).
     `material_id` searches one material and lists up to PASSAGES_IN_ONE_MATERIAL passages.
+    `copy_of(material_id, revision_id, passages)`: the text to show of each passage (a
+    member's own copy of it, platform/search.py), instead of the published text.
     """
     started = time.perf_counter()
     filters = filters or Filters()
@@ -91,6 +98,12 @@ def search(
         if m.material_id not in cards:  # gone since the index last heard of it
             continue
         title, doc_type, organisation, doc_date = cards[m.material_id]
+        shown_passages = top[m.revision_id]
+        texts = (
+            copy_of(m.material_id, m.revision_id, shown_passages)
+            if copy_of is not None and m.reads and shown_passages
+            else [p.text for p in shown_passages]
+        )
         hits = [
             Hit(
                 m.material_id,
@@ -98,11 +111,11 @@ def search(
                 p.paragraph_id,
                 title,
                 _path(paths, p),
-                snippet(p.text, needles),
+                snippet(text, needles),
                 p.score,
                 p.kind,
             )
-            for p in top[m.revision_id]
+            for p, text in zip(shown_passages, texts, strict=True)
         ]
         results.append(
             MaterialHit(

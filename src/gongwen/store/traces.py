@@ -43,18 +43,24 @@ def served_file(conn: Any, sha256: str) -> tuple[int, int, int] | None:
 
 def recipients(conn: Any, material_ids: list[int]) -> list[tuple[int, int, int, str]]:
     """(member, material, revision, site list version) of every copy of these materials ever
-    served (copies logged before versions were recorded: the legacy version)."""
+    served: downloaded or drafted (`downloads`) and read on a page, through the API or as a
+    search passage (`copy_reads`). Copies logged before versions were recorded: the legacy
+    version."""
     if not material_ids:
         return []
-    return [
-        (int(u), int(m), int(r), str(v or LEGACY_VERSION))
-        for u, m, r, v in sql.rows(
-            conn,
-            "SELECT DISTINCT user_id, material_id, revision_id, sites_version FROM downloads"
-            " WHERE material_id IN (:ids)",
-            {"ids": sql.in_list(material_ids)},
-        )
-    ]
+    return sorted(
+        {
+            (int(u), int(m), int(r), str(v or LEGACY_VERSION))
+            for u, m, r, v in sql.rows(
+                conn,
+                "SELECT DISTINCT user_id, material_id, revision_id, sites_version FROM downloads"
+                " WHERE material_id IN (:ids)"
+                " UNION SELECT DISTINCT user_id, material_id, revision_id, sites_version"
+                " FROM copy_reads WHERE material_id IN (:ids) AND kind <> 'editor'",
+                {"ids": sql.in_list(material_ids)},
+            )
+        }
+    )
 
 
 def emails(conn: Any, member_ids: list[int]) -> dict[int, str]:

@@ -36,6 +36,7 @@ class Passage:
     kind: str
     text: str
     score: float
+    start: int | None = None  # where it lies in the revision's text (None: not a slice of it)
 
 
 # What a passage adds to a material's hit, by kind: a heading that names the query says more
@@ -82,6 +83,7 @@ def best_passages(
     # (revision, paragraph id, kind, section, text, start, end, term frequencies): the
     # passage is text[start:end], sliced only for the few that are shown.
     matched: list[tuple[int, int, str, int | None, str, int, int, list[int]]] = []
+    inline: set[int] = set()
     for rev, text_, stored in rows:
         kinds = _FULL_KINDS if readable[rev] else _PUBLIC_KINDS
         keep_section = allowed[rev] if allowed is not None else None
@@ -92,6 +94,7 @@ def best_passages(
             folded = normalize(own) if fold else own
             tfs = [folded.count(n) for n in needles]
             if any(tfs):
+                inline.add(len(matched))  # its own text, not a slice of the revision's
                 matched.append((rev, pid, kind, section, own, 0, len(own), tfs))
         searched = normalize(text_) if fold else text_
         for kind in kinds:
@@ -143,7 +146,8 @@ def best_passages(
         shown = []
         for score, _, place in best:
             _, pid, kind, section, text_, start, end, _ = matched[place]
-            shown.append(Passage(pid, rev, section, kind, text_[start:end], score))
+            offset = None if place in inline else start
+            shown.append(Passage(pid, rev, section, kind, text_[start:end], score, offset))
         out[rev] = (len(candidates), shown)
     return out
 

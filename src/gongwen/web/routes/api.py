@@ -126,7 +126,7 @@ def materials(
 @router.get("/materials/{material_id}", responses=errors(404), response_model_exclude_unset=True)
 def material(ctx: CtxDep, material_id: MaterialId) -> MaterialOut:
     """A material: outline and preview for everyone; full text only for covered readers."""
-    view = reading.material_view(ctx.lib, ctx.viewer, material_id, with_text=True)
+    view = reading.material_view(ctx.lib, ctx.viewer, material_id, with_text=True, kind="api")
     out = MaterialOut(
         **CardOut.model_validate(view.card).model_dump(),
         revision=view.revision_number,

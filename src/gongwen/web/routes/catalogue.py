@@ -333,7 +333,7 @@ def redate_download(
 
 @router.get("/materials/{material_id}/revisions", response_class=HTMLResponse)
 def revisions(ctx: CtxDep, material_id: RowId) -> Response:
-    view = reading.material_view(ctx.lib, ctx.viewer, material_id)
+    view = reading.material_view(ctx.lib, ctx.viewer, material_id, kind="outline")
     return render(
         ctx,
         "revisions.html",
@@ -344,7 +344,7 @@ def revisions(ctx: CtxDep, material_id: RowId) -> Response:
 
 @router.get("/materials/{material_id}/revisions/{number}", response_class=HTMLResponse)
 def revision_diff(ctx: CtxDep, material_id: RowId, number: RowId) -> Response:
-    view = reading.material_view(ctx.lib, ctx.viewer, material_id)
+    view = reading.material_view(ctx.lib, ctx.viewer, material_id, kind="outline")
     diff = reading.revision_diff(ctx.lib, ctx.viewer, material_id, number)
     return render(ctx, "diff.html", view=view, diff=diff)
 

@@ -1,0 +1,138 @@
+"""Every read is a copy served: a member who only reads a page is a recipient when a leak is
+traced, full-text reads are limited (a clear Chinese 429, bulk reading flagged for editors),
+and the search passages a member is shown are their own wording, recorded as reads."""
+
+from __future__ import annotations
+
+import html
+import re
+from gongwen.model.member import OPERATOR
+from gongwen.platform import copies, marking
+from gongwen.platform.tracing import trace
+from gongwen.store import materials, sql
+
+from .conftest import World, csrf_of
+
+
+def _fulltext(page: str) -> str:
+    body = page.split('id="fulltext">', 1)[1].split("</div>", 1)[0]
+    return html.unescape(re.sub(r"<[^>]+>", "", body))
+
+
+def _reads(world: World, who: str) -> list[tuple[int, str, str]]:
+    copies.flush_reads(world.lib)
+    with world.lib.db.read() as conn:
+        return [
+            (int(m), str(k), str(v))
+            for m, k, v in sql.rows(
+                conn,
+                "SELECT material_id, kind, sites_version FROM copy_reads WHERE user_id = :u"
+                " ORDER BY id",
+                {"u": world.ids[who]},
+            )
+        ]
+
+
+def _downloads(world: World, who: str, material_id: int) -> int:
+    with world.lib.db.read() as conn:
+        return int(
+            sql.scalar(
+                conn,
+                "SELECT count(*) FROM downloads WHERE user_id = :u AND material_id = :m",
+                {"u": world.ids[who], "m": material_id},
+            )
+        )
+
+
+def test_a_member_who_only_read_the_page_is_traced(world: World) -> None:
+    page = world.client("covered").get("/materials/3")
+    assert page.status_code == 200
+    assert _downloads(world, "covered", 3) == 0  # never downloaded: only read
+    assert (3, "page", marking.sites_version()) in _reads(world, "covered")
+    world.client("other").get("/materials/3")  # another reader: a recipient too
+    pasted = _fulltext(page.text)
+    report = trace(world.lib, OPERATOR, text=pasted)
+    assert report.verdict == "identified"
+    assert [m["email"] for m in report.members] == ["covered@example.cn"]
+    # The same through the editor's tracing page.
+    editor = world.client("editor")
+    answer = editor.post(
+        "/admin/trace", data={"csrf": csrf_of(editor, "/admin/trace"), "text": pasted}
+    )
+    assert answer.status_code == 200 and "covered@example.cn" in answer.text
+
+
+def test_the_api_text_is_a_recorded_copy(world: World) -> None:
+    member = world.client("other")
+    text = member.get("/api/v1/materials/4").json()["text"]
+    assert "api" in {k for m, k, _ in _reads(world, "other") if m == 4}
+    report = trace(world.lib, OPERATOR, text=text)
+    assert report.verdict == "identified"
+    assert [m["email"] for m in report.members] == ["other@example.cn"]
+
+
+def test_reading_past_the_limit_is_refused_in_chinese_and_flagged(world: World) -> None:
+    settings = world.lib.settings
+    assert settings.reads_per_hour == 60 and settings.reads_per_day == 200  # the defaults
+    member = world.client("covered")
+    statuses = [member.get("/api/v1/materials/5").status_code for _ in range(300)]
+    already = statuses.index(429)
+    assert statuses[:already] == [200] * already and set(statuses[already:]) == {429}
+    assert already <= 60  # earlier reads in this module count too
+    refused = member.get("/api/v1/materials/5")
+    assert refused.status_code == 429 and "阅读全文过于频繁" in refused.json()["message"]
+    page = member.get("/materials/6")
+    assert page.status_code == 429 and "阅读全文过于频繁" in page.text
+    # Refusals counted nothing and served nothing: only the reads that passed are recorded.
+    assert sum(1 for m, k, _ in _reads(world, "covered") if m == 5 and k == "api") == already
+    with world.lib.db.read() as conn:
+        flagged = sql.rows(
+            conn,
+            "SELECT actor_id, flagged FROM audit_log WHERE action = 'read.refused_bulk'",
+        )
+    assert [(int(u), bool(f)) for u, f in flagged] == [(world.ids["covered"], True)]
+    # Previews and lists are not reading: a visitor's and the revisions list stay open.
+    assert member.get("/materials/5/revisions").status_code == 200
+    assert world.client().get("/materials/5").status_code == 200
+
+
+def test_search_passages_are_the_members_own_wording(world: World) -> None:
+    lib = world.lib
+    with lib.db.read() as conn:
+        detail = materials.detail(conn, 6)
+    listed = marking.sites_for(lib, detail, freeze=True)
+    words = {who: copies.member_words(lib, world.ids[who], listed) for who in ("covered", "other")}
+    differ = [
+        i
+        for i, s in enumerate(listed.sites)
+        if words["covered"][i] != words["other"][i] and s.kind == "synonym"
+    ]
+    # A site the two copies word differently, followed by six Chinese characters to search.
+    here = next(
+        i
+        for i in differ
+        if re.fullmatch(r"[\u4e00-\u9fff]{6}", detail.text[listed.sites[i].end :][:6])
+    )
+    site = listed.sites[here]
+    query = detail.text[site.end : site.end + 6]
+    shown: dict[str, list[str]] = {}
+    for who in ("covered", "other"):
+        found = world.client(who).get("/api/v1/search", params={"q": query}).json()
+        shown[who] = [  # the query's words are shown between 【】
+            h["snippet"].replace("【", "").replace("】", "")
+            for m in found["materials"]
+            if m["material_id"] == 6
+            for h in m["passages"]
+        ]
+        assert any(words[who][here] + query in s for s in shown[who]), who
+        assert (6, "passage") in {(m, k) for m, k, _ in _reads(world, who)}
+    assert shown["covered"] != shown["other"]
+    # An editor sees the published wording.
+    editor = world.client("editor").get("/api/v1/search", params={"q": query}).json()
+    published = site.forms[site.base] + query
+    assert any(
+        published in h["snippet"].replace("【", "").replace("】", "")
+        for m in editor["materials"]
+        if m["material_id"] == 6
+        for h in m["passages"]
+    )
