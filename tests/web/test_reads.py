@@ -6,10 +6,12 @@ from __future__ import annotations
 
 import html
 import re
+
 from gongwen.model.member import OPERATOR
 from gongwen.platform import copies, marking
 from gongwen.platform.tracing import trace
 from gongwen.store import materials, sql
+from gongwen.trace import mark
 
 from .conftest import World, csrf_of
 
@@ -107,11 +109,14 @@ def test_search_passages_are_the_members_own_wording(world: World) -> None:
         for i, s in enumerate(listed.sites)
         if words["covered"][i] != words["other"][i] and s.kind == "synonym"
     ]
-    # A site the two copies word differently, followed by six Chinese characters to search.
+    # A site the two copies word differently, followed by six Chinese characters (no site among
+    # them: the query is the same in every copy) to search.
+    starts = {s.start for s in listed.sites}
     here = next(
         i
         for i in differ
         if re.fullmatch(r"[\u4e00-\u9fff]{6}", detail.text[listed.sites[i].end :][:6])
+        and not starts & set(range(listed.sites[i].end, listed.sites[i].end + 6))
     )
     site = listed.sites[here]
     query = detail.text[site.end : site.end + 6]
@@ -136,3 +141,36 @@ def test_search_passages_are_the_members_own_wording(world: World) -> None:
         if m["material_id"] == 6
         for h in m["passages"]
     )
+
+
+def test_a_members_page_is_filled_from_the_template_stored_with_its_sites(world: World) -> None:
+    lib = world.lib
+    marking.prepare(lib, OPERATOR)  # gongwen prepare-marks: sites frozen, page templates stored
+    version = marking.sites_version()
+    with lib.db.read() as conn:
+        missing = sql.scalar(
+            conn,
+            "SELECT count(*) FROM materials m LEFT JOIN revision_site_lists s"
+            " ON s.revision_id = m.current_revision_id AND s.version = :v"
+            " WHERE s.template IS NULL",
+            {"v": version},
+        )
+        detail = materials.detail(conn, 4)
+    assert missing == 0
+    # The page is the member's copy: their wording at every site.
+    listed = marking.sites_for(lib, detail)
+    copy = mark.put(detail.text, listed.sites, copies.member_words(lib, world.ids["other"], listed))
+    page = re.sub(r"\s", "", _fulltext(world.client("other").get("/materials/4").text))
+    # Every line but the title (the page's <h1>); a run-in heading is a block of its own.
+    lines = [re.sub(r"\s", "", line) for line in copy.splitlines()[1:] if line.strip()]
+    assert lines and [line for line in lines if line not in page] == []
+    # A worker that has not built it reads the stored template (marked here to tell it apart).
+    with lib.db.write() as conn:
+        conn.exec_driver_sql(
+            "UPDATE revision_site_lists SET template = replace(template, '<p>', '<p>存储模板')"
+            f" WHERE revision_id = {int(detail.revision_id)}"
+        )
+    lib.caches.clear()
+    again = world.client("other").get("/materials/4").text
+    assert "存储模板" in again
+    assert all(line in re.sub(r"\s|存储模板", "", _fulltext(again)) for line in lines)

@@ -198,6 +198,9 @@ class CopyMarks:
     text: str = ""
     placeholders: tuple[PlaceholderOut, ...] = ()
     invisible: str = ""  # the optional zero-width mark put at each paragraph (trace/zerowidth.py)
+    # The page's HTML as a str.format template, {i} at slot i (stored with the frozen sites):
+    # "" when the page is to make it from `slotted`.
+    template: str = ""
 
 
 @dataclass(slots=True)

@@ -21,7 +21,15 @@ from gongwen.trace.sites import from_json as sites_from_json
 from gongwen.trace.sites import to_json as sites_to_json
 from gongwen.trace.sites import version as sites_version
 
-__all__ = ["SiteList", "key", "paragraph_spans", "prepare", "sites_for", "sites_version"]
+__all__ = [
+    "SiteList",
+    "frozen_list",
+    "key",
+    "paragraph_spans",
+    "prepare",
+    "sites_for",
+    "sites_version",
+]
 
 
 def key(lib: Library) -> bytes:
@@ -91,14 +99,32 @@ def sites_for(
 
 
 def _site_list(lib: Library, detail: MaterialDetail, version: str, sites: list[Site]) -> SiteList:
+    return _listed(lib, detail.summary.id, detail.revision_id, version, sites)
+
+
+def _listed(
+    lib: Library, material_id: int, revision_id: int, version: str, sites: list[Site]
+) -> SiteList:
     marking = code.Marking.of(
         key(lib),
-        detail.summary.id,
-        detail.revision_id,
+        material_id,
+        revision_id,
         [s.start for s in sites],
         [] if is_legacy(version) else [s.anchor for s in sites],
     )
     return SiteList(version, sites, marking)
+
+
+def frozen_list(
+    lib: Library, material_id: int, revision_id: int, version: str, sites_json: str
+) -> SiteList:
+    """A frozen list read with something else (a page template), kept per process as
+    `sites_for` keeps it."""
+    return lib.caches.get(
+        lib.caches.revisions,
+        ("trace-sites", revision_id, version),
+        lambda: _listed(lib, material_id, revision_id, version, sites_from_json(sites_json)),
+    )
 
 
 @dataclass(frozen=True, slots=True)
@@ -199,15 +225,19 @@ def add_pair(lib: Library, editor: Member, form_a: str, form_b: str) -> None:
 def prepare(lib: Library, actor: Member, progress: Callable[[int, int], None] | None = None) -> int:
     """Find and freeze the variant sites of every current revision that has none under
     today's catalogue version yet (lists of older versions stay, for the copies made with
-    them), so that no reader's first view of a material pays for it (a long report takes
-    about a second: every site is vetted). Returns the revisions prepared."""
+    them), and store each one's page template (platform/pages.py), so that no reader's first
+    view of a material pays for it (a long report takes about a second: every site is
+    vetted). Returns the revisions prepared."""
     require_editor(actor)
     with lib.db.read() as conn:
         todo = traces.unprepared_revisions(conn, sites_version())
+    from gongwen.platform import pages  # pages builds on this module
+
     for done, (material_id, number) in enumerate(todo, 1):
         with lib.db.read() as conn:
-            detail = materials.detail(conn, material_id, number)
-        sites_for(lib, detail, freeze=True)
+            revision_id = materials.current_revision(conn, material_id)
+        if revision_id is not None:  # freezes the sites, then stores the page template
+            pages.make(lib, material_id, revision_id, number)
         if progress:
             progress(done, len(todo))
     return len(todo)

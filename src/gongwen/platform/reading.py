@@ -7,19 +7,17 @@ import hashlib
 from dataclasses import replace
 
 from gongwen.errors import NotEntitled, NotFound
+from gongwen.export import html
 from gongwen.library import Library
 from gongwen.model.material import (
     CopyMarks,
-    MaterialDetail,
     MaterialView,
     RevisionDiff,
     RevisionInfo,
     RevisionView,
-    body_blocks,
-    preview_of,
 )
 from gongwen.model.member import Member
-from gongwen.platform import marking
+from gongwen.platform import marking, pages
 from gongwen.platform.access import Viewer
 from gongwen.platform.copies import (
     MemberCopy,
@@ -58,22 +56,10 @@ def revision_view(lib: Library, material_id: int, revision_id: int, number: int)
     return lib.caches.get(lib.caches.revisions, revision_id, make)
 
 
-def _view(
-    lib: Library, detail: MaterialDetail, revision_id: int, number: int, slots: int = 0
-) -> RevisionView:
-    return RevisionView(
-        revision_id,
-        number,
-        tuple(detail.sections),
-        tuple(body_blocks(detail)),
-        detail.text,
-        preview_of(detail.text, lib.settings.preview_chars),
-        tuple(detail.placeholders),
-        slots,
-    )
+_view = pages.view_of
 
 
-SLOT = "\ue000{}\ue001"  # private-use marks around a slot's number, in the page's HTML
+SLOT = html.SLOT
 
 
 def slotted(
@@ -107,9 +93,7 @@ def reader_marks(
     view, listed = slotted(lib, row.id, row.revision_id, row.number)
     sites = listed.sites
     words = member_words(lib, member.id, listed)
-    invisible = (
-        zerowidth.encode(marking.key(lib), member.id) if lib.settings.zero_width_marks else ""
-    )
+    invisible = _invisible(lib, member)
     if not with_text:
         return CopyMarks(view, words, invisible=invisible)
     moved = mark.shift(sites, words)
@@ -120,6 +104,10 @@ def reader_marks(
         tuple(replace(p, start=moved(p.start), end=moved(p.end)) for p in base.placeholders),
         invisible,
     )
+
+
+def _invisible(lib: Library, member: Member) -> str:
+    return zerowidth.encode(marking.key(lib), member.id) if lib.settings.zero_width_marks else ""
 
 
 def material_view(
@@ -139,14 +127,29 @@ def material_view(
     shows_text = readable and kind != "outline"
     # A member reads their own copy; editors read the text as published.
     reader = viewer.member if shows_text and not viewer.is_editor else None
-    if reader is not None:
+    marks: CopyMarks | None = None
+    if reader is not None and not with_text:
+        # The page: its stored template and the reader's wording (a read and a format).
+        take_read(lib, reader, material_id)
+        page, listed = pages.template_for(lib, row.id, row.revision_id, row.number)
+        record_read(lib, reader.id, (row.id, row.revision_id), listed.version, kind)
+        view = page.view
+        marks = CopyMarks(
+            view,
+            member_words(lib, reader.id, listed),
+            invisible=_invisible(lib, reader),
+            template=page.html,
+        )
+    elif reader is not None:
         take_read(lib, reader, material_id)
         listed = slotted(lib, row.id, row.revision_id, row.number)[1]  # one read for both
         record_read(lib, reader.id, (row.id, row.revision_id), listed.version, kind)
-    elif shows_text and viewer.member is not None:
-        record_read(lib, viewer.member.id, (row.id, row.revision_id), "", "editor")
-    view = revision_view(lib, row.id, row.revision_id, row.number)
-    marks = reader_marks(lib, row, view, reader, with_text) if reader is not None else None
+        view = revision_view(lib, row.id, row.revision_id, row.number)
+        marks = reader_marks(lib, row, view, reader, with_text)
+    else:
+        if shows_text and viewer.member is not None:
+            record_read(lib, viewer.member.id, (row.id, row.revision_id), "", "editor")
+        view = revision_view(lib, row.id, row.revision_id, row.number)
     at = now()
     with lib.db.read() as conn:
         # Only editions members can see: a draft edition's title is not for them.

@@ -25,6 +25,7 @@ log = logging.getLogger(__name__)
 
 BATCH = 256
 MAX_WAIT = 1.0  # seconds a read may wait in memory
+MAX_PENDING = 100_000  # reads kept while the database does not take them
 KINDS = ("page", "api", "passage", "editor")
 
 
@@ -66,7 +67,10 @@ class ReadLog:
                 )
                 self._thread.start()
         if full:
-            self.flush(db)
+            try:
+                self.flush(db)
+            except Exception:  # the reads wait for the next write; the page is still served
+                log.exception("writing the read log failed")
         else:
             self._wake.set()
 
@@ -80,8 +84,13 @@ class ReadLog:
             with self._lock:
                 batch, self._pending = self._pending, []
             if batch:
-                with db.write() as conn:
-                    insert_many(conn, batch)
+                try:
+                    with db.write() as conn:
+                        insert_many(conn, batch)
+                except Exception:
+                    with self._lock:  # kept for the next write (at most MAX_PENDING)
+                        self._pending = (batch + self._pending)[-MAX_PENDING:]
+                    raise
             return len(batch)
 
     def close(self, db: Database) -> None:

@@ -90,6 +90,34 @@ def frozen_sites(conn: Any, revision_id: int, version: str) -> str | None:
     )
 
 
+def page_template(conn: Any, revision_id: int, version: str) -> tuple[str, str | None] | None:
+    """(the frozen site list, the stored page template or None) of a revision under a catalogue
+    version, in one read; None when the list is not frozen yet."""
+    found = sql.row(
+        conn,
+        "SELECT sites, template FROM revision_site_lists WHERE revision_id = :r AND version = :v",
+        {"r": revision_id, "v": version},
+    )
+    return (str(found[0]), None if found[1] is None else str(found[1])) if found else None
+
+
+def keep_template(conn: Any, revision_id: int, version: str, template: str) -> None:
+    """Store a revision's page template beside its frozen list (processes that make one at once
+    make the same one; a template of an older layout is replaced)."""
+    from sqlalchemy import update
+
+    from gongwen.store.platform_schema import revision_sites
+
+    conn.execute(
+        update(revision_sites)
+        .where(
+            revision_sites.c.revision_id == revision_id,
+            revision_sites.c.version == version,
+        )
+        .values(template=template)
+    )
+
+
 def frozen_versions(conn: Any, revision_id: int) -> list[str]:
     """The catalogue versions a revision has a frozen site list for, oldest first."""
     return [
@@ -169,14 +197,14 @@ def add_pair(conn: Any, form_a: str, form_b: str, editor_id: int) -> None:
 
 def unprepared_revisions(conn: Any, version: str) -> list[tuple[int, int]]:
     """(material, revision number) of current revisions with no site list frozen under
-    catalogue `version` yet."""
+    catalogue `version` yet, or no page template stored with it."""
     return [
         (int(m), int(n))
         for m, n in sql.rows(
             conn,
             "SELECT m.id, r.number FROM materials m JOIN revisions r ON r.id = m.current_revision_id"
             " LEFT JOIN revision_site_lists s ON s.revision_id = r.id AND s.version = :v"
-            " WHERE s.revision_id IS NULL ORDER BY m.id",
+            " WHERE s.revision_id IS NULL OR s.template IS NULL ORDER BY m.id",
             {"v": version},
         )
     ]

@@ -123,9 +123,12 @@ def materials(
     return [CardOut.model_validate(c) for c in cards]
 
 
-@router.get("/materials/{material_id}", responses=errors(404), response_model_exclude_unset=True)
+@router.get(
+    "/materials/{material_id}", responses=errors(404, 429), response_model_exclude_unset=True
+)
 def material(ctx: CtxDep, material_id: MaterialId) -> MaterialOut:
-    """A material: outline and preview for everyone; full text only for covered readers."""
+    """A material: outline and preview for everyone; full text only for covered readers (their
+    own copy, recorded and counted: 429 past the reading limit)."""
     view = reading.material_view(ctx.lib, ctx.viewer, material_id, with_text=True, kind="api")
     out = MaterialOut(
         **CardOut.model_validate(view.card).model_dump(),

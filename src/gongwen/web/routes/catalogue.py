@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from functools import lru_cache
 from typing import Annotated
 from urllib.parse import quote, urlencode
@@ -13,9 +12,10 @@ from markupsafe import Markup, escape
 from starlette.concurrency import run_in_threadpool
 
 from gongwen.errors import InvalidInput, QueryError, RateLimited
+from gongwen.export import html
 from gongwen.export.render import Rendered, parse_format
 from gongwen.library import Library
-from gongwen.model.material import CopyMarks, PlaceholderOut, RevisionView
+from gongwen.model.material import CopyMarks, RevisionView
 from gongwen.model.search import Filters
 from gongwen.platform import browse as browsing
 from gongwen.platform import downloads, favourites, reading, writing
@@ -172,28 +172,8 @@ def favourite(ctx: CtxDep, material_id: RowId, action: FormStr = "keep") -> Resp
 
 def body_html(lib: Library, revision: RevisionView) -> Markup:
     """The full text as HTML, made once per revision (revisions never change)."""
-
-    def make() -> Markup:
-        parts = []
-        cursor = 0
-        for kind, level, text in revision.blocks:
-            # Blocks are the revision's text in order: find each one to place its placeholders.
-            at = revision.text.find(text, cursor)
-            if at >= 0:
-                cursor = at + len(text)
-            inner = _with_placeholders(text, at, revision.placeholders)
-            if kind == "heading":
-                tag = f"h{min(level + 2, 4)}"
-                parts.append(f"<{tag}>{inner}</{tag}>")
-            else:
-                parts.append(f"<p>{inner}</p>")
-        return Markup("\n".join(parts))
-
     key = ("body", revision.revision_id, revision.copy_of)  # the text, or its slotted form
-    return lib.caches.get(lib.caches.fragments, key, make)
-
-
-_SLOT = re.compile("\ue000(\\d+)\ue001")
+    return lib.caches.get(lib.caches.fragments, key, lambda: Markup(html.body_html(revision)))
 
 
 @lru_cache(maxsize=4096)
@@ -203,47 +183,17 @@ def _escaped(word: str) -> str:
 
 
 def copy_html(lib: Library, marks: CopyMarks) -> Markup:
-    """A reader's copy as HTML: the revision's HTML with slots (made once per revision), each
-    slot filled with the reader's wording."""
-
-    def make() -> str:
-        # The slotted HTML as a str.format template: {i} where slot i is, braces doubled.
-        parts = _SLOT.split(str(body_html(lib, marks.slotted)))
-        for k in range(0, len(parts), 2):
-            parts[k] = parts[k].replace("{", "{{").replace("}", "}}")
-        for k in range(1, len(parts), 2):
-            parts[k] = "{" + parts[k] + "}"
-        return "".join(parts)
-
-    template = lib.caches.get(lib.caches.fragments, ("slots", marks.slotted.revision_id), make)
-    html = template.format(*map(_escaped, marks.words))
+    """A reader's copy as HTML: the revision's slotted HTML template (stored with its sites,
+    platform/reading.py) with each slot filled with the reader's wording."""
+    template = marks.template or lib.caches.get(
+        lib.caches.fragments,
+        ("slots", marks.slotted.revision_id),
+        lambda: html.slotted_template(marks.slotted),
+    )
+    page = template.format(*map(_escaped, marks.words))
     if marks.invisible:  # the operator's optional zero-width mark, at every paragraph
-        html = html.replace("<p>", "<p>" + marks.invisible)
-    return Markup(html)
-
-
-def _with_placeholders(text: str, at: int, placeholders: tuple[PlaceholderOut, ...]) -> str:
-    """`text` escaped, its placeholders marked with their field label (and unit) so that a
-    writer sees what each XX stands for."""
-    if at < 0:
-        return str(escape(text))
-    out, pos = [], 0
-    for ph in placeholders:
-        if not (at <= ph.start and ph.end <= at + len(text)):
-            continue
-        a, b = ph.start - at, ph.end - at
-        label = (
-            ph.label + (f"（{ph.unit}）" if ph.unit else "") + ("，约数" if ph.approximate else "")
-        )
-        out.append(str(escape(text[pos:a])))
-        # The label is drawn by CSS (::after) so that copying the text copies only the XX.
-        out.append(
-            f'<mark class="ph" data-field="{escape(ph.field)}" data-label="{escape(ph.label)}"'
-            f' title="{escape(label)}">{escape(text[a:b])}</mark>'
-        )
-        pos = b
-    out.append(str(escape(text[pos:])))
-    return "".join(out)
+        page = page.replace("<p>", "<p>" + marks.invisible)
+    return Markup(page)
 
 
 @router.get("/materials/{material_id}/download")
