@@ -15,7 +15,7 @@ from gongwen.platform.access import Viewer
 from gongwen.platform.accounts import create_user
 from gongwen.platform.downloads import download
 from gongwen.platform.subscriptions import active_subscription, grant
-from gongwen.platform.tracing import trace
+from gongwen.platform.tracing import trace, trace_combined
 from gongwen.trace.read import normalize
 
 from .conftest import PASSWORD
@@ -94,8 +94,8 @@ def test_text_nobody_received_accuses_nobody(
     with seeded.db.read() as conn:
         other = materials.current_text(conn, 2) or ""
     report = trace(seeded, editor, text=other[:3000])
-    assert report.verdict == "inconclusive"
-    assert all(m["bound"] > 1e-6 for m in report.members)
+    assert report.verdict == "inconclusive" and report.members == []
+    assert all(m["members"] == [] for m in report.materials) and not report.advice
 
 
 def test_only_editors_trace(seeded: Library, readers: list[Viewer]) -> None:
@@ -169,3 +169,128 @@ def test_a_copy_is_logged_with_the_list_it_was_marked_with(
 
         logged = sql.rows(conn, "SELECT sha256, sites_version FROM downloads WHERE material_id = 2")
     assert [(len(h), v) for h, v in logged] == [(64, version())]
+
+
+def _copy(lib: Library, viewer: Viewer, material: int) -> str:
+    """The member's downloaded copy, without its notice, normalised."""
+    return normalize(
+        download(lib, viewer, material, Format.TXT).data.decode("utf-8").split("\n", 2)[2]
+    )
+
+
+def test_a_probable_result_is_for_editors_with_its_advice(
+    seeded: Library, readers: list[Viewer], editor: Member
+) -> None:
+    """Excerpts growing 100 characters at a time pass from inconclusive through probable
+    (bound between 1e-6 and 1e-3, with the advice to ask for more text) to identified."""
+    for viewer in readers:
+        download(seeded, viewer, 1, Format.TXT)
+    copy = _copy(seeded, readers[1], 1)
+    seen = []
+    for n in range(200, 2601, 100):
+        report = trace(seeded, editor, text=copy[1000 : 1000 + n])
+        seen.append(report.verdict)
+        if report.verdict == "probable":
+            assert report.advice and "更多文字" in report.advice
+            for m in report.members:
+                assert m["verdict"] == "probable" and 1e-6 < m["bound"] <= 1e-3
+        elif report.verdict == "inconclusive":
+            assert report.members == [] and not report.advice
+    assert "probable" in seen and seen[-1] == "identified"
+
+
+def test_a_mixed_leak_names_each_materials_member(
+    seeded: Library, readers: list[Viewer], editor: Member
+) -> None:
+    for viewer in readers:
+        for material in (1, 3):
+            download(seeded, viewer, material, Format.TXT)
+    first = _copy(seeded, readers[0], 1)[1500:3500]
+    second = _copy(seeded, readers[3], 3)[2000:4000]
+    report = trace(seeded, editor, text=first + "\n" + second)
+    assert report.verdict == "identified"
+    named = {m["material_id"]: m["email"] for m in report.members}
+    assert named == {1: "reader0@example.cn", 3: "reader3@example.cn"}
+    by_id = {m["id"]: m for m in report.materials}
+    for material, who in ((1, "reader0"), (3, "reader3")):
+        entry = by_id[material]
+        assert entry["verdict"] == "identified" and entry["layer"] == "text"
+        assert [m["email"] for m in entry["members"]] == [f"{who}@example.cn"]
+        assert entry["members"][0]["bound"] <= 1e-6
+    assert report.sites_read == sum(m["sites"] for m in report.materials)
+
+
+def test_a_docx_copy_id_and_pasted_text_of_another_material_name_both(
+    seeded: Library, readers: list[Viewer], editor: Member
+) -> None:
+    import io
+
+    import docx
+
+    for viewer in readers:
+        download(seeded, viewer, 3, Format.TXT)
+    data = download(seeded, readers[2], 1, Format.DOCX).data
+    document = docx.Document(io.BytesIO(data))
+    document.add_paragraph(_copy(seeded, readers[1], 3)[2000:4500])
+    buffer = io.BytesIO()
+    document.save(buffer)
+    report = trace(seeded, editor, data=buffer.getvalue(), filename="合订.docx")
+    by_id = {m["id"]: m for m in report.materials}
+    assert by_id[1]["layer"] == "docx-property" and by_id[1]["verdict"] == "identified"
+    assert [m["email"] for m in by_id[1]["members"]] == ["reader2@example.cn"]
+    assert by_id[3]["layer"] == "text" and by_id[3]["verdict"] == "identified"
+    assert [m["email"] for m in by_id[3]["members"]] == ["reader1@example.cn"]
+    assert report.layers[:2] == ["docx-property", "text"]
+
+
+def test_evidence_given_in_pieces_adds_up(
+    seeded: Library, readers: list[Viewer], editor: Member
+) -> None:
+    for viewer in readers:
+        download(seeded, viewer, 1, Format.TXT)
+    excerpt = _copy(seeded, readers[2], 1)[2000:3400]
+    halves = [excerpt[:700], excerpt[700:]]
+    alone = [trace(seeded, editor, text=h) for h in halves]
+    both = trace_combined(seeded, editor, [(None, "", h) for h in halves])
+    strength = {"inconclusive": 0, "probable": 1, "identified": 2}
+    assert both.verdict == "identified"
+    assert [m["email"] for m in both.members] == ["reader2@example.cn"]
+    for report in alone:
+        assert strength[both.verdict] >= strength[report.verdict]
+        assert both.sites_read >= report.sites_read
+        for m in report.members:
+            assert both.members[0]["bound"] <= m["bound"]
+
+
+def test_a_copy_with_one_wording_everywhere_is_flagged(
+    seeded: Library, readers: list[Viewer], editor: Member
+) -> None:
+    """Colluders who write one form wherever a pair occurs: the pair is reported as
+    normalised, its sites carry nothing, and nobody else is accused."""
+    from gongwen.platform.marking import sites_for
+    from gongwen.store import materials
+    from gongwen.trace import mark
+
+    for viewer in readers:
+        download(seeded, viewer, 3, Format.TXT)
+    with seeded.db.read() as conn:
+        detail = materials.detail(conn, 3)
+    listed = sites_for(seeded, detail)
+    chosen = listed.marking.symbols(readers[0].member.id)
+    # Every pair with six sites or more, written with the form a genuine copy has least.
+    pairs: dict[frozenset[str], list[int]] = {}
+    for i, s in enumerate(listed.sites):
+        pairs.setdefault(frozenset(s.forms), []).append(i)
+    uniform = [frozenset(f) for f, where in pairs.items() if len(where) >= 6]
+    normalised = list(chosen)
+    for forms in uniform:
+        for i in pairs[forms]:
+            normalised[i] = 0
+    text = mark.apply(detail.text, listed.sites, normalised)
+    report = trace(seeded, editor, text=text)
+    assert report.normalised and report.normalised[0]["material_id"] == 3
+    assert report.sites_informative < report.sites_read
+    assert all(m["email"] == "reader0@example.cn" for m in report.members)
+    # A genuine copy is not flagged.
+    genuine = trace(seeded, editor, text=_copy(seeded, readers[0], 3))
+    assert genuine.sites_informative == genuine.sites_read and genuine.normalised == []

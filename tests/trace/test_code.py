@@ -73,11 +73,3 @@ def test_the_leaker_is_identified_and_nobody_else(scheme: str) -> None:
     assert verdict.verdict == "identified"
     assert [s.member_id for s in verdict.suspects] == [42]
     assert verdict.suspects[0].bound <= accuse.POLICY_BOUND
-
-
-def test_too_little_evidence_is_inconclusive() -> None:
-    marking = _anchored(5, 5, 6)
-    leaked = marking.symbols(42)
-    verdict = accuse.accuse([accuse.Evidence(marking, list(enumerate(leaked)))], range(1, 201))
-    assert verdict.verdict == "inconclusive"
-    assert verdict.suspects[0].bound > accuse.POLICY_BOUND

@@ -41,14 +41,33 @@ def trace(source: Path, as_json: bool) -> None:
         emit_json(report.as_json())
         return
     out = consoles.out
-    verdict = {"identified": "已查明", "inconclusive": "不能断定"}[report.verdict]
     out.print(
-        f"结论：{verdict}（依据：{'、'.join(report.layers) or '无'}；读出 {report.sites_read} 处）"
+        f"结论：{VERDICTS[report.verdict]}（依据：{'、'.join(report.layers) or '无'}；"
+        f"读出 {report.sites_read} 处，有效 {report.sites_informative} 处）"
     )
-    for m in report.members:
-        out.print(f"  {m['email']}  误指上界 {m['bound']:.1e}", markup=False)
+    if report.advice:
+        out.print(f"  {report.advice}", markup=False)
     for mat in report.materials:
-        out.print(f"  材料 #{mat['id']} {mat['title']}（修订 {mat['revision']}）", markup=False)
+        out.print(
+            f"  材料 #{mat['id']} {mat['title']}（修订 {mat['revision']}）："
+            f"{VERDICTS[str(mat['verdict'])]}",
+            markup=False,
+        )
+        for m in mat["members"]:  # type: ignore[attr-defined]
+            out.print(
+                f"    {m['email']}  {VERDICTS[m['verdict']]}  误指上界 {m['bound']:.1e}",
+                markup=False,
+            )
+    for entry in report.normalised:
+        pairs = "、".join(f"{a}/{b}→{c}" for a, b, c in entry["pairs"])  # type: ignore[attr-defined]
+        out.print(f"  用词被统一（材料 #{entry['material_id']}）：{pairs}", markup=False)
+
+
+VERDICTS = {
+    "identified": "已查明",
+    "probable": "可能来源（仅供编辑参考）",
+    "inconclusive": "不能断定",
+}
 
 
 def _evidence(source: Path) -> dict[str, Any]:
