@@ -30,13 +30,23 @@ def download(lib: Library, viewer: Viewer, material_id: int, fmt: Format) -> Ren
 
 
 def readable_detail(lib: Library, viewer: Viewer, material_id: int) -> MaterialDetail:
-    """The material's current revision, for a viewer who may read it (the template page)."""
-    require_member(viewer.member)
+    """The material's current revision as the writing tools show it on a page (a template's
+    places, a filled or re-dated preview): a member's own copy, counted against their reading
+    limit and recorded as a read ("tool"); an editor's, the published text, recorded."""
+    member = require_member(viewer.member)
     row = material_row(lib, viewer, material_id)
     if not viewer.can_read(row.published_at):
         raise NotEntitled(NOT_ENTITLED)
+    if not viewer.is_editor:
+        copies.take_read(lib, member, material_id)
     with lib.db.read() as conn:
-        return materials.detail(conn, row.id, row.number)
+        detail = materials.detail(conn, row.id, row.number)
+    if viewer.is_editor:
+        copies.record_read(lib, member.id, (row.id, row.revision_id), "", "editor")
+        return detail
+    copy = copies.member_copy(lib, member, detail)
+    copies.record_read(lib, member.id, (row.id, row.revision_id), copy.sites_version, "tool")
+    return copy.detail
 
 
 def deliver(

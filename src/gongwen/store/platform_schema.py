@@ -278,7 +278,9 @@ copy_reads = Table(
     Column("material_id", Integer, nullable=False, index=True),
     Column("revision_id", Integer, nullable=False),
     Column("sites_version", String(24), nullable=False),
-    Column("kind", String(16), nullable=False),  # page | api | passage
+    Column(
+        "kind", String(16), nullable=False
+    ),  # page | api | passage | tool | editor (store/reads.py)
     Column("at", UTCDateTime(), nullable=False),
     Index("ix_copy_reads_user_id_at", "user_id", "at"),
 )

@@ -26,7 +26,7 @@ log = logging.getLogger(__name__)
 BATCH = 256
 MAX_WAIT = 1.0  # seconds a read may wait in memory
 MAX_PENDING = 100_000  # reads kept while the database does not take them
-KINDS = ("page", "api", "passage", "editor")
+KINDS = ("page", "api", "passage", "tool", "editor")  # tool: a writing tool's preview
 
 
 @dataclass(frozen=True, slots=True)
