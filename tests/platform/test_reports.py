@@ -141,7 +141,7 @@ def test_a_trace_that_crashes_records_its_error_and_is_not_retried(
     def broken(*args: object, **kwargs: object) -> object:
         raise RuntimeError("reader exploded")
 
-    monkeypatch.setattr(reports, "trace", broken)
+    monkeypatch.setattr(reports, "trace_combined", broken)
     report_id, _ = reports.submit(
         seeded, contact="t@example.org", text="一段转发的材料文字", client=Client(address="c")
     )
@@ -155,3 +155,74 @@ def test_a_trace_that_crashes_records_its_error_and_is_not_retried(
             text("SELECT trace_json FROM leak_reports WHERE id = :r"), {"r": report_id}
         ).scalar_one()
     assert "error" in json.loads(stored)
+
+
+def test_reports_of_one_leak_combine_and_their_evidence_adds_up(
+    seeded: Library, editor: Member, held: None
+) -> None:
+    """Two people each send a part of one resold copy: each part alone says less than both
+    read together; combined, both reports carry the combined trace and a confirmation names
+    the leaker from it."""
+    readers = [_subscriber(seeded, f"reader{i}@example.cn") for i in range(6)]
+    leaked = download(seeded, readers[0], 3, Format.TXT).data.decode("utf-8")
+    for other in readers[1:]:
+        download(seeded, other, 3, Format.TXT)
+    body = "".join(leaked.split("\n")[3:])  # past the title and the notice
+    halves = [body[400:1300], body[1300:2200]]
+    ids = [
+        reports.submit(
+            seeded, contact=f"t{i}@example.org", text=half, client=Client(f"198.51.100.{i}")
+        )[0]
+        for i, half in enumerate(halves)
+    ]
+    reports.trace_pending(seeded)
+    alone = [reports.detail(seeded, editor, i).trace for i in ids]
+    assert reports.combine(seeded, editor, ids[0], [ids[1]]) == ids
+    reports.trace_pending(seeded)
+    together = [reports.detail(seeded, editor, i).trace for i in ids]
+    assert together[0] == together[1] and together[0]["combined"] == ids
+    assert together[0]["sites_read"] >= max(t["sites_read"] for t in alone)
+    assert together[0]["verdict"] == "identified"
+
+    def best(trace: dict[str, object]) -> float:
+        members = trace.get("members") or []
+        return min((float(m["bound"]) for m in members), default=1.0)  # type: ignore[union-attr]
+
+    assert best(together[0]) <= min(best(t) for t in alone)
+    assert {m["email"] for m in together[0]["members"]} == {"reader0@example.cn"}
+    # Decided reports are not combined again; a report cannot be combined with itself alone.
+    from gongwen.errors import InvalidInput
+
+    with pytest.raises(InvalidInput):
+        reports.combine(seeded, editor, ids[0], [])
+    assert reports.confirm(seeded, editor, ids[1], "两份举报合并后认定")
+    assert reports.detail(seeded, editor, ids[1]).leaker_email == "reader0@example.cn"
+    with pytest.raises(InvalidInput, match="已处理"):
+        reports.combine(seeded, editor, ids[0], [ids[1]])
+
+
+def test_a_probable_trace_is_for_editors_and_suspends_nobody(
+    seeded: Library, editor: Member, held: None
+) -> None:
+    """A `probable` result is shown to editors with its bound and the advice to ask for more
+    text; confirming on it alone is refused, and the reporter's status never shows it."""
+    report_id, token = reports.submit(
+        seeded, contact="t@example.org", text="任意一段文字。", client=Client("203.0.113.9")
+    )
+    traced = {
+        "verdict": "probable",
+        "members": [{"email": "someone@example.cn", "bound": 4e-4, "verdict": "probable"}],
+        "advice": "可能来源：请举报人提供更多文字后再核实；仅凭此结果不能停用账号",
+    }
+    with seeded.engine.begin() as conn:
+        conn.execute(
+            text("UPDATE leak_reports SET trace_json = :t, traced_at = :at WHERE id = :r"),
+            {"t": json.dumps(traced, ensure_ascii=False), "at": now(), "r": report_id},
+        )
+    from gongwen.errors import InvalidInput
+
+    with pytest.raises(InvalidInput, match="未能认定唯一的会员"):
+        reports.confirm(seeded, editor, report_id, "仅凭可能来源")
+    status = reports.public_status(seeded, token)
+    assert "someone" not in repr(status) and "probable" not in repr(status)
+    assert reports.detail(seeded, editor, report_id).trace["verdict"] == "probable"

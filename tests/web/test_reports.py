@@ -8,6 +8,7 @@ stored; every step is in the audit log; the reporter never sees how it was trace
 from __future__ import annotations
 
 import io
+import json
 import os
 import re
 import threading
@@ -600,3 +601,66 @@ def test_reports_of_one_leaker_confirmed_at_once_pay_once(world: World) -> None:
     pages = [world.client("editor").get(f"/admin/reports/{r}").text for r in report_ids]
     assert sum("奖励：已发放" in p for p in pages) == 1
     assert sum("365 天内已由举报 #" in p for p in pages) == 2
+
+
+def test_two_reports_of_one_leak_combine_and_a_probable_result_is_for_editors_only(
+    world: World,
+) -> None:
+    """Two tipsters each send a part of one resold copy; combined by the editor, their evidence
+    is read together: at least as many sites and a bound at least as strong as either alone. A
+    `probable` result is shown to editors with its bound and the advice to ask for more text,
+    never to the reporter, and is never enough to suspend anyone."""
+    _subscriber(world, "part-leak")
+    copy = world.client("part-leak").get("/materials/4/download?fmt=txt").content.decode()
+    body = "".join(copy.split("\n")[3:])
+    parts = [body[300:700], body[700:1100]]
+    statuses = [
+        _report(world.client(address=f"192.0.2.6{i}"), contact=f"part{i}@example.org", text=part)
+        for i, part in enumerate(parts)
+    ]
+    first = _pending_report_id(world) - 1
+    ids = [first, first + 1]
+    service.trace_pending(world.lib)
+    alone = [service.detail(world.lib, OPERATOR, i).trace for i in ids]
+    editor = world.client("editor")
+    combined = editor.post(
+        f"/admin/reports/{ids[0]}/combine",
+        data={"csrf": csrf_of(editor, f"/admin/reports/{ids[0]}"), "others": str(ids[1])},
+    )
+    assert combined.status_code == 303
+    service.trace_pending(world.lib)
+    together = service.detail(world.lib, OPERATOR, ids[1]).trace
+    assert together["combined"] == ids
+    assert together["sites_read"] >= sum(int(t["sites_read"]) for t in alone) - 2  # overlaps
+    best = min((float(m["bound"]) for m in together["members"]), default=1.0)
+    assert best <= min((float(m["bound"]) for t in alone for m in t["members"]), default=1.0)
+    assert {m["email"] for m in together["members"]} <= {"part-leak@example.cn"}
+    assert "已合并" in editor.get(f"/admin/reports/{ids[0]}").text
+
+    # A probable result (as the tracer stores one): the editor's page, the reporter's, confirm.
+    named = {"email": "part-leak@example.cn", "bound": 4e-4, "verdict": "probable"}
+    probable = {
+        "verdict": "probable",
+        "members": [{**named, "material_id": 4, "materials": [4]}],
+        "materials": [
+            {"id": 4, "title": "某材料", "revision": 4, "sites": 9, "sites_informative": 9}
+            | {"verdict": "probable", "members": [{**named, "material_id": 4}], "layer": "text"}
+        ],
+        "sites_read": 9,
+        "advice": "可能来源：请举报人提供更多文字后再核实；仅凭此结果不能停用账号",
+    }
+    with world.lib.engine.begin() as conn:
+        conn.execute(
+            text("UPDATE leak_reports SET trace_json = :t WHERE id = :r"),
+            {"t": json.dumps(probable, ensure_ascii=False), "r": ids[0]},
+        )
+    page = editor.get(f"/admin/reports/{ids[0]}").text
+    assert "可能来源" in page and "4.0e-04" in page and "提供更多文字" in page
+    refused = editor.post(
+        f"/admin/reports/{ids[0]}/confirm",
+        data={"csrf": csrf_of(editor, f"/admin/reports/{ids[0]}"), "reason": "可能来源"},
+    )
+    assert refused.status_code == 400 and "未能认定唯一的会员" in refused.text
+    for url in statuses:  # the reporter sees the status, never the trace
+        shown = world.client().get(url).text
+        assert "part-leak" not in shown and "可能来源" not in shown and "上界" not in shown

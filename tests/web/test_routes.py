@@ -20,6 +20,7 @@ from gongwen.platform import feeds, requests
 from gongwen.platform import reports as leak_reports
 from gongwen.platform.accounts import create_user, get_member
 from gongwen.platform.subscriptions import grant
+from gongwen.store.sql import scalar as sql_scalar
 from gongwen.web.deps import SAFE_METHODS
 from gongwen.web.route_table import (
     COMMANDS,
@@ -80,6 +81,7 @@ FORMS: dict[str, dict[str, Any]] = {
     "POST /report": {"contact": "x@example.cn", "link": "https://example.cn/leak"},
     "POST /admin/reports/{report_id}/reject": {"reason": "证据不足"},
     "POST /admin/reports/{report_id}/confirm": {"reason": "属实"},
+    "POST /admin/reports/{report_id}/combine": {"others": "1"},
     "POST /appeal": {"email": "covered@example.cn", "password": PASSWORD, "text": "申诉"},
     "POST /admin/trace": {"text": "一段泄露的文字。"},
 }
@@ -370,3 +372,45 @@ def test_unsafe_routes_answer_the_callers_they_are_for(site: Site) -> None:
         if refused or response.status_code >= 500:
             problems[key] = (response.status_code, response.text[:200])
     assert problems == {}
+
+
+def _copies_of(world: World, who: str) -> int:
+    """Copies served to a member so far: downloads, drafts, diffs, and reads (pages, API text,
+    passages)."""
+    from gongwen.platform.copies import flush_reads
+
+    flush_reads(world.lib)
+    with world.lib.db.read() as conn:
+        return int(
+            sql_scalar(
+                conn,
+                "SELECT (SELECT count(*) FROM downloads WHERE user_id = :u)"
+                " + (SELECT count(*) FROM copy_reads WHERE user_id = :u)",
+                {"u": world.ids[who]},
+            )
+        )
+
+
+@pytest.mark.parametrize(
+    "key",
+    sorted(
+        k
+        for k, a in ROUTES.items()
+        if a.text and a.who <= Who.SUBSCRIBER and k not in ENDLESS and not k.startswith("DELETE")
+    ),
+)
+def test_every_route_returning_material_text_to_a_member_serves_a_recorded_copy(
+    site: Site, key: str
+) -> None:
+    """One way out: whatever a member receives of a material's text (a page, the API's text, a
+    passage, a download, a draft, a diff) is their copy, counted in the copy log or the read
+    log — so a member who only reads is a recipient when a leak is traced."""
+    before = _copies_of(site.world, "covered")
+    client = site.clients["covered"]
+    token = None if key.startswith("GET ") else token_of(site, "covered")
+    if key == "GET /search":  # the search page with a query: passages
+        response = client.get("/search", params={"q": "工作"})
+    else:
+        response = site.send(client, key, token)
+    assert response.status_code == 200, (key, response.status_code, response.text[:300])
+    assert _copies_of(site.world, "covered") > before, key

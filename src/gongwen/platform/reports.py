@@ -36,7 +36,7 @@ from gongwen.platform import limits
 from gongwen.platform.access import NOWHERE, Client, require_editor
 from gongwen.platform.accounts import ACCOUNT_ADDRESS_ACTIONS, normalise_email
 from gongwen.platform.subscriptions import extend_days
-from gongwen.platform.tracing import LIMITS, MAX_FILE_BYTES, MAX_TEXT, trace
+from gongwen.platform.tracing import LIMITS, MAX_FILE_BYTES, MAX_TEXT, trace_combined
 from gongwen.store import accounts as users
 from gongwen.store import audit
 from gongwen.store import reports as store
@@ -224,16 +224,23 @@ def trace_pending(lib: Library) -> int:
 
 
 def _trace_report(lib: Library, report_id: int) -> bool:
+    """Trace a report: with the evidence of every report combined with it into one leak."""
     with lib.db.read() as conn:
-        found = store.evidence(conn, report_id)
-    if found is None:
+        group = store.leak_of(conn, report_id)
+        found = [store.evidence(conn, i) for i in group]
+    items = [(data, filename, text) for text, data, filename in filter(None, found)]
+    if not items:
         return False
-    text, data, filename = found
     try:
-        if data is not None and _readable_within_limits(filename):
-            uploads.upload_text(data, filename, UPLOAD_LIMITS)  # stops at the budget
-        result = trace(lib, OPERATOR, data=data, filename=filename, text=text)
+        for data, filename, _ in items:
+            if data is not None and _readable_within_limits(filename):
+                uploads.upload_text(data, filename, UPLOAD_LIMITS)  # stops at the budget
+        # A report with a link only (nothing to read) adds nothing to a combined leak.
+        readable = [i for i in items if i[0] is not None or (i[2] or "").strip()]
+        result = trace_combined(lib, OPERATOR, readable or items[:1])
         traced: dict[str, object] = dict(result.as_json())
+        if len(group) > 1:
+            traced["combined"] = group
     except GongwenError as err:  # an unreadable file: kept as evidence, traced by hand
         traced = {"error": getattr(err, "reason", "") or str(err)}
     except Exception as err:  # a crash must not leave the report pending for ever
@@ -366,6 +373,31 @@ def confirm(
     return refusal is None
 
 
+def combine(lib: Library, editor: Member, report_id: int, others: list[int]) -> list[int]:
+    """Combine reports of one leak (excerpts of one resold text, sent by several people): their
+    evidence is traced together (it adds up) and the verdict recomputed for each of them.
+    Only reports not yet decided; returns the reports of the leak."""
+    require_editor(editor)
+    wanted = sorted({report_id, *others})
+    if len(wanted) < 2:
+        raise InvalidInput("others", "请填写要合并的其他举报编号")
+    with lib.db.write() as conn:
+        rows = {i: store.by_id(conn, i) for i in wanted}
+        missing = [str(i) for i, row in rows.items() if row is None]
+        if missing:
+            raise InvalidInput("others", f"没有这些举报：{'、'.join(missing)}")
+        decided = [
+            str(i) for i, row in rows.items() if row is not None and row.status != "received"
+        ]
+        if decided:
+            raise InvalidInput("others", f"已处理的举报不能合并：{'、'.join(decided)}")
+        groups = sorted({g for i in wanted for g in store.leak_of(conn, i)})
+        store.combine(conn, groups[0], groups)
+        audit.record(conn, editor.id, "report.combine", str(groups[0]), {"reports": groups})
+    TRACER.wake(lib)
+    return groups
+
+
 def reject(lib: Library, editor: Member, report_id: int, reason: str) -> None:
     require_editor(editor)
     reason = _reason(reason, "请写明不予认定的理由")
@@ -429,9 +461,16 @@ def _leaker(conn: object, row: ReportRow, traced: dict[str, object], leaker_emai
         return found.member
     if row.tracing:
         raise InvalidInput("leaker_email", "自动溯源尚未完成：请稍后再认定，或填写泄露者的邮箱")
+    # Only `identified` names a leaker: a `probable` member is never suspended on the trace.
     named = traced.get("members") or []
-    if traced.get("verdict") != "identified" or not isinstance(named, list) or len(named) != 1:
+    sure = {
+        str(m["email"])
+        for m in (named if isinstance(named, list) else [])
+        if m.get("verdict", traced.get("verdict")) == "identified"
+    }
+    if traced.get("verdict") != "identified" or len(sure) != 1:
         raise InvalidInput("leaker_email", "自动溯源未能认定唯一的会员：请核实后填写泄露者的邮箱")
+    named = [{"email": sure.pop()}]
     found = users.by_email(conn, str(named[0]["email"]))
     if found is None:
         raise InvalidInput("leaker_email", "溯源认定的会员已不存在")

@@ -174,6 +174,39 @@ def by_token(conn: Any, token_hash: str) -> ReportRow | None:
     return None if found is None else _row(found)
 
 
+def leak_of(conn: Any, report_id: int) -> list[int]:
+    """The reports combined with this one into one leak (itself included), oldest first."""
+    found = sql.rows(
+        conn,
+        "SELECT id FROM leak_reports WHERE id = :id OR leak_id IN"
+        " (SELECT leak_id FROM leak_reports WHERE id = :id AND leak_id IS NOT NULL) ORDER BY id",
+        {"id": report_id},
+    )
+    return [int(r[0]) for r in found]
+
+
+def combine(conn: Any, leak_id: int, report_ids: list[int]) -> None:
+    """Make these reports (and the leaks they were combined into before) one leak, whose
+    traces are pending again: the evidence of all of them is read together."""
+    from sqlalchemy import or_, update
+
+    from gongwen.store.platform_schema import leak_reports
+
+    earlier = [
+        int(r[0])
+        for r in sql.rows(
+            conn,
+            "SELECT DISTINCT leak_id FROM leak_reports WHERE id IN (:ids) AND leak_id IS NOT NULL",
+            {"ids": sql.in_list(report_ids)},
+        )
+    ]
+    conn.execute(
+        update(leak_reports)
+        .where(or_(leak_reports.c.id.in_(report_ids), leak_reports.c.leak_id.in_(earlier or [-1])))
+        .values(leak_id=leak_id, traced_at=None)
+    )
+
+
 def evidence_file(conn: Any, report_id: int) -> bytes | None:
     found = sql.scalar(
         conn, "SELECT evidence_file FROM leak_reports WHERE id = :id", {"id": report_id}

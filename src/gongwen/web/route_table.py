@@ -131,6 +131,7 @@ ROUTES: dict[str, Access] = {
     "GET /admin/reports/{report_id}": Access(E, False),  # the evidence as the reporter sent it
     "POST /admin/reports/{report_id}/confirm": Access(E, False),
     "POST /admin/reports/{report_id}/reject": Access(E, False),
+    "POST /admin/reports/{report_id}/combine": Access(E, False),
     "GET /appeal": PUBLIC,
     "POST /appeal": PUBLIC,  # a suspended member, by e-mail and password
     "GET /admin/trace": Access(E, False),

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from typing import Annotated
 
@@ -95,6 +96,13 @@ def confirm(
     return _decide(
         ctx, report_id, lambda e: service.confirm(ctx.lib, e, report_id, reason, leaker_email)
     )
+
+
+@router.post("/admin/reports/{report_id}/combine", response_class=HTMLResponse)
+def combine(ctx: CtxDep, report_id: RowId, others: FormStr = "") -> Response:
+    """Combine reports of one leak (other report numbers, separated by commas or spaces)."""
+    numbers = [int(n) for n in re.findall(r"\d{1,9}", others)]
+    return _decide(ctx, report_id, lambda e: service.combine(ctx.lib, e, report_id, numbers))
 
 
 @router.post("/admin/reports/{report_id}/reject", response_class=HTMLResponse)
