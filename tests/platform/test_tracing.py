@@ -294,3 +294,27 @@ def test_a_copy_with_one_wording_everywhere_is_flagged(
     # A genuine copy is not flagged.
     genuine = trace(seeded, editor, text=_copy(seeded, readers[0], 3))
     assert genuine.sites_informative == genuine.sites_read and genuine.normalised == []
+
+
+def test_one_leakers_short_excerpts_of_several_materials_add_up(
+    seeded: Library, readers: list[Viewer], editor: Member
+) -> None:
+    """Excerpts of three materials from one member, each too short alone: read together, the
+    joint evidence names the member (identified before any single material is), and never
+    anyone else."""
+    for viewer in readers:
+        for material in (1, 3, 4):
+            download(seeded, viewer, material, Format.TXT)
+    copies = [_copy(seeded, readers[2], m) for m in (1, 3, 4)]
+    for n in range(200, 2001, 100):
+        report = trace(seeded, editor, text="\n".join(c[1000 : 1000 + n] for c in copies))
+        assert {m["email"] for m in report.members} <= {"reader2@example.cn"}
+        alone = [m["verdict"] for m in report.materials]
+        if report.verdict == "identified" and "identified" not in alone:
+            (named,) = report.members
+            assert named["material_id"] is None and sorted(named["joint"]) == [1, 3, 4]
+            assert named["bound"] <= 1e-6
+            return
+        if "identified" in alone:
+            break
+    pytest.fail("the joint reading never named the member before a single material did")

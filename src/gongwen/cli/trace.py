@@ -58,6 +58,14 @@ def trace(source: Path, as_json: bool) -> None:
                 f"    {m['email']}  {VERDICTS[m['verdict']]}  误指上界 {m['bound']:.1e}",
                 markup=False,
             )
+    for m in report.members:
+        if m.get("joint"):  # named by several materials read together
+            joined = "、".join(f"#{i}" for i in m["joint"])  # type: ignore[attr-defined]
+            out.print(
+                f"  多份材料合并认定（{joined}）：{m['email']}  {VERDICTS[str(m['verdict'])]}"
+                f"  误指上界 {m['bound']:.1e}",
+                markup=False,
+            )
     for entry in report.normalised:
         pairs = "、".join(f"{a}/{b}→{c}" for a, b, c in entry["pairs"])  # type: ignore[attr-defined]
         out.print(f"  用词被统一（材料 #{entry['material_id']}）：{pairs}", markup=False)

@@ -156,14 +156,16 @@ def trace_combined(lib: Library, actor: Member, items: Sequence[Item]) -> TraceR
         )
         for mid, (member, rev, layer) in certain.items()
     ]
-    sources += _read_text(lib, suspect, [c for c in candidates if c not in certain], copies)
-    return _report(lib, sources, invisible)
+    read, joint = _read_text(lib, suspect, [c for c in candidates if c not in certain], copies)
+    return _report(lib, sources + read, invisible, joint)
 
 
 def _read_text(
     lib: Library, suspect: str, candidates: list[int], copies: list[tuple[int, int, int, str]]
-) -> list[_Source]:
-    """The text's verdict for each candidate material it has sites of."""
+) -> tuple[list[_Source], accuse.Verdict | None]:
+    """The text's verdict for each candidate material it has sites of; and, when it has sites
+    of several, the verdict on all of them together (one leaker's excerpts of several
+    materials: their evidence adds up)."""
     by_material: dict[int, set[int]] = defaultdict(set)
     lists: dict[tuple[int, int], set[str]] = defaultdict(set)  # (material, revision) -> versions
     for member, mid, rev, version in copies:
@@ -196,21 +198,40 @@ def _read_text(
             strength = alone.ranking[0].bound if alone.ranking else 1.0
             if (strength, -len(evidence.reads)) < best.get(mid, (2.0, 0, evidence))[:2]:
                 best[mid] = (strength, -len(evidence.reads), evidence)
-    # Every material read is one more test of the same text: each bound is a union over them.
-    return [
+    # Every material read is one more test of the same text, and so is the joint reading of
+    # them all: each bound is a union over those tests.
+    tests = len(best) + (1 if len(best) > 1 else 0)
+    sources = [
         _Source(
             mid,
             e.revision_id,
             "text",
-            accuse.accuse([e], by_material[mid], tries=tries[mid] * len(best)),
+            accuse.accuse([e], by_material[mid], tries=tries[mid] * tests),
             frozenset(by_material[mid]),
         )
         for mid, (_, _, e) in best.items()
     ]
+    if len(best) < 2:
+        return sources, None
+    # An innocent's symbols are independent of every site read, whichever materials they
+    # received: the bound over all the sites together holds for them too.
+    joint = accuse.accuse(
+        [e for _, _, e in best.values()],
+        set().union(*(by_material[mid] for mid in best)),
+        tries=math.prod(tries[mid] for mid in best) * tests,
+    )
+    return sources, joint
 
 
-def _report(lib: Library, sources: list[_Source], invisible: list[int]) -> TraceReport:
-    """The report of every material's result: certain ones first, then the strongest."""
+def _report(
+    lib: Library,
+    sources: list[_Source],
+    invisible: list[int],
+    joint: accuse.Verdict | None = None,
+) -> TraceReport:
+    """The report of every material's result: certain ones first, then the strongest; a
+    member named only by the joint reading of several materials is named with the materials
+    they received among those read ("material_id": null)."""
     sources.sort(
         key=lambda s: (
             s.layer == "text",
@@ -218,8 +239,10 @@ def _report(lib: Library, sources: list[_Source], invisible: list[int]) -> Trace
             -s.verdict.sites_read,
         )
     )
+    together = joint.suspects if joint is not None else []
     with lib.db.read() as conn:
         named = [s.member_id for src in sources for s in src.verdict.suspects]
+        named += [s.member_id for s in together]
         emails = traces.emails(conn, named + invisible)
         titles = {src.material_id: materials.title(conn, src.material_id) for src in sources}
 
@@ -249,15 +272,27 @@ def _report(lib: Library, sources: list[_Source], invisible: list[int]) -> Trace
                 "layer": src.layer,
             }
         )
+    for s in together:
+        members.append(
+            {
+                "email": emails.get(s.member_id, ""),
+                "bound": s.bound,
+                "score": round(s.score, 2),
+                "verdict": s.level,
+                "material_id": None,
+                "joint": [src.material_id for src in sources if s.member_id in src.recipients],
+            }
+        )
     # Identified before probable, each by its bound; a member named for several materials
     # once, at their strongest (each material's entry keeps its own).
     members.sort(key=lambda m: (m["verdict"] != accuse.IDENTIFIED, m["bound"]))
     once: dict[object, dict[str, object]] = {}
     for m in members:
         kept = once.setdefault(m["email"], {**m, "materials": []})
-        kept["materials"].append(m["material_id"])  # type: ignore[attr-defined]
+        joined = m.get("joint") or [m["material_id"]]
+        kept["materials"] = sorted({*kept["materials"], *joined})  # type: ignore[misc]
     members = list(once.values())
-    verdicts = [src.verdict.verdict for src in sources]
+    verdicts = [src.verdict.verdict for src in sources] + ([joint.verdict] if joint else [])
     layers = list(dict.fromkeys(src.layer for src in sources))
     if invisible:  # never the sole evidence: named, but the verdict rests on the text
         layers.append("zero-width")
