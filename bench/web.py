@@ -1,6 +1,7 @@
 """Benchmark: throughput and latency of the web platform (`gongwen serve`) under wrk.
 
 Not a test: it prints a table and writes a JSON report, and never fails on a missed target.
+It needs wrk (Debian's package: `apt-get install -y wrk`).
 
     .venv/bin/python bench/web.py                          # fresh DB, 2 workers, wrk -t2 -c32 -d15s
     .venv/bin/python bench/web.py --keep                   # keep var/bench-web/<run>/ (DB included)
@@ -10,21 +11,32 @@ Setup: a fresh SQLite database under var/bench-web/ gets the gov-corpus and exam
 (`gongwen ingest --no-announce`, which publishes at once) and `gongwen prepare-marks` (unless
 --cold-marks: every material's variant sites found and frozen, as docs/deploy.md asks after an
 ingest; a member reads their own marked copy), a member with a year subscription
-(`gongwen user add`, `gongwen subscription grant`), and that member logs in through POST /login
-for a `gw_session` cookie. Then `gongwen serve --workers 2` runs as a subprocess and each route is
-loaded by wrk on the same machine (as in ../shared/docs/web-calibration.md): a 3 s warm-up run,
-then the timed run, with a Lua script (bench/web_paths.lua) that rotates
-through a list of paths and sends the cookie. The script's done() prints wrk's own numbers as JSON.
+(`gongwen user add`, `gongwen subscription grant`), who logs in through POST /login for a
+`gw_session` cookie, and 2 x --readers (500) more members, made in this process through the
+platform's functions (create_user, grant, start_session; one argon2 hash for all): every
+full-text read is limited per member (60 an hour, 200 a day by default, kept) and recorded in
+copy_reads, so reads are spread over many members rather than limits lifted. One pool (with
+the logged-in member) serves the checks, the warm-ups and the search and healthz runs; the other
+only the timed material run, so its members start with empty budgets (more are added if the
+warm-up's rate says one would pass the hourly limit). Then `gongwen serve --workers 2` runs as a
+subprocess and each route is loaded by wrk on the same machine (as in
+../shared/docs/web-calibration.md): a 3 s warm-up run, then the timed run, with a Lua script
+(bench/web_paths.lua) that rotates through a list of paths and, with each request, the next
+member's cookie. The script counts every status (response()) and its done() prints wrk's own
+numbers as JSON. After the material run, the rows of copy_reads (kind page) of its members are
+counted (after 2.5 s: the workers' read logs write a batch once a read has waited a second, and
+again after the server stopped) against the pages served: each 200 is one read.
 
 - search: >= 200 distinct queries (common words, plus words and two-word phrases of 2-6 Han
   characters that jieba cuts from paragraphs drawn with a seed), so no result cache could stand in
   for the search.
-- material: every published material, as the covered member (full text).
+- material: every published material, as covered members (full text), one member after another.
 - healthz: the constant JSON route, the ceiling of the stack on this machine.
 
-Before timing, every search path and a seeded sample of material paths are fetched once with the
-cookie: a search page must show grouped hits (class="card hit material-hit") and a material page the full text
-(id="fulltext"). Queries without hits are dropped (and listed in the JSON).
+Before timing, every search path and a seeded sample of material paths are fetched once, as
+members of the first pool: a search page must show grouped hits (class="card hit material-hit")
+and a material page the full text (id="fulltext"). Queries without hits are dropped (and listed
+in the JSON).
 """
 
 from __future__ import annotations
@@ -125,10 +137,13 @@ ROUTES = {
     ),
     # Issue 7: grouped search (every match ranked) ≥ 300 requests/s, p99 ≤ 300 ms, max ≤ 600 ms.
     "search": Route("search", "web_paths.lua", 300, 300, "issue 7 target (grouped)", 600),
-    "material": Route("material", "web_paths.lua", 1800, 50, "issue target"),
+    # Issue 19: every full-text page is a read, limited per member and recorded in copy_reads.
+    "material": Route(
+        "material", "web_paths.lua", 1500, 60, "issue 19 target (reads limited and recorded)"
+    ),
 }
 
-console = Console(highlight=False, width=None if sys.stdout.isatty() else 150)
+console = Console(highlight=False, width=None if sys.stdout.isatty() else 180)
 
 
 # --- setup: database, member, server -----------------------------------------------------------
@@ -193,6 +208,109 @@ def add_member(db_url: str) -> tuple[str, str]:
     gongwen(db_url, "user", "add", email, "--role", "member", stdin=password + "\n")
     gongwen(db_url, "subscription", "grant", email, "--plan", "year")
     return email, password
+
+
+@dataclass(frozen=True, slots=True)
+class Reader:
+    user_id: int
+    email: str
+    cookie: str  # "gw_session=…"
+
+
+def add_readers(db_url: str, count: int, tag: str) -> list[Reader]:
+    """`count` members with a year subscription and a session each, made in this process through
+    the platform's own functions (accounts.create_user, subscriptions.grant,
+    accounts.start_session: what `gongwen user add`, `gongwen subscription grant` and POST /login
+    do), so that reads can be spread over many members.
+
+    One password is hashed once (argon2 at production cost is 0.1-0.3 s here) and that hash is
+    stored for every reader: they never log in with it, their sessions are made directly.
+    """
+    from gongwen.config import Settings
+    from gongwen.library import Library
+    from gongwen.model.member import OPERATOR, Role
+    from gongwen.platform import accounts
+    from gongwen.platform.subscriptions import grant
+
+    lib = Library.open(Settings.from_env(db_url))
+    password = secrets.token_urlsafe(16)
+    hashed = accounts._hash(password)
+    real_hash = accounts._hash
+    accounts._hash = lambda _password: hashed  # only in this process, only while they are made
+    prefix = f"bench-web-{datetime.now():%Y%m%d%H%M%S}-{secrets.token_hex(3)}-{tag}"
+    readers = []
+    try:
+        for k in range(count):
+            member = accounts.create_user(
+                lib, OPERATOR, f"{prefix}-{k:05d}@bench.example.com", password, Role.MEMBER
+            )
+            grant(lib, OPERATOR, member.id, "year")
+            token, _csrf = accounts.start_session(lib, member)
+            readers.append(Reader(member.id, member.email, f"gw_session={token}"))
+    finally:
+        accounts._hash = real_hash
+        lib.close()
+    return readers
+
+
+def reads_limits(db_url: str) -> dict[str, int]:
+    """The server's reading limits (it runs with this process's environment); 0 = none (or
+    code from before the limits, run through PYTHONPATH for a comparison)."""
+    from gongwen.config import Settings
+
+    settings = Settings.from_env(db_url)
+    return {
+        "per_hour": getattr(settings, "reads_per_hour", 0),
+        "per_day": getattr(settings, "reads_per_day", 0),
+    }
+
+
+def page_reads(db_path: Path, readers: list[Reader]) -> dict[str, int]:
+    """copy_reads rows of kind "page" of these members: how many, and the most and fewest of
+    one member (members without a row count as 0)."""
+    con = sqlite3.connect(f"file:{db_path}?mode=ro", uri=True, timeout=30)
+    try:
+        con.execute("CREATE TEMP TABLE bench_readers (id INTEGER PRIMARY KEY)")
+        con.executemany("INSERT INTO bench_readers VALUES (?)", [(r.user_id,) for r in readers])
+        per_member = [
+            n
+            for (n,) in con.execute(
+                "SELECT count(c.id) FROM bench_readers b LEFT JOIN copy_reads c"
+                " ON c.user_id = b.id AND c.kind = 'page' GROUP BY b.id"
+            )
+        ]
+    finally:
+        con.close()
+    return {
+        "rows": sum(per_member),
+        "members": len(per_member),
+        "max_per_member": max(per_member, default=0),
+        "min_per_member": min(per_member, default=0),
+    }
+
+
+def more_readers(
+    db_url: str,
+    readers: list[Reader],
+    warm_rps: float | None,
+    duration: float,
+    per_hour: int,
+) -> list[Reader]:
+    """Readers to add so that the timed material run stays well within every member's hourly
+    reading limit: requests are spread evenly over the members, and the warm-up's rate, with half
+    again for luck, predicts the timed run's. Limits are never raised: members are added."""
+    if not warm_rps or per_hour <= 0:
+        return []
+    expected = warm_rps * duration * 1.25
+    budget = max(1, per_hour - 4)  # reads per member the run may use (even spread, ± 1/thread)
+    needed = int(expected // budget) + 1
+    if needed <= len(readers):
+        return []
+    console.print(
+        f"  [yellow]{len(readers)} readers would read ~{expected / len(readers):.0f} pages each "
+        f"(limit {per_hour} an hour): adding {needed - len(readers)}[/]"
+    )
+    return add_readers(db_url, needed - len(readers), "x")
 
 
 def free_port() -> int:
@@ -296,7 +414,7 @@ def machine_ticks() -> tuple[int, int]:
 class Server:
     """`gongwen serve` in its own session, stopped by its own pid (SIGTERM, then SIGKILL)."""
 
-    def __init__(self, db_url: str, port: int, workers: int, log: Path) -> None:
+    def __init__(self, db_url: str, port: int, workers: int, log: Path, redis: str = "") -> None:
         self.port = port
         self.workers = workers
         self.log = log.open("w")
@@ -320,6 +438,8 @@ class Server:
                 **os.environ,
                 "GONGWEN_SEARCH_PER_MINUTE": "0",
                 "GONGWEN_SEARCH_PER_MINUTE_PER_ADDRESS": "0",
+                # Redis (--redis) counts the non-durable limits, reads among them, off the DB.
+                **({"GONGWEN_REDIS": redis} if redis else {}),
             },
             stdout=self.log,
             stderr=subprocess.STDOUT,
@@ -416,15 +536,18 @@ def search_path(q: str) -> str:
     return "/search?q=" + quote(q, safe="")
 
 
-def check_paths(port: int, cookie: str, paths: list[str], marker: bytes) -> dict[str, object]:
-    """GET each path once (4 at a time): status 200 and the marker in the HTML."""
+def check_paths(
+    port: int, cookies: list[str], paths: list[str], marker: bytes
+) -> dict[str, object]:
+    """GET each path once (4 at a time), path k as member k (mod the list): status 200 and the
+    marker in the HTML."""
 
-    def one(path: str) -> tuple[str, int, bool, int]:
-        status, _, body = http_get(port, path, cookie)
-        return path, status, marker in body, len(body)
+    def one(k: int) -> tuple[str, int, bool, int]:
+        status, _, body = http_get(port, paths[k], cookies[k % len(cookies)])
+        return paths[k], status, marker in body, len(body)
 
     with ThreadPoolExecutor(4) as pool:
-        results = list(pool.map(one, paths))
+        results = list(pool.map(one, range(len(paths))))
     bad_status = [(p, s) for p, s, _, _ in results if s != 200]
     missing = [p for p, s, has, _ in results if s == 200 and not has]
     sizes = [n for _, s, _, n in results if s == 200]
@@ -444,7 +567,7 @@ def run_wrk(
     port: int,
     route: Route,
     paths_file: Path,
-    cookie: str,
+    cookies_file: Path,
     duration: float,
     server: Server,
 ) -> dict[str, object]:
@@ -460,10 +583,9 @@ def run_wrk(
         f"{args.timeout:g}s",
         "-s",
         str(BENCH / route.script),
-        "-H",
-        f"Cookie: {cookie}",
         f"http://{HOST}:{port}",
         str(paths_file),
+        str(cookies_file),
         str(args.threads),
     ]
     pids = server.pids()
@@ -486,15 +608,19 @@ def run_wrk(
     e = raw["errors"]
     socket_errors = e["connect"] + e["read"] + e["write"] + e["timeout"]
     requests = raw["requests"]
+    statuses = {int(k): v for k, v in sorted(raw["statuses"].items(), key=lambda kv: int(kv[0]))}
     return {
-        "wrk_cmd": " ".join(cmd[:-5] + ["-H", "'Cookie: gw_session=…'"] + cmd[-3:]),
+        "wrk_cmd": " ".join(cmd),
         "duration_s": round(seconds, 3),
         "requests": requests,
         "rps": round(requests / seconds, 1) if seconds else 0.0,
         "latency_ms": lat,
         "errors": e,
         "socket_errors": socket_errors,
-        "non_2xx": e["status"],  # wrk counts statuses above 399
+        "statuses": statuses,  # counted by the script's response()
+        "ok_2xx": sum(v for k, v in statuses.items() if 200 <= k < 300),
+        "non_2xx": sum(v for k, v in statuses.items() if not 200 <= k < 300),
+        "status_429": statuses.get(429, 0),
         "bytes": raw["bytes"],
         "avg_response_bytes": round(raw["bytes"] / requests) if requests else 0,
         "cpu": {
@@ -518,6 +644,10 @@ def judge(route: Route, m: dict[str, object]) -> dict[str, object]:
     ok_p99 = p99 <= route.target_p99_ms
     worst = m["latency_ms"]["max"]  # type: ignore[index]
     ok_max = route.target_max_ms is None or worst <= route.target_max_ms
+    reads = m.get("reads")
+    extra: dict[str, object] = {}
+    if reads:  # every page served is one read (a few more: responses wrk did not wait for)
+        extra["reads_pass"] = reads["recorded"]["rows"] >= reads["pages_served"]  # type: ignore[index]
     return {
         "rps": route.target_rps,
         "p99_ms": route.target_p99_ms,
@@ -527,7 +657,8 @@ def judge(route: Route, m: dict[str, object]) -> dict[str, object]:
         "p99_pass": ok_p99,
         "max_pass": ok_max,
         "errors_pass": errors == 0,
-        "pass": ok_rps and ok_p99 and ok_max and errors == 0,
+        **extra,
+        "pass": ok_rps and ok_p99 and ok_max and errors == 0 and extra.get("reads_pass", True),
         "note": route.note,
     }
 
@@ -553,47 +684,72 @@ def print_table(report: dict[str, object]) -> None:
     for col in (
         "route",
         "paths",
+        "members",
         "req/s",
+        "÷hz",
         "p50 ms",
         "p99 ms",
         "max ms",
         "errors",
         "non-2xx",
+        "429",
         "avg size",
-        "server CPU",
+        "srv CPU",
         "wrk CPU",
         "busy",
         "target",
         "result",
     ):
         t.add_column(col, justify="left" if col in ("route", "target", "result") else "right")
-    for r in report["routes"]:  # type: ignore[attr-defined]
+    routes = report["routes"]
+    healthz = next((r["rps"] for r in routes if r["route"] == "healthz"), None)  # type: ignore[attr-defined]
+    for r in routes:  # type: ignore[attr-defined]
         lat, tg, cpu = r["latency_ms"], r["target"], r["cpu"]
         verdict = "[green]PASS[/]" if tg["pass"] else "[red]FAIL[/]"
         t.add_row(
             r["route"],
             f"{r['paths']:,}",
+            f"{r['members']:,}",
             f"{r['rps']:,.0f}",
+            f"{r['rps'] / healthz:.3f}" if healthz else "",
             f"{lat['p50']:.1f}",
             f"{lat['p99']:.1f}",
             f"{lat['max']:.1f}",
             str(r["socket_errors"]),
             str(r["non_2xx"]),
+            str(r["status_429"]),
             human_bytes(r["avg_response_bytes"]),
             f"{cpu['server_cores']:.2f}",
             f"{cpu['wrk_cores']:.2f}",
             f"{cpu['machine_busy_pct']:.0f}%",
-            f"≥ {tg['rps']:,.0f}/s, p99 ≤ {tg['p99_ms']:g} ms"
-            + (f", max ≤ {tg['max_ms']:g} ms" if tg.get("max_ms") else ""),
+            f"≥{tg['rps']:,.0f}/s p99≤{tg['p99_ms']:g}"
+            + (f" max≤{tg['max_ms']:g}" if tg.get("max_ms") else "")
+            + (" +reads" if "reads_pass" in tg else ""),
             verdict,
         )
     console.print(t)
+    for r in routes:  # type: ignore[attr-defined]
+        reads = r.get("reads")
+        if reads:
+            rec, lim = reads["recorded"], reads["limits"]
+            console.print(
+                f"  {r['route']}: reads recorded (copy_reads, kind page, the run's members) "
+                f"{rec['rows']:,} for {reads['pages_served']:,} pages served (200); "
+                f"{reads.get('recorded_after_stop', rec['rows']):,} after the server stopped; "
+                f"{rec['min_per_member']}-{rec['max_per_member']} per member over "
+                f"{rec['members']:,} members (limits {lim['per_hour']}/hour, "
+                f"{lim['per_day']}/day)"
+            )
     console.print(
-        "  [dim]errors: wrk socket errors (connect/read/write/timeout). non-2xx: wrk's "
-        "status errors (status > 399). avg size: bytes read per response, headers "
-        "included. CPU: cores used during the timed run (server: supervisor + "
-        "workers); busy: the whole machine, all processes. PASS needs the req/s, the p99 and zero errors and non-2xx. The "
-        "healthz target is the calibration's, for information.[/]"
+        "  [dim]members: the sessions the timed run rotates through (the material run has its "
+        "own). ÷hz: req/s over healthz's in the same run (the machine is shared: compare "
+        "runs by this). errors: wrk socket errors (connect/read/write/timeout). non-2xx: "
+        "responses with a status outside 200-299, redirects included; 429: refused by a limit "
+        "(both counted by the script's response()). avg size: bytes read per response, headers "
+        "included. CPU: cores used during the timed run (server: supervisor + workers); busy: "
+        "the whole machine, all processes. target: req/s, p99 and max in ms; +reads: every "
+        "page served recorded as a read. PASS needs all of the target, zero errors and "
+        "non-2xx. The healthz target is the calibration's, for information.[/]"
     )
 
 
@@ -614,6 +770,21 @@ def main(argv: list[str] | None = None) -> int:
         "--routes",
         default="healthz,search,material",
         help="comma-separated, from healthz, search, material",
+    )
+    ap.add_argument(
+        "--readers",
+        type=int,
+        default=500,
+        help="members the timed material run is spread over (500; as many again for the "
+        "checks and warm-ups); more are added if the warm-up's rate says one would pass the "
+        "hourly reading limit",
+    )
+    ap.add_argument(
+        "--redis",
+        default="",
+        metavar="URL",
+        help="GONGWEN_REDIS for the server (default: none, every limit counted in the database; "
+        "with it, the per-member reading limit is counted in Redis, as docs/deploy.md deploys)",
     )
     ap.add_argument("--queries", type=int, default=300, help="distinct search queries (300)")
     ap.add_argument(
@@ -640,6 +811,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--json", type=Path, help="report path (default bench/results/web-<ts>.json)")
     args = ap.parse_args(argv)
     routes = [ROUTES[name.strip()] for name in args.routes.split(",") if name.strip()]
+    if args.readers < 1:
+        ap.error("--readers must be at least 1")
     if args.queries < 200:
         ap.error("--queries must be at least 200 (no cache may stand in for the search)")
     if shutil.which("wrk") is None:
@@ -656,6 +829,8 @@ def main(argv: list[str] | None = None) -> int:
         "machine": {**machine_info(WEB_PACKAGES), "wrk": wrk_version()},
         "args": {k: (str(v) if isinstance(v, Path) else v) for k, v in vars(args).items()},
         "work_dir": str(work),
+        # Set when the server runs another tree's code (an older commit, for a before/after).
+        "pythonpath": os.environ.get("PYTHONPATH"),
     }
     console.print(f"[bold]bench/web.py[/]: work folder {work}")
 
@@ -673,10 +848,28 @@ def main(argv: list[str] | None = None) -> int:
         ]
     db_url = f"sqlite:///{db_path}"
     setup["db_url"] = db_url
+    setup["redis"] = args.redis or os.environ.get("GONGWEN_REDIS", "")
     setup["prepare_marks"] = None if args.cold_marks else prepare_marks(db_url)
     setup["db_bytes"] = db_path.stat().st_size
     email, password = add_member(db_url)
     setup["member"] = email
+    limits = reads_limits(db_url)
+    started = time.perf_counter()
+    # Two pools of readers: one for the checks, the warm-up runs and the search and healthz
+    # runs, one only for the timed material run, which therefore starts on empty reading budgets.
+    warm_readers = add_readers(db_url, args.readers, "w")
+    timed_readers = add_readers(db_url, args.readers, "t")
+    wall = time.perf_counter() - started
+    setup["readers"] = {
+        "warm": len(warm_readers),
+        "timed": len(timed_readers),
+        "wall_s": round(wall, 2),
+        "reads_limits": limits,
+    }
+    console.print(
+        f"  {len(warm_readers) + len(timed_readers)} readers (year subscription, session): "
+        f"{wall:.1f} s; reading limits {limits['per_hour']}/hour, {limits['per_day']}/day"
+    )
 
     queries = sample_queries(db_path, args.queries, args.seed)
     ids = material_ids(db_path)
@@ -689,18 +882,18 @@ def main(argv: list[str] | None = None) -> int:
     }
 
     port = free_port()
-    server = Server(db_url, port, args.workers, work / "server.log")
+    server = Server(db_url, port, args.workers, work / "server.log", args.redis)
     results = []
     try:
         server.wait_ready()
         token = login(port, email, password)
-        cookie = f"gw_session={token}"
+        warm_cookies = [f"gw_session={token}"] + [r.cookie for r in warm_readers]
         setup["server"] = {"port": port, "workers": args.workers, "pids": len(server.pids())}
 
         # Check before timing: real result pages and the member's full text.
         checks = {}
         if "search" in {r.name for r in routes}:
-            c = check_paths(port, cookie, paths["search"], b'class="card hit material-hit"')
+            c = check_paths(port, warm_cookies, paths["search"], b'class="card hit material-hit"')
             if c["bad_status"]:
                 raise SystemExit(f"search pages not 200: {c['bad_status'][:5]}")
             empty = set(c["missing_marker"])  # type: ignore[arg-type]
@@ -721,7 +914,7 @@ def main(argv: list[str] | None = None) -> int:
                     random.Random(args.seed).sample(sample, args.check_materials),
                     key=lambda p: int(p.rsplit("/", 1)[1]),
                 )
-            c = check_paths(port, cookie, sample, b'id="fulltext"')
+            c = check_paths(port, warm_cookies, sample, b'id="fulltext"')
             if c["bad_status"] or c["missing_marker"]:
                 raise SystemExit(
                     f"material pages without the full text: {c['bad_status'][:5]} "
@@ -746,20 +939,62 @@ def main(argv: list[str] | None = None) -> int:
                 f"  [yellow]the machine is {idle_busy:.0f}% busy before the runs: "
                 f"something else is running[/]"
             )
+        warm_file = work / "warm.cookies"
+        warm_file.write_text("\n".join(warm_cookies) + "\n", encoding="ascii")
         for route in routes:
             paths_file = work / f"{route.name}.paths"
             paths_file.write_text("\n".join(paths[route.name]) + "\n", encoding="ascii")
+            warm_rps, warmup = None, None
             if args.warmup > 0:
-                run_wrk(args, port, route, paths_file, cookie, args.warmup, server)
+                w = run_wrk(args, port, route, paths_file, warm_file, args.warmup, server)
+                warm_rps = w["rps"]
+                warmup = {k: w[k] for k in ("requests", "rps", "statuses", "socket_errors")}
+                if w["non_2xx"] or w["socket_errors"]:
+                    console.print(
+                        f"  [yellow]{route.name} warm-up: statuses {w['statuses']}, "
+                        f"{w['socket_errors']} socket errors[/]"
+                    )
+            cookies = warm_cookies
+            if route.name == "material":
+                timed_readers += more_readers(
+                    db_url, timed_readers, warm_rps, args.duration, limits["per_hour"]
+                )
+                cookies = [r.cookie for r in timed_readers]
+            cookies_file = work / f"{route.name}.cookies"
+            cookies_file.write_text("\n".join(cookies) + "\n", encoding="ascii")
             console.print(
-                f"  wrk {route.name}: {len(paths[route.name])} paths, {args.duration:g} s …"
+                f"  wrk {route.name}: {len(paths[route.name])} paths, {len(cookies)} members, "
+                f"{args.duration:g} s …"
             )
-            m = run_wrk(args, port, route, paths_file, cookie, args.duration, server)
-            m = {"route": route.name, "paths": len(paths[route.name]), **m}
+            m = run_wrk(args, port, route, paths_file, cookies_file, args.duration, server)
+            m = {
+                "route": route.name,
+                "paths": len(paths[route.name]),
+                "members": len(cookies),
+                **m,
+                "warmup": warmup,
+            }
+            if route.name == "material":
+                # The workers' read logs write what has waited a second: give them 2.5 s.
+                time.sleep(2.5)
+                reads = {
+                    "pages_served": m["ok_2xx"],
+                    "recorded": page_reads(db_path, timed_readers),
+                    "limits": limits,
+                }
+                m["reads"] = reads
+                console.print(
+                    f"  reads recorded: {reads['recorded']['rows']:,} for "
+                    f"{m['ok_2xx']:,} pages served"
+                )
             m["target"] = judge(route, m)
             results.append(m)
     finally:
         server.stop()
+        for m in results:
+            if "reads" in m:  # the server stopped: anything still waiting in a read log is lost
+                m["reads"]["recorded_after_stop"] = page_reads(db_path, timed_readers)["rows"]
+                m["target"] = judge(ROUTES[m["route"]], m)
         report["setup"] = setup
         report["routes"] = results
         report["finished_at"] = datetime.now().astimezone().isoformat(timespec="seconds")
