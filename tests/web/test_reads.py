@@ -13,7 +13,7 @@ from gongwen.platform.tracing import trace
 from gongwen.store import materials, sql
 from gongwen.trace import mark
 
-from .conftest import World, csrf_of
+from .conftest import PASSWORD, World, csrf_of
 
 
 def _fulltext(page: str) -> str:
@@ -174,3 +174,29 @@ def test_a_members_page_is_filled_from_the_template_stored_with_its_sites(world:
     again = world.client("other").get("/materials/4").text
     assert "存储模板" in again
     assert all(line in re.sub(r"\s|存储模板", "", _fulltext(again)) for line in lines)
+
+
+def test_a_stopping_worker_writes_the_reads_it_still_holds(world: World) -> None:
+    from fastapi.testclient import TestClient
+
+    with TestClient(world.app) as client:  # the app's lifespan: started, then stopped
+        client.get("/")
+        login = client.post(
+            "/login",
+            data={
+                "email": "other@example.cn",
+                "password": PASSWORD,
+                "csrf": client.cookies["gw_csrf"],
+            },
+            follow_redirects=False,
+        )
+        assert login.status_code == 303
+        assert client.get("/materials/2").status_code == 200
+        assert world.lib.reads.pending() >= 1  # held in memory, not yet written
+    with world.lib.db.read() as conn:
+        written = sql.scalar(
+            conn,
+            "SELECT count(*) FROM copy_reads WHERE user_id = :u AND material_id = 2",
+            {"u": world.ids["other"]},
+        )
+    assert written >= 1 and world.lib.reads.pending() == 0

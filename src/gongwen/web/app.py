@@ -11,11 +11,12 @@ from pathlib import Path
 from fastapi import Depends, FastAPI
 from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
+from starlette.concurrency import run_in_threadpool
 
 from gongwen.config import Settings
 from gongwen.library import Library
+from gongwen.platform import copies, webhook
 from gongwen.platform import reports as leak_reports
-from gongwen.platform import webhook
 from gongwen.platform.scheduler import Scheduler
 from gongwen.web import errors
 from gongwen.web.app_support import local
@@ -85,6 +86,8 @@ def create_app(lib: Library, *, live_updates: bool = True) -> FastAPI:
             await hub.stop()
             if bot is not None:
                 lib.remove_listener(bot)
+            # The reads still waiting in memory: a worker that stops loses none of them.
+            await run_in_threadpool(copies.flush_reads, lib)
 
     app = FastAPI(
         title="公文库 gongwen",
