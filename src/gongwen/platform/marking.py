@@ -23,7 +23,6 @@ from gongwen.trace.sites import version as sites_version
 
 __all__ = [
     "SiteList",
-    "frozen_list",
     "key",
     "paragraph_spans",
     "prepare",
@@ -99,32 +98,14 @@ def sites_for(
 
 
 def _site_list(lib: Library, detail: MaterialDetail, version: str, sites: list[Site]) -> SiteList:
-    return _listed(lib, detail.summary.id, detail.revision_id, version, sites)
-
-
-def _listed(
-    lib: Library, material_id: int, revision_id: int, version: str, sites: list[Site]
-) -> SiteList:
     marking = code.Marking.of(
         key(lib),
-        material_id,
-        revision_id,
+        detail.summary.id,
+        detail.revision_id,
         [s.start for s in sites],
         [] if is_legacy(version) else [s.anchor for s in sites],
     )
     return SiteList(version, sites, marking)
-
-
-def frozen_list(
-    lib: Library, material_id: int, revision_id: int, version: str, sites_json: str
-) -> SiteList:
-    """A frozen list read with something else (a page template), kept per process as
-    `sites_for` keeps it."""
-    return lib.caches.get(
-        lib.caches.revisions,
-        ("trace-sites", revision_id, version),
-        lambda: _listed(lib, material_id, revision_id, version, sites_from_json(sites_json)),
-    )
 
 
 @dataclass(frozen=True, slots=True)

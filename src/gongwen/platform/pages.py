@@ -21,9 +21,8 @@ from gongwen.model.material import (
     preview_of,
 )
 from gongwen.platform import marking
-from gongwen.platform.marking import SiteList
 from gongwen.store import materials, traces
-from gongwen.trace import mark
+from gongwen.trace import code, mark
 
 LAYOUT = 1  # of the stored template: a template of another layout is made again
 
@@ -34,6 +33,22 @@ class PageTemplate:
 
     view: RevisionView  # outline, preview, placeholders (no text or blocks: the page has `html`)
     html: str  # the body as a str.format template: {i} at site i
+
+
+@dataclass(frozen=True, slots=True)
+class Slots:
+    """The page's slots: the frozen list's version, how its copies are marked (each site's
+    anchor and bias, stored with the template: nothing is derived again per process) and each
+    site's two wordings."""
+
+    version: str
+    marking: code.Marking
+    forms: tuple[tuple[str, str], ...]
+
+    def words(self, member_id: int) -> tuple[str, ...]:
+        """A member's wording in every slot."""
+        chosen = self.marking.symbols(member_id)
+        return tuple(f[c] for f, c in zip(self.forms, chosen, strict=True))
 
 
 def view_of(
@@ -53,28 +68,28 @@ def view_of(
 
 def template_for(
     lib: Library, material_id: int, revision_id: int, number: int
-) -> tuple[PageTemplate, SiteList]:
-    """The revision's page template and the frozen sites its slots are, under today's catalogue
-    version: kept per process, else read, else made (freezing the sites) and stored."""
+) -> tuple[PageTemplate, Slots]:
+    """The revision's page template and its slots, under today's catalogue version: kept per
+    process, else read, else made (freezing the sites) and stored."""
     version = marking.sites_version()
     cache_key = ("page", revision_id, version)
-    kept: tuple[PageTemplate, SiteList] | None = lib.caches.peek(lib.caches.revisions, cache_key)
+    kept: tuple[PageTemplate, Slots] | None = lib.caches.peek(lib.caches.revisions, cache_key)
     if kept is not None:
         return kept
     with lib.db.read() as conn:
         stored = traces.page_template(conn, revision_id, version)
-    page = _decode(revision_id, number, stored[1]) if stored and stored[1] else None
-    if stored is not None and page is not None:
-        listed = marking.frozen_list(lib, material_id, revision_id, version, stored[0])
-        made = (page, listed)
-    else:
-        made = make(lib, material_id, revision_id, number)
+    decoded = (
+        _decode(lib, material_id, revision_id, number, version, stored[1])
+        if stored and stored[1]
+        else None
+    )
+    made = decoded or make(lib, material_id, revision_id, number)
     return lib.caches.get(lib.caches.revisions, cache_key, lambda: made)
 
 
 def make(
     lib: Library, material_id: int, revision_id: int, number: int
-) -> tuple[PageTemplate, SiteList]:
+) -> tuple[PageTemplate, Slots]:
     """Freeze the revision's sites (if no copy has yet) and store its page template."""
     with lib.db.read() as conn:
         detail = materials.detail(conn, material_id, number)
@@ -85,12 +100,13 @@ def make(
     slotted = view_of(lib, holes, revision_id, number, -1)
     plain = view_of(lib, detail, revision_id, number)
     page = PageTemplate(replace(plain, text="", blocks=()), html.slotted_template(slotted))
-    with lib.db.write() as conn:
-        traces.keep_template(conn, revision_id, listed.version, _encode(page))
-    return page, listed
+    slots = Slots(listed.version, listed.marking, tuple(s.forms for s in listed.sites))
+    with lib.db.write() as conn:  # a list of today's catalogue: anchored (or empty)
+        traces.keep_template(conn, revision_id, listed.version, _encode(page, slots))
+    return page, slots
 
 
-def _encode(page: PageTemplate) -> str:
+def _encode(page: PageTemplate, slots: Slots) -> str:
     view = page.view
     return json.dumps(
         {
@@ -99,15 +115,30 @@ def _encode(page: PageTemplate) -> str:
             "preview": view.preview,
             "placeholders": [astuple(p) for p in view.placeholders],
             "html": page.html,
+            # Floats round-trip exactly through JSON: the stored biases are the derived ones.
+            "anchors": list(slots.marking.anchors),
+            "biases": list(slots.marking.biases),
+            "forms": [list(f) for f in slots.forms],
         },
         ensure_ascii=False,
     )
 
 
-def _decode(revision_id: int, number: int, stored: str) -> PageTemplate | None:
+def _decode(
+    lib: Library, material_id: int, revision_id: int, number: int, version: str, stored: str
+) -> tuple[PageTemplate, Slots] | None:
     data = json.loads(stored)
     if data.get("layout") != LAYOUT:
         return None
+    marks = code.Marking(
+        marking.key(lib),
+        material_id,
+        revision_id,
+        (),
+        tuple(str(a) for a in data["anchors"]),
+        tuple(float(b) for b in data["biases"]),
+    )
+    forms = tuple((str(a), str(b)) for a, b in data["forms"])
     view = RevisionView(
         revision_id,
         number,
@@ -117,4 +148,4 @@ def _decode(revision_id: int, number: int, stored: str) -> PageTemplate | None:
         str(data["preview"]),
         tuple(PlaceholderOut(*p) for p in data["placeholders"]),
     )
-    return PageTemplate(view, str(data["html"]))
+    return PageTemplate(view, str(data["html"])), Slots(version, marks, forms)

@@ -131,12 +131,12 @@ def material_view(
     if reader is not None and not with_text:
         # The page: its stored template and the reader's wording (a read and a format).
         take_read(lib, reader, material_id)
-        page, listed = pages.template_for(lib, row.id, row.revision_id, row.number)
-        record_read(lib, reader.id, (row.id, row.revision_id), listed.version, kind)
+        page, slots = pages.template_for(lib, row.id, row.revision_id, row.number)
+        record_read(lib, reader.id, (row.id, row.revision_id), slots.version, kind)
         view = page.view
         marks = CopyMarks(
             view,
-            member_words(lib, reader.id, listed),
+            slots.words(reader.id),
             invisible=_invisible(lib, reader),
             template=page.html,
         )
