@@ -16,8 +16,6 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
-from gongwen.store import sql
-
 if TYPE_CHECKING:
     from gongwen.store.db import Database
 
@@ -141,26 +139,3 @@ def insert_many(conn: Any, batch: list[CopyRead]) -> None:
             for r in batch
         ],
     )
-
-
-def count_since(conn: Any, user_id: int, since: datetime) -> int:
-    return int(
-        sql.scalar(
-            conn,
-            "SELECT count(*) FROM copy_reads WHERE user_id = :u AND at >= :since",
-            {"u": user_id, "since": since},
-        )
-    )
-
-
-def heavy_readers(conn: Any, since: datetime, least: int) -> list[tuple[int, int]]:
-    """(member, reads) of members who read at least `least` copies since then, most first."""
-    return [
-        (int(u), int(n))
-        for u, n in sql.rows(
-            conn,
-            "SELECT user_id, count(*) AS n FROM copy_reads WHERE at >= :since"
-            " GROUP BY user_id HAVING count(*) >= :least ORDER BY n DESC",
-            {"since": since, "least": least},
-        )
-    ]
