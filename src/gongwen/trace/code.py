@@ -62,18 +62,23 @@ def bias(key: bytes, revision_id: int, site: int) -> float:
     return math.sin(r) ** 2
 
 
-def biases_of_offsets(key: bytes, revision_id: int, sites: Sequence[int]) -> list[float]:
-    """`bias` of every site offset of a revision (legacy lists)."""
+def _biases(key: bytes, prefix: str, names: Iterable[str]) -> list[float]:
+    """The bias keyed by prefix + name for each name: `bias` computed from one absorbed key."""
     mac = _keyed(key)
-    prefix = f"bias\x1f{revision_id}\x1f".encode()
+    head = prefix.encode()
     span = math.pi / 2 - 2 * _R0
     out = []
-    for site in sites:
+    for name in names:
         h = mac.copy()
-        h.update(prefix + str(site).encode())
+        h.update(head + name.encode())
         u = (int.from_bytes(h.digest()[:8], "big") >> 11) / float(1 << 53)
         out.append(math.sin(_R0 + span * u) ** 2)
     return out
+
+
+def biases_of_offsets(key: bytes, revision_id: int, sites: Sequence[int]) -> list[float]:
+    """`bias` of every site offset of a revision (legacy lists)."""
+    return _biases(key, f"bias\x1f{revision_id}\x1f", map(str, sites))
 
 
 def symbols(key: bytes, revision_id: int, member_id: int, biases: Sequence[float]) -> list[int]:
@@ -93,16 +98,7 @@ def symbols(key: bytes, revision_id: int, member_id: int, biases: Sequence[float
 
 def anchored_biases(key: bytes, material_id: int, anchors: Sequence[str]) -> list[float]:
     """The bias of each site of a material, keyed by its anchor (the same in every revision)."""
-    mac = _keyed(key)
-    prefix = f"bias2\x1f{material_id}\x1f".encode()
-    span = math.pi / 2 - 2 * _R0
-    out = []
-    for anchor in anchors:
-        h = mac.copy()
-        h.update(prefix + anchor.encode())
-        u = (int.from_bytes(h.digest()[:8], "big") >> 11) / float(1 << 53)
-        out.append(math.sin(_R0 + span * u) ** 2)
-    return out
+    return _biases(key, f"bias2\x1f{material_id}\x1f", anchors)
 
 
 def anchored_symbols(
