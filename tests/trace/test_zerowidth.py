@@ -50,7 +50,7 @@ def test_pages_carry_them_only_when_turned_on_and_traces_never_rest_on_them(
             viewer = Viewer(member, active_subscription(lib, member.id))
             view = reading.material_view(lib, viewer, 3)
             assert view.marks is not None
-            html = str(copy_html(lib, view.marks))
+            html = str(copy_html(view.marks))
             assert ("\u2060" in html) is enabled
             if not enabled:
                 continue

@@ -189,17 +189,16 @@ class RevisionView:
 
 @dataclass(frozen=True, slots=True)
 class CopyMarks:
-    """A reader's copy of a revision on a page: their wording at each variant site."""
+    """A reader's copy of a revision: their wording at each variant site, and either the page's
+    HTML template its slots go into (a page) or the copy's whole text (the API)."""
 
-    slotted: RevisionView  # the revision with slots where the wordings go
-    words: tuple[str, ...]  # the reader's wording per slot
+    words: tuple[str, ...]  # the reader's wording per site
     # The revision's text as the reader's copy has it, and its placeholders' places there:
-    # made only when asked for (the API), a page needs the slots alone.
+    # made only for the API; a page needs the slots alone.
     text: str = ""
     placeholders: tuple[PlaceholderOut, ...] = ()
     invisible: str = ""  # the optional zero-width mark put at each paragraph (trace/zerowidth.py)
-    # The page's HTML as a str.format template, {i} at slot i (stored with the frozen sites):
-    # "" when the page is to make it from `slotted`.
+    # The page's HTML as a str.format template, {i} at slot i (platform/pages.py): a page's copy.
     template: str = ""
 
 

@@ -108,7 +108,7 @@ def passage_copies(
     """The passages of a revision shown to a member (search results), as their copy has them:
     their wording at every site inside a passage; recorded as one read of the revision. A
     passage that is not a slice of the revision's text (a heading) has no sites."""
-    listed = _site_list(lib, material_id, revision_id)
+    listed = site_list(lib, material_id, revision_id)
     words = member_words(lib, member.id, listed)
     starts = [site.start for site in listed.sites]
     out = []
@@ -131,8 +131,9 @@ def passage_copies(
     return out
 
 
-def _site_list(lib: Library, material_id: int, revision_id: int) -> SiteList:
-    """A revision's frozen site list, read from the database only on the process's first use."""
+def site_list(lib: Library, material_id: int, revision_id: int) -> SiteList:
+    """A revision's site list under today's catalogue version, frozen (every copy made from it
+    is read back with it); read from the database only on the process's first use."""
     from gongwen.store import materials
 
     found: SiteList | None = lib.caches.peek(

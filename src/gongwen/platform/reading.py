@@ -7,7 +7,6 @@ import hashlib
 from dataclasses import replace
 
 from gongwen.errors import NotEntitled, NotFound
-from gongwen.export import html
 from gongwen.library import Library
 from gongwen.model.material import (
     CopyMarks,
@@ -26,6 +25,7 @@ from gongwen.platform.copies import (
     member_copy,
     member_words,
     record_read,
+    site_list,
     take_read,
 )
 from gongwen.store import materials as store
@@ -51,58 +51,24 @@ def revision_view(lib: Library, material_id: int, revision_id: int, number: int)
     def make() -> RevisionView:
         with lib.db.read() as conn:
             detail = store.detail(conn, material_id, number)
-        return _view(lib, detail, revision_id, number)
+        return pages.view_of(lib, detail, revision_id, number)
 
     return lib.caches.get(lib.caches.revisions, revision_id, make)
 
 
-_view = pages.view_of
-
-
-SLOT = html.SLOT
-
-
-def slotted(
-    lib: Library, material_id: int, revision_id: int, number: int
-) -> tuple[RevisionView, marking.SiteList]:
-    """A revision with a slot at every variant site, and the sites (frozen: the reading page
-    is a copy), built once per process; a reader's page fills the slots with their wording."""
-
-    def make() -> tuple[RevisionView, marking.SiteList]:
-        with lib.db.read() as conn:
-            detail = store.detail(conn, material_id, number)
-        # The page needs the plain view too (outline, placeholders): made from the same read.
-        lib.caches.get(
-            lib.caches.revisions, revision_id, lambda: _view(lib, detail, revision_id, number)
-        )
-        listed = marking.sites_for(lib, detail, freeze=True)
-        sites = listed.sites
-        holes = mark.marked_detail(detail, sites, [SLOT.format(i) for i in range(len(sites))])
-        return _view(lib, holes, revision_id, number, -1), listed
-
-    version = marking.sites_version()
-    return lib.caches.get(lib.caches.revisions, ("slots", revision_id, version), make)
-
-
-def reader_marks(
-    lib: Library, row: MaterialRow, base: RevisionView, member: Member, with_text: bool = False
+def copy_text_marks(
+    lib: Library, row: MaterialRow, base: RevisionView, member: Member
 ) -> CopyMarks:
-    """A member's copy of the revision on the reading page: text copied from it is traced
-    like a download (one keyed stream, then a join of the slots); `with_text`: also the whole
-    text of the copy and where its placeholders are (the API)."""
-    view, listed = slotted(lib, row.id, row.revision_id, row.number)
-    sites = listed.sites
+    """A member's copy of the revision as the API gives it: their wording at every site, the
+    whole text of the copy and where its placeholders are there."""
+    listed = site_list(lib, row.id, row.revision_id)
     words = member_words(lib, member.id, listed)
-    invisible = _invisible(lib, member)
-    if not with_text:
-        return CopyMarks(view, words, invisible=invisible)
-    moved = mark.shift(sites, words)
+    moved = mark.shift(listed.sites, words)
     return CopyMarks(
-        view,
         words,
-        mark.put(base.text, sites, words),
+        mark.put(base.text, listed.sites, words),
         tuple(replace(p, start=moved(p.start), end=moved(p.end)) for p in base.placeholders),
-        invisible,
+        _invisible(lib, member),
     )
 
 
@@ -135,17 +101,13 @@ def material_view(
         record_read(lib, reader.id, (row.id, row.revision_id), slots.version, kind)
         view = page.view
         marks = CopyMarks(
-            view,
-            slots.words(reader.id),
-            invisible=_invisible(lib, reader),
-            template=page.html,
+            slots.words(reader.id), invisible=_invisible(lib, reader), template=page.html
         )
     elif reader is not None:
         take_read(lib, reader, material_id)
-        listed = slotted(lib, row.id, row.revision_id, row.number)[1]  # one read for both
-        record_read(lib, reader.id, (row.id, row.revision_id), listed.version, kind)
         view = revision_view(lib, row.id, row.revision_id, row.number)
-        marks = reader_marks(lib, row, view, reader, with_text)
+        marks = copy_text_marks(lib, row, view, reader)
+        record_read(lib, reader.id, (row.id, row.revision_id), marking.sites_version(), kind)
     else:
         if shows_text and viewer.member is not None:
             record_read(lib, viewer.member.id, (row.id, row.revision_id), "", "editor")

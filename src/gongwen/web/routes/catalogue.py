@@ -147,7 +147,7 @@ def material(ctx: CtxDep, material_id: RowId) -> Response:
     if not view.readable:
         body = Markup("")
     elif view.marks is not None:
-        body = copy_html(ctx.lib, view.marks)
+        body = copy_html(view.marks)
     else:
         body = body_html(ctx.lib, view.revision)
     return render(
@@ -172,7 +172,7 @@ def favourite(ctx: CtxDep, material_id: RowId, action: FormStr = "keep") -> Resp
 
 def body_html(lib: Library, revision: RevisionView) -> Markup:
     """The full text as HTML, made once per revision (revisions never change)."""
-    key = ("body", revision.revision_id, revision.copy_of)  # the text, or its slotted form
+    key = ("body", revision.revision_id)  # an editor's page: the text as published
     return lib.caches.get(lib.caches.fragments, key, lambda: Markup(html.body_html(revision)))
 
 
@@ -182,15 +182,10 @@ def _escaped(word: str) -> str:
     return str(escape(word))
 
 
-def copy_html(lib: Library, marks: CopyMarks) -> Markup:
+def copy_html(marks: CopyMarks) -> Markup:
     """A reader's copy as HTML: the revision's slotted HTML template (stored with its sites,
-    platform/reading.py) with each slot filled with the reader's wording."""
-    template = marks.template or lib.caches.get(
-        lib.caches.fragments,
-        ("slots", marks.slotted.revision_id),
-        lambda: html.slotted_template(marks.slotted),
-    )
-    page = template.format(*map(_escaped, marks.words))
+    platform/pages.py) with each slot filled with the reader's wording."""
+    page = marks.template.format(*map(_escaped, marks.words))
     if marks.invisible:  # the operator's optional zero-width mark, at every paragraph
         page = page.replace("<p>", "<p>" + marks.invisible)
     return Markup(page)
