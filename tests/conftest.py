@@ -329,3 +329,38 @@ def seeded(from_seeded_template: None, lib: Library) -> Library:
     """The library holding the seed as back catalogue (published, not announced), so tests see
     only their own events: `lib` is then a copy of the seeded template."""
     return lib
+
+
+@pytest.fixture
+def checkers(monkeypatch: pytest.MonkeyPatch) -> list[int]:
+    """Every checker replaced by a spy that records the length of the text it is given."""
+    given: list[int] = []
+
+    def spy(text: str, *args: object) -> list[object]:
+        given.append(len(text))
+        return []
+
+    for where in ("gongwen.proofread.catalogue", "gongwen.proofread.documents"):
+        monkeypatch.setattr(f"{where}.check", spy)
+        monkeypatch.setattr(f"{where}.lines_check", spy)
+    return given
+
+
+REDIS_URL = os.environ.get("GONGWEN_TEST_REDIS", "redis://127.0.0.1:6379/0")
+
+
+@pytest.fixture(scope="session")
+def redis_url() -> str:
+    """The test Redis (GONGWEN_TEST_REDIS), once it answers; mandatory where PostgreSQL is."""
+    import socket
+    from urllib.parse import urlsplit
+
+    where = urlsplit(REDIS_URL)
+    host, port = where.hostname or "127.0.0.1", where.port or 6379
+    try:
+        with socket.create_connection((host, port), timeout=1):
+            return REDIS_URL
+    except OSError:
+        if REQUIRE_PG:
+            pytest.fail(f"Redis is required but {host}:{port} does not answer")
+        pytest.skip(f"no Redis on {host}:{port}")

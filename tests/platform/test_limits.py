@@ -3,8 +3,6 @@ limit pass; on SQLite and PostgreSQL, with Redis and without."""
 
 from __future__ import annotations
 
-import os
-import socket
 import threading
 import uuid
 from collections import Counter
@@ -31,28 +29,15 @@ from gongwen.store.limits import Limiter
 from gongwen.util.clock import now
 from gongwen.web.app import create_app
 
-from ..conftest import REQUIRE_PG
+from ..conftest import REDIS_URL
 from .conftest import PASSWORD
 
-REDIS_URL = os.environ.get("GONGWEN_TEST_REDIS", "redis://127.0.0.1:6379/0")
 PARALLEL = 30
 
 
-def _redis_up() -> bool:
-    try:
-        with socket.create_connection(("127.0.0.1", 6379), timeout=1):
-            return True
-    except OSError:
-        return False
-
-
 @pytest.fixture
-def redis_namespace() -> Iterator[str]:
+def redis_namespace(redis_url: str) -> Iterator[str]:
     """A namespace of Redis keys of this test's own, deleted afterwards."""
-    if not _redis_up():
-        if REQUIRE_PG:
-            pytest.fail("Redis is required but 127.0.0.1:6379 does not answer")
-        pytest.skip("no Redis on 127.0.0.1:6379")
     namespace = f"gongwen-test:{uuid.uuid4().hex[:12]}"
     yield namespace
     import redis

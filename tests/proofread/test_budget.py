@@ -59,21 +59,6 @@ def test_the_models_memory_does_not_grow_with_the_text() -> None:
     assert peaks[1] < 1.5 * peaks[0]
 
 
-@pytest.fixture
-def checkers(monkeypatch: pytest.MonkeyPatch) -> list[int]:
-    """Every checker replaced by a spy that records the length of the text it is given."""
-    given: list[int] = []
-
-    def spy(text: str, *args: object) -> list[object]:
-        given.append(len(text))
-        return []
-
-    for where in ("gongwen.proofread.catalogue", "gongwen.proofread.documents"):
-        monkeypatch.setattr(f"{where}.check", spy)
-        monkeypatch.setattr(f"{where}.lines_check", spy)
-    return given
-
-
 def test_the_command_line_checks_nothing_over_the_limit(
     checkers: list[int], tmp_path: Path
 ) -> None:

@@ -22,18 +22,7 @@ import httpx2 as httpx
 import pytest
 from sqlalchemy import create_engine, text
 
-from ..conftest import REQUIRE_PG
-
-REDIS_URL = os.environ.get("GONGWEN_TEST_REDIS", "redis://127.0.0.1:6379/0")
 PLAN = "2020年下半年工作计划（市场监管局）\n一、总体思路\n坚持监管与服务并重。\n"
-
-
-def _redis_up() -> bool:
-    try:
-        with socket.create_connection(("127.0.0.1", 6379), timeout=1):
-            return True
-    except OSError:
-        return False
 
 
 def _free_port() -> int:
@@ -43,13 +32,7 @@ def _free_port() -> int:
 
 
 @pytest.fixture(scope="module")
-def server(pg_url: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    if not _redis_up():
-        if REQUIRE_PG:
-            pytest.fail(
-                "Redis is required for the multi-worker test but 127.0.0.1:6379 does not answer"
-            )
-        pytest.skip("no Redis on 127.0.0.1:6379")
+def server(pg_url: str, redis_url: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     schema = f"gw_{uuid.uuid4().hex[:12]}"
     admin = create_engine(pg_url)
     with admin.begin() as conn:
@@ -57,7 +40,7 @@ def server(pg_url: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[st
     db = f"{pg_url}?options=-csearch_path%3D{schema}"
     port = _free_port()
     # The database poll is slowed to a minute, so only Redis can deliver within the test's 10 s.
-    env = {**os.environ, "GONGWEN_REDIS": REDIS_URL, "GONGWEN_LIVE_POLL": "60"}
+    env = {**os.environ, "GONGWEN_REDIS": redis_url, "GONGWEN_LIVE_POLL": "60"}
     gw = [sys.executable, "-m", "gongwen", "--db", db]
     seed = Path(__file__).resolve().parents[2] / "examples"
     subprocess.run(

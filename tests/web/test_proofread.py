@@ -7,7 +7,6 @@ import io
 from collections.abc import Iterator
 
 import docx
-import pytest
 from docx.shared import Pt
 
 from .conftest import World, csrf_of
@@ -147,21 +146,11 @@ def _long_docx(characters: int) -> bytes:
     return buffer.getvalue()
 
 
-def test_no_checker_is_handed_text_over_the_limit(
-    world: World, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def test_no_checker_is_handed_text_over_the_limit(world: World, checkers: list[int]) -> None:
     from gongwen.platform.proofreading import MAX_CHARACTERS
     from gongwen.proofread.documents import MAX_BYTES
 
-    given: list[int] = []
-
-    def spy(text: str, *args: object) -> list[object]:
-        given.append(len(text))
-        return []
-
-    for where in ("gongwen.proofread.catalogue", "gongwen.proofread.documents"):
-        monkeypatch.setattr(f"{where}.check", spy)
-        monkeypatch.setattr(f"{where}.lines_check", spy)
+    given = checkers  # the length of every text a checker was handed
     client = world.client("expired")
     token = csrf_of(client, "/proofread")
     api = {"X-CSRF-Token": token}
