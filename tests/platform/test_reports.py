@@ -226,3 +226,29 @@ def test_a_probable_trace_is_for_editors_and_suspends_nobody(
     status = reports.public_status(seeded, token)
     assert "someone" not in repr(status) and "probable" not in repr(status)
     assert reports.detail(seeded, editor, report_id).trace["verdict"] == "probable"
+
+
+def test_a_leak_holds_at_most_ten_reports_and_their_text_is_bounded(
+    seeded: Library, editor: Member, held: None
+) -> None:
+    """Combining is within the tracer's budget: at most MAX_PIECES reports to a leak, checked
+    before anything is read, and no more text in all than one piece may hold."""
+    from gongwen.errors import InvalidInput
+    from gongwen.platform.tracing import MAX_PIECES, MAX_TEXT, trace_combined
+
+    ids = [
+        reports.submit(
+            seeded, contact=f"m{i}@example.org", text="一段文字。", client=Client(f"a{i}")
+        )[0]
+        for i in range(MAX_PIECES + 1)
+    ]
+    with pytest.raises(InvalidInput, match="最多合并 10 份"):
+        reports.combine(seeded, editor, ids[0], ids[1:])
+    assert reports.combine(seeded, editor, ids[0], ids[1:MAX_PIECES]) == ids[:MAX_PIECES]
+    with pytest.raises(InvalidInput, match="最多合并 10 份"):  # the leak is full
+        reports.combine(seeded, editor, ids[0], [ids[-1]])
+    half = "字" * (MAX_TEXT // 2 + 1)
+    with pytest.raises(InvalidInput, match="合计超过"):
+        trace_combined(seeded, editor, [(None, "", half), (None, "", half)])
+    with pytest.raises(InvalidInput, match="最多合并溯源"):
+        trace_combined(seeded, editor, [(None, "", "一段文字。")] * (MAX_PIECES + 1))

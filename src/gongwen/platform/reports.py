@@ -36,7 +36,13 @@ from gongwen.platform import limits
 from gongwen.platform.access import NOWHERE, Client, require_editor
 from gongwen.platform.accounts import ACCOUNT_ADDRESS_ACTIONS, normalise_email
 from gongwen.platform.subscriptions import extend_days
-from gongwen.platform.tracing import LIMITS, MAX_FILE_BYTES, MAX_TEXT, trace_combined
+from gongwen.platform.tracing import (
+    LIMITS,
+    MAX_FILE_BYTES,
+    MAX_PIECES,
+    MAX_TEXT,
+    trace_combined,
+)
 from gongwen.store import accounts as users
 from gongwen.store import audit
 from gongwen.store import reports as store
@@ -381,6 +387,8 @@ def combine(lib: Library, editor: Member, report_id: int, others: list[int]) -> 
     wanted = sorted({report_id, *others})
     if len(wanted) < 2:
         raise InvalidInput("others", "请填写要合并的其他举报编号")
+    if len(wanted) > MAX_PIECES:  # the tracer's budget for one leak, before anything is read
+        raise InvalidInput("others", f"一次泄露最多合并 {MAX_PIECES} 份举报")
     with lib.db.write() as conn:
         rows = {i: store.by_id(conn, i) for i in wanted}
         missing = [str(i) for i, row in rows.items() if row is None]
@@ -392,6 +400,8 @@ def combine(lib: Library, editor: Member, report_id: int, others: list[int]) -> 
         if decided:
             raise InvalidInput("others", f"已处理的举报不能合并：{'、'.join(decided)}")
         groups = sorted({g for i in wanted for g in store.leak_of(conn, i)})
+        if len(groups) > MAX_PIECES:  # the tracer's budget for one leak
+            raise InvalidInput("others", f"一次泄露最多合并 {MAX_PIECES} 份举报")
         store.combine(conn, groups[0], groups)
         audit.record(conn, editor.id, "report.combine", str(groups[0]), {"reports": groups})
     TRACER.wake(lib)

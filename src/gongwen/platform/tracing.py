@@ -41,6 +41,9 @@ from gongwen.trace import read as reading
 MAX_FILE_BYTES = 20 * 2**20
 MAX_TEXT = 200_000
 LIMITS = UploadLimits(MAX_FILE_BYTES, 3 * MAX_FILE_BYTES, MAX_TEXT)
+# Pieces of one leak traced together (reports combined): at most this many, and no more text
+# in all than one piece may hold.
+MAX_PIECES = 10
 
 CHUNK = 12  # characters of the suspect looked up to find which material it comes from
 CHUNKS = 16  # pieces searched in a suspect (one more per 300 characters, up to MAX_CHUNKS)
@@ -118,6 +121,8 @@ def trace_combined(lib: Library, actor: Member, items: Sequence[Item]) -> TraceR
     require_editor(actor)
     if not items or any(d is None and not (t or "").strip() for d, _, t in items):
         raise InvalidInput("text", "请上传文件或粘贴文字")
+    if len(items) > MAX_PIECES:
+        raise InvalidInput("text", f"一次最多合并溯源 {MAX_PIECES} 份证据（收到 {len(items)} 份）")
     flush_reads(lib)  # this process's page reads: their readers are recipients too
     secret = key(lib)
     certain: dict[int, tuple[int, int, str]] = {}  # material -> (member, revision, layer)
@@ -133,6 +138,8 @@ def trace_combined(lib: Library, actor: Member, items: Sequence[Item]) -> TraceR
                 docx_files.append(data)
             text = _text_of(data, filename)
         texts.append(text or "")
+        if sum(map(len, texts)) > MAX_TEXT:  # before any of it is read for marks
+            raise InvalidInput("text", f"合并溯源的文字合计超过 {MAX_TEXT:,} 字")
     invisible = list(dict.fromkeys(m for t in texts for m in zerowidth.decode(secret, t)))
     # Read together; a line break (never in a normalised text) keeps patterns within a piece.
     suspect = "\n".join(reading.normalize(t) for t in texts)
