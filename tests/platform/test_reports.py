@@ -14,7 +14,7 @@ from sqlalchemy import text
 from gongwen.export.render import Format
 from gongwen.library import Library
 from gongwen.model.member import OPERATOR, Member, Role
-from gongwen.platform import reports
+from gongwen.platform import report_tracer, reports
 from gongwen.platform.access import Client, Viewer
 from gongwen.platform.accounts import create_user
 from gongwen.platform.downloads import download
@@ -27,7 +27,7 @@ from .conftest import PASSWORD
 @pytest.fixture
 def held() -> Iterator[None]:
     """The background tracer waits while the test runs: it traces when the test says so."""
-    with reports.TRACER.held():
+    with report_tracer.TRACER.held():
         yield
 
 
@@ -114,7 +114,7 @@ def test_the_background_tracer_traces_reports_and_picks_up_what_a_restart_left(
         filename="转发.txt",
         client=Client(address="b"),
     )
-    assert reports.TRACER.wait_idle(timeout=120)
+    assert report_tracer.TRACER.wait_idle(timeout=120)
     view = reports.detail(seeded, editor, report_id)
     assert not view.report.tracing
     assert view.trace["verdict"] == "identified"
@@ -122,14 +122,14 @@ def test_the_background_tracer_traces_reports_and_picks_up_what_a_restart_left(
 
     # A process that died mid-trace leaves the report pending; a new process's worker, woken
     # at start, traces it from what the database holds.
-    with reports.TRACER.held():  # this process's worker stays out of it
+    with report_tracer.TRACER.held():  # this process's worker stays out of it
         with seeded.engine.begin() as conn:
             conn.execute(
                 text("UPDATE leak_reports SET traced_at = NULL, trace_json = '{}' WHERE id = :r"),
                 {"r": report_id},
             )
         assert reports.detail(seeded, editor, report_id).report.tracing
-        worker = reports.Tracer()
+        worker = report_tracer.Tracer()
         worker.wake(seeded)
         assert worker.wait_idle(timeout=120)
         assert reports.detail(seeded, editor, report_id).trace["verdict"] == "identified"
@@ -141,15 +141,15 @@ def test_a_trace_that_crashes_records_its_error_and_is_not_retried(
     def broken(*args: object, **kwargs: object) -> object:
         raise RuntimeError("reader exploded")
 
-    monkeypatch.setattr(reports, "trace_combined", broken)
+    monkeypatch.setattr(report_tracer, "trace_combined", broken)
     report_id, _ = reports.submit(
         seeded, contact="t@example.org", text="一段转发的材料文字", client=Client(address="c")
     )
-    assert reports.trace_pending(seeded) == 1
+    assert report_tracer.trace_pending(seeded) == 1
     view = reports.detail(seeded, editor, report_id)
     assert not view.report.tracing
     assert "RuntimeError" in str(view.trace["error"])
-    assert reports.trace_pending(seeded) == 0
+    assert report_tracer.trace_pending(seeded) == 0
     with seeded.engine.connect() as conn:
         stored = conn.execute(
             text("SELECT trace_json FROM leak_reports WHERE id = :r"), {"r": report_id}
@@ -175,10 +175,10 @@ def test_reports_of_one_leak_combine_and_their_evidence_adds_up(
         )[0]
         for i, half in enumerate(halves)
     ]
-    reports.trace_pending(seeded)
+    report_tracer.trace_pending(seeded)
     alone = [reports.detail(seeded, editor, i).trace for i in ids]
     assert reports.combine(seeded, editor, ids[0], [ids[1]]) == ids
-    reports.trace_pending(seeded)
+    report_tracer.trace_pending(seeded)
     together = [reports.detail(seeded, editor, i).trace for i in ids]
     assert together[0] == together[1] and together[0]["combined"] == ids
     assert together[0]["sites_read"] >= max(t["sites_read"] for t in alone)

@@ -21,6 +21,7 @@ from fastapi.testclient import TestClient
 from sqlalchemy import text
 
 from gongwen.model.member import OPERATOR, Role
+from gongwen.platform import report_tracer
 from gongwen.platform import reports as service
 from gongwen.platform.accounts import create_user
 from gongwen.platform.subscriptions import active_subscription, grant
@@ -31,9 +32,9 @@ from .snapshot import changed, state
 
 @pytest.fixture(scope="module", autouse=True)
 def _traced_when_the_test_says() -> Iterator[None]:
-    """The background tracer waits: each test traces (`service.trace_pending`) when it means
+    """The background tracer waits: each test traces (`report_tracer.trace_pending`) when it means
     to, so what it sees before that is what a reporter and an editor see while it is pending."""
-    with service.TRACER.held():
+    with report_tracer.TRACER.held():
         yield
 
 
@@ -100,7 +101,7 @@ def test_report_confirm_suspend_appeal_and_reward_once(world: World) -> None:
     page = tipster.get(status_url).text
     assert "已受理" in page
     report_id = _pending_report_id(world)
-    service.trace_pending(world.lib)
+    report_tracer.trace_pending(world.lib)
     detail = world.client("editor").get(f"/admin/reports/{report_id}").text
     assert "covered@example.cn" in detail and "identified" in detail
 
@@ -170,7 +171,7 @@ def test_report_confirm_suspend_appeal_and_reward_once(world: World) -> None:
         files={"file": ("mine.docx", own, "application/octet-stream")},
     )
     self_id = _pending_report_id(world)
-    service.trace_pending(world.lib)
+    report_tracer.trace_pending(world.lib)
     _confirm(world, self_id)
     page = world.client("editor").get(f"/admin/reports/{self_id}").text
     assert "未发放" in page and "本人" in page
@@ -210,7 +211,7 @@ def test_no_reward_between_linked_accounts(world: World) -> None:
         reporter, contact="reseller@example.cn", files={"file": ("x.txt", leaked, "text/plain")}
     )
     report_id = _pending_report_id(world)
-    service.trace_pending(world.lib)
+    report_tracer.trace_pending(world.lib)
     _confirm(world, report_id)
     page = world.client("editor").get(f"/admin/reports/{report_id}").text
     assert "未发放" in page and "关联账号" in page and home in page
@@ -319,7 +320,7 @@ def test_an_unreadable_evidence_file_is_kept_for_the_editor(world: World) -> Non
     )
     assert "已受理" in visitor.get(status).text
     report_id = _pending_report_id(world)
-    service.trace_pending(world.lib)
+    report_tracer.trace_pending(world.lib)
     page = world.client("editor").get(f"/admin/reports/{report_id}").text
     assert "broken.docx" in page and "溯源中" not in page
     assert "不是有效的 .docx" in page or "损坏" in page
@@ -415,7 +416,7 @@ def test_a_report_is_answered_before_it_is_traced(world: World) -> None:
     )
     assert response.status_code == 400 and "溯源尚未完成" in response.text
 
-    assert service.trace_pending(world.lib) >= 1
+    assert report_tracer.trace_pending(world.lib) >= 1
     page = editor.get(f"/admin/reports/{report_id}").text
     assert "溯源中" not in page
     assert "identified" in page and "slow-leak@example.cn" in page
@@ -428,7 +429,7 @@ def test_six_parallel_confirms_of_one_report_pay_once(world: World) -> None:
     tipster = world.client("race-tip", address="192.0.2.61")
     _report(tipster, contact="race-tip@example.cn", files={"file": ("x.txt", leaked.content)})
     report_id = _pending_report_id(world)
-    service.trace_pending(world.lib)
+    report_tracer.trace_pending(world.lib)
     ends = _ends(world, tipster_id)
 
     editors = [world.client("editor") for _ in range(6)]
@@ -501,7 +502,7 @@ def test_a_register_only_self_report_is_refused(world: World) -> None:
         files={"file": ("x.txt", leaked.content)},
     )
     report_id = _pending_report_id(world)
-    service.trace_pending(world.lib)
+    report_tracer.trace_pending(world.lib)
     _confirm(world, report_id)
     page = world.client("editor").get(f"/admin/reports/{report_id}").text
     assert "未发放" in page and "关联账号" in page and home in page
@@ -523,7 +524,7 @@ def test_one_leaker_reported_three_times_pays_once(world: World) -> None:
             tipster, contact="triple-tip@example.cn", files={"file": (f"{n}.txt", data)}
         )
         reported.append((_pending_report_id(world), status_url))
-    service.trace_pending(world.lib)
+    report_tracer.trace_pending(world.lib)
     ends = _ends(world, tipster_id)
     for report_id, _ in reported:
         _confirm(world, report_id)
@@ -562,7 +563,7 @@ def test_a_second_reporter_of_the_same_leaker_is_not_paid(world: World) -> None:
         files={"file": ("b.docx", second_copy)},
     )
     second = _pending_report_id(world)
-    service.trace_pending(world.lib)
+    report_tracer.trace_pending(world.lib)
     ends = _ends(world, second_id)
     _confirm(world, first)
     _confirm(world, second)
@@ -583,7 +584,7 @@ def test_reports_of_one_leaker_confirmed_at_once_pay_once(world: World) -> None:
         tipster = world.client(address=f"192.0.2.{101 + n}")
         _report(tipster, contact=f"crowd{n}@example.org", files={"file": ("x.txt", leaked.content)})
         report_ids.append(_pending_report_id(world))
-    service.trace_pending(world.lib)
+    report_tracer.trace_pending(world.lib)
     editors = [world.client("editor") for _ in report_ids]
     tokens = [csrf_of(e, f"/admin/reports/{r}") for e, r in zip(editors, report_ids, strict=True)]
     together = threading.Barrier(len(editors))
@@ -620,7 +621,7 @@ def test_two_reports_of_one_leak_combine_and_a_probable_result_is_for_editors_on
     ]
     first = _pending_report_id(world) - 1
     ids = [first, first + 1]
-    service.trace_pending(world.lib)
+    report_tracer.trace_pending(world.lib)
     alone = [service.detail(world.lib, OPERATOR, i).trace for i in ids]
     editor = world.client("editor")
     combined = editor.post(
@@ -628,7 +629,7 @@ def test_two_reports_of_one_leak_combine_and_a_probable_result_is_for_editors_on
         data={"csrf": csrf_of(editor, f"/admin/reports/{ids[0]}"), "others": str(ids[1])},
     )
     assert combined.status_code == 303
-    service.trace_pending(world.lib)
+    report_tracer.trace_pending(world.lib)
     together = service.detail(world.lib, OPERATOR, ids[1]).trace
     assert together["combined"] == ids
     assert together["sites_read"] >= sum(int(t["sites_read"]) for t in alone) - 2  # overlaps

@@ -3,8 +3,8 @@ rewarded and the leaker suspended.
 
 "举报倒卖会员资料的人，举报成功免费赠送一年会员": a report (contact + a leaked file, pasted text or
 a link) is stored and answered at once, after cheap checks (sizes; `check_upload` refuses zip
-bombs and the like), and traced in the background (`Tracer`, one thread per process;
-`trace_pending` does the same work synchronously). It waits for an editor. Confirming it suspends
+bombs and the like), and traced in the background (platform/report_tracer.py). It waits for an
+editor; reports of one leak may be combined and are then traced together. Confirming it suspends
 the leaker (who may appeal) and credits the reporter 365 days of membership in the ledger of
 membership days: one reward per leak, to the first report of that leaker confirmed (a leaker
 rewarded for in the last 365 days earns no other report a year), never when the reporter is the
@@ -21,28 +21,20 @@ import json
 import logging
 import re
 import secrets
-import threading
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
 
-from gongwen.errors import AccessError, GongwenError, InvalidInput, NotFound
+from gongwen.errors import AccessError, InvalidInput, NotFound
 from gongwen.ingest import uploads
 from gongwen.library import Library
-from gongwen.model.member import OPERATOR, Member
+from gongwen.model.member import Member
 from gongwen.platform import limits
 from gongwen.platform.access import NOWHERE, Client, require_editor
 from gongwen.platform.accounts import ACCOUNT_ADDRESS_ACTIONS, normalise_email
+from gongwen.platform.report_tracer import TRACER
 from gongwen.platform.subscriptions import extend_days
-from gongwen.platform.tracing import (
-    LIMITS,
-    MAX_FILE_BYTES,
-    MAX_PIECES,
-    MAX_TEXT,
-    trace_combined,
-)
+from gongwen.platform.tracing import LIMITS, MAX_FILE_BYTES, MAX_PIECES, MAX_TEXT
 from gongwen.store import accounts as users
 from gongwen.store import audit
 from gongwen.store import reports as store
@@ -207,129 +199,6 @@ def detail(lib: Library, editor: Member, report_id: int) -> ReportView:
         leaker.member.email if leaker else "",
         str(refused[-1].get("why", "")) if refused else "",
     )
-
-
-# Tracing in the background ---------------------------------------------------------------------
-
-
-def trace_pending(lib: Library) -> int:
-    """Trace every report whose trace is pending, oldest first; how many were traced here.
-
-    The background worker's loop, and what tests and the command line call to do the same
-    work synchronously."""
-    traced = 0
-    tried: set[int] = set()
-    while True:
-        with lib.db.read() as conn:
-            waiting = [i for i in store.untraced(conn) if i not in tried]
-        if not waiting:
-            return traced
-        for report_id in waiting:
-            tried.add(report_id)
-            traced += _trace_report(lib, report_id)
-
-
-def _trace_report(lib: Library, report_id: int) -> bool:
-    """Trace a report: with the evidence of every report combined with it into one leak."""
-    with lib.db.read() as conn:
-        group = store.leak_of(conn, report_id)
-        found = [store.evidence(conn, i) for i in group]
-    items = [(data, filename, text) for text, data, filename in filter(None, found)]
-    if not items:
-        return False
-    try:
-        for data, filename, _ in items:
-            if data is not None and _readable_within_limits(filename):
-                uploads.upload_text(data, filename, UPLOAD_LIMITS)  # stops at the budget
-        # A report with a link only (nothing to read) adds nothing to a combined leak.
-        readable = [i for i in items if i[0] is not None or (i[2] or "").strip()]
-        result = trace_combined(lib, OPERATOR, readable or items[:1])
-        traced: dict[str, object] = dict(result.as_json())
-        if len(group) > 1:
-            traced["combined"] = group
-    except GongwenError as err:  # an unreadable file: kept as evidence, traced by hand
-        traced = {"error": getattr(err, "reason", "") or str(err)}
-    except Exception as err:  # a crash must not leave the report pending for ever
-        log.exception("tracing report #%s failed", report_id)
-        traced = {"error": f"自动溯源出错（{type(err).__name__}），请在溯源页面手动核查"}
-    with lib.db.write() as conn:
-        if not store.set_trace(conn, report_id, json.dumps(traced, ensure_ascii=False)):
-            return False  # traced meanwhile by another worker
-        audit.record(
-            conn, None, "report.trace", str(report_id), {"verdict": traced.get("verdict", "")}
-        )
-    return True
-
-
-class Tracer:
-    """The process's one background tracer: a daemon thread that traces the pending reports of
-    each library it is woken for, one report at a time. Wake-ups wait in an ordered set (one
-    entry per library), so a burst of reports costs one queue entry and never a thread each;
-    what is pending lives in the database, so a report whose process died is traced after the
-    restart (`resume_traces`, or the editor's list)."""
-
-    def __init__(self) -> None:
-        self._cond = threading.Condition()
-        self._waiting: dict[int, Library] = {}
-        self._thread: threading.Thread | None = None
-        self._busy = False
-        self._holds = 0
-
-    def wake(self, lib: Library) -> None:
-        with self._cond:
-            if self._holds:
-                return  # see `held`
-            self._waiting.setdefault(id(lib), lib)
-            if self._thread is None or not self._thread.is_alive():
-                self._thread = threading.Thread(
-                    target=self._run, name="gongwen-report-tracer", daemon=True
-                )
-                self._thread.start()
-            self._cond.notify_all()
-
-    def _run(self) -> None:
-        while True:
-            with self._cond:
-                self._cond.wait_for(lambda: bool(self._waiting) and not self._holds)
-                lib = self._waiting.pop(next(iter(self._waiting)))
-                self._busy = True
-            try:
-                trace_pending(lib)
-            except Exception as err:  # a database hiccup (or a closed library) ends one round
-                log.warning("tracing pending reports failed: %s", err)
-            finally:
-                with self._cond:
-                    self._busy = False
-                    self._cond.notify_all()
-
-    def wait_idle(self, timeout: float | None = None) -> bool:
-        """Until nothing is queued or being traced; False on timeout."""
-        with self._cond:
-            return self._cond.wait_for(lambda: not self._waiting and not self._busy, timeout)
-
-    @contextmanager
-    def held(self) -> Iterator[None]:
-        """No background tracing inside the block (once the round under way, if any, ends):
-        wake-ups are ignored, so what is submitted meanwhile stays pending until the next one
-        after it (`trace_pending` traces it at once)."""
-        with self._cond:
-            self._holds += 1
-            self._cond.wait_for(lambda: not self._busy)
-        try:
-            yield
-        finally:
-            with self._cond:
-                self._holds -= 1
-                self._cond.notify_all()
-
-
-TRACER = Tracer()
-
-
-def resume_traces(lib: Library) -> None:
-    """Trace, in the background, the reports an earlier process left pending (the web app's
-    lifespan calls this at start)."""
-    TRACER.wake(lib)
 
 
 def confirm(

@@ -15,8 +15,7 @@ from starlette.concurrency import run_in_threadpool
 
 from gongwen.config import Settings
 from gongwen.library import Library
-from gongwen.platform import copies, webhook
-from gongwen.platform import reports as leak_reports
+from gongwen.platform import copies, report_tracer, webhook
 from gongwen.platform.scheduler import Scheduler
 from gongwen.web import errors
 from gongwen.web.app_support import local
@@ -72,7 +71,7 @@ def create_app(lib: Library, *, live_updates: bool = True) -> FastAPI:
             await hub.start()
             scheduler.start()
         # Leak reports an earlier process left untraced are traced in the background.
-        leak_reports.resume_traces(lib)
+        report_tracer.resume_traces(lib)
         # Everything built so far lives as long as the process: keep it out of every future
         # collection, and collect less often (full collections of the page caches stalled
         # the event loop for 100+ ms).
