@@ -19,7 +19,7 @@ from gongwen.model.material import MaterialDetail
 from gongwen.model.member import Member
 from gongwen.platform import limits
 from gongwen.platform.marking import SiteList, key, sites_for, sites_version
-from gongwen.store import audit, traces
+from gongwen.store import audit, materials, traces
 from gongwen.store import downloads as store
 from gongwen.store.index.ranking import Passage
 from gongwen.store.reads import CopyRead
@@ -134,8 +134,6 @@ def passage_copies(
 def site_list(lib: Library, material_id: int, revision_id: int) -> SiteList:
     """A revision's site list under today's catalogue version, frozen (every copy made from it
     is read back with it); read from the database only on the process's first use."""
-    from gongwen.store import materials
-
     found: SiteList | None = lib.caches.peek(
         lib.caches.revisions, ("trace-sites", revision_id, sites_version())
     )
