@@ -255,9 +255,10 @@ def find_sites(
     check each candidate with the character model and the proofreader (False only for tests
     and benchmarks that measure what vetting removes)."""
     protected = protected_spans(text)
-    candidates = _segmented_candidates(text, extra, protected, spans)
+    sentences = _sentences(text)
+    candidates = _segmented_candidates(text, sentences, extra, protected, spans)
     if vet:
-        candidates = vetted(text, candidates, _sentences(text))
+        candidates = vetted(text, candidates, sentences)
     for m in re.finditer(r"XX|××", text):
         if _inside(protected, m.start(), m.end()):
             continue
@@ -280,6 +281,7 @@ def _sentences(text: str) -> list[tuple[int, int]]:
 
 def _segmented_candidates(
     text: str,
+    sentences: list[tuple[int, int]],
     extra: tuple[tuple[str, str], ...],
     protected: list[tuple[int, int]],
     spans: list[tuple[int, int]] | None,
@@ -295,7 +297,7 @@ def _segmented_candidates(
     forms = _forms(extra)
     pattern = _candidates(extra)
     found: list[Site] = []
-    for lo, hi in _sentences(text):
+    for lo, hi in sentences:
         sentence = text[lo:hi]
         hits = [
             (m.start() + lo, m.end() + lo)
